@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from finsam.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("association/switch/", core_views.switch_association, name="switch_association"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("finsam.accounts.urls")),
+    path("", include("finsam.associations.urls")),
+    path("initiatives/", include("finsam.initiatives.urls")),
+    path("participants/", include("finsam.participants.urls")),
+    path("audit/", include("finsam.audit.urls")),
+    path("api/", include("finsam.api.urls")),
+]

@@ -1,0 +1,124 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.models import TimeStampedModel
+from finsam.core.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in. Identified by e-mail; roles come from role assignments."""
+
+    username = None
+    email = models.EmailField(_("e-post"), unique=True)
+    organisation = models.CharField(_("arbetsgivare"), max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class RoleAssignment(TimeStampedModel):
+    """A user's role in one association (the operator's role has no association)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "association", "role"], name="unique_role_assignment"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.OPERATOR, association__isnull=True)
+                | (~models.Q(role=Role.OPERATOR) & models.Q(association__isnull=False)),
+                name="operator_has_no_association",
+            ),
+        ]
+        verbose_name = _("rolltilldelning")
+        verbose_name_plural = _("rolltilldelningar")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.association or '*'}"
+
+
+class InitiativeAssignment(TimeStampedModel):
+    """Links an initiative manager, registrar or applicant to one initiative (uppdrag)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="initiative_assignments")
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "initiative", "role"], name="unique_initiative_assignment"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=[Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT]
+                ),
+                name="initiative_assignment_role",
+            ),
+        ]
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.initiative}"
+
+
+class Invitation(TimeStampedModel):
+    """An invitation sent by the secretariat; accepted through a one-time link."""
+
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-post"))
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+    initiatives = models.ManyToManyField(
+        "initiatives.Initiative", blank=True, verbose_name=_("insatser")
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AssociationsConfig(AppConfig):
+    name = "finsam.associations"

@@ -1,0 +1,98 @@
+"""Shared test set-up: the same cast in every permission test (STYLE: owner, member, outsider).
+
+`world` builds two associations. In association A every role has a user; the registrar and the
+initiative manager are assigned to initiative `a_initiative` only (`a_other` is not theirs).
+Association B has its own secretariat, registrar and initiative: everything of B is foreign to A.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from finsam.accounts.tests.factories import (
+    InitiativeAssignmentFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
+from finsam.associations.tests.factories import AssociationFactory
+from finsam.core.roles import Role
+from finsam.initiatives.tests.factories import InitiativeFactory
+
+PASSWORD = "demo-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _english_free_settings(settings):
+    settings.LANGUAGE_CODE = "sv"
+
+
+def make_user(association, role, initiatives=(), email=None):
+    user = UserFactory(**({"email": email} if email else {}))
+    RoleAssignmentFactory(
+        user=user, association=None if role == Role.OPERATOR else association, role=role
+    )
+    for initiative in initiatives:
+        InitiativeAssignmentFactory(user=user, initiative=initiative, role=role)
+    if role == Role.REGISTRAR:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@dataclass
+class World:
+    a: object
+    b: object
+    a_initiative: object
+    a_other: object
+    b_initiative: object
+    operator: object
+    secretariat: object
+    manager: object
+    registrar: object
+    board: object
+    applicant: object
+    analyst: object
+    b_secretariat: object
+    b_registrar: object
+    no_role: object
+
+    def user(self, role):
+        return getattr(self, role if role != "initiative_manager" else "manager")
+
+
+@pytest.fixture
+def world(db):
+    a = AssociationFactory(name="Samordningsförbundet A", slug="a")
+    b = AssociationFactory(name="Samordningsförbundet B", slug="b")
+    a_initiative = InitiativeFactory(association=a, name="Cresco Create")
+    a_other = InitiativeFactory(association=a, name="Level Upgrade")
+    b_initiative = InitiativeFactory(association=b, name="Rätt Hjälp")
+    return World(
+        a=a,
+        b=b,
+        a_initiative=a_initiative,
+        a_other=a_other,
+        b_initiative=b_initiative,
+        operator=make_user(None, Role.OPERATOR, email="operator@example.se"),
+        secretariat=make_user(a, Role.SECRETARIAT, email="kansli@example.se"),
+        manager=make_user(a, Role.INITIATIVE_MANAGER, [a_initiative], "insats@example.se"),
+        registrar=make_user(a, Role.REGISTRAR, [a_initiative], "registrator@example.se"),
+        board=make_user(a, Role.BOARD, email="styrelse@example.se"),
+        applicant=make_user(a, Role.APPLICANT, [a_initiative], "sokande@example.se"),
+        analyst=make_user(a, Role.ANALYST, email="analytiker@example.se"),
+        b_secretariat=make_user(b, Role.SECRETARIAT, email="kansli-b@example.se"),
+        b_registrar=make_user(b, Role.REGISTRAR, [b_initiative], "registrator-b@example.se"),
+        no_role=UserFactory(email="ingen@example.se"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a test client in as `user` (no TOTP prompt: force_login skips the login flow)."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,22 @@
+"""The roles of the system map (domain README, "Who uses it")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Systemförvaltare")
+    SECRETARIAT = "secretariat", _("Förbundschef / kansli")
+    INITIATIVE_MANAGER = "initiative_manager", _("Insatsansvarig")
+    REGISTRAR = "registrar", _("Deltagaransvarig")
+    BOARD = "board", _("Styrelseledamot")
+    APPLICANT = "applicant", _("Sökande")
+    ANALYST = "analyst", _("Analytiker")
+
+
+# Roles that hold personal data and therefore must log in with two factors.
+PERSONAL_DATA_ROLES = frozenset({Role.REGISTRAR})
+# Roles whose access is limited to the initiatives they are assigned to.
+INITIATIVE_SCOPED_ROLES = frozenset({Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT})
+# Roles that see every initiative of their association.
+ASSOCIATION_WIDE_ROLES = frozenset({Role.SECRETARIAT, Role.BOARD, Role.ANALYST})
