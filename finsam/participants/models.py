@@ -31,7 +31,9 @@ class Participant(TimeStampedModel):
     pseudonym = models.CharField(_("pseudonym"), max_length=12, unique=True)
     personal_number = EncryptedCharField(_("personnummer"), max_length=13)
     personal_number_hash = models.CharField(max_length=64, db_index=True)
-    name = EncryptedCharField(_("namn"), max_length=200, blank=True)
+    # Optional (not every registration source has it); empty is stored as NULL because the
+    # encrypted field turns "" into NULL.
+    name = EncryptedCharField(_("namn"), max_length=200, blank=True, null=True)
     birth_year = models.PositiveSmallIntegerField(_("födelseår"))
     gender = models.CharField(_("kön"), max_length=8, choices=Gender.choices)
 
@@ -199,6 +201,12 @@ class Enrolment(TimeStampedModel):
                 condition=models.Q(end_date__isnull=True, exit_reason__isnull=True)
                 | models.Q(end_date__isnull=False, exit_reason__isnull=False),
                 name="enrolment_exit_has_reason",
+            ),
+            # R2 allows re-entry after exit, never two open enrolments of one person at once.
+            models.UniqueConstraint(
+                fields=["initiative", "participant"],
+                condition=models.Q(end_date__isnull=True, participant__isnull=False),
+                name="one_active_enrolment_per_participant",
             ),
         ]
         indexes = [models.Index(fields=["initiative", "end_date"])]
