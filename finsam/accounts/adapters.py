@@ -1,4 +1,9 @@
+import time
+
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +11,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A login within the reauthentication window counts as a fresh authentication.
+
+        allauth otherwise asks for the password again before activating an authenticator app,
+        which a registrar sent to activation right after logging in would meet twice in a row.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        now = time.time()
+        return not any(
+            now - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+            for record in get_authentication_records(request, request.user)
+        )
