@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from finsam.associations.validators import validate_org_number
 from finsam.core.models import TimeStampedModel
 from finsam.reference.models import Municipality, Region
 
@@ -10,7 +11,9 @@ class Association(TimeStampedModel):
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
-    org_number = models.CharField(_("organisationsnummer"), max_length=11, unique=True)
+    org_number = models.CharField(
+        _("organisationsnummer"), max_length=11, unique=True, validators=[validate_org_number]
+    )
     start_date = models.DateField(_("startdatum"))
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)

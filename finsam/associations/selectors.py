@@ -1,0 +1,152 @@
+"""Reads for associations and their members."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finsam.associations.models import Association, Member, MemberKind
+from finsam.associations.templatetags.association_tags import percent
+from finsam.reference.models import Municipality, Region
+
+# The 5 § split of FinsamL (finance-law-privacy.md §2.1): the state (FK, also for AF) half,
+# the region(s) a quarter, the municipalities a quarter.
+PARTY_SHARES = {
+    "state": Decimal("50"),
+    "region": Decimal("25"),
+    "municipalities": Decimal("25"),
+}
+PARTY_OF_KIND = {
+    MemberKind.FORSAKRINGSKASSAN: "state",
+    MemberKind.ARBETSFORMEDLINGEN: "state",
+    MemberKind.REGION: "region",
+    MemberKind.MUNICIPALITY: "municipalities",
+}
+PARTY_LABELS = {
+    "state": gettext_lazy("staten (Försäkringskassan och Arbetsförmedlingen)"),
+    "region": gettext_lazy("region(er)"),
+    "municipalities": gettext_lazy("kommuner"),
+}
+
+
+def _count(queryset, fk: str):
+    """A correlated COUNT subquery: one column, no row multiplication between the counts."""
+    counted = (
+        queryset.filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def association_list() -> QuerySet[Association]:
+    """All associations with their municipality, member and initiative counts (one query)."""
+    from finsam.initiatives.models import Initiative
+
+    return Association.objects.annotate(
+        municipality_count=_count(Association.municipalities.through.objects, "association"),
+        member_count=_count(Member.objects, "association"),
+        initiative_count=_count(Initiative.objects, "association"),
+    ).order_by("name")
+
+
+def get_current_association(access) -> Association:
+    """The request's current association with its municipalities, or 404."""
+    if access.association is None:
+        raise Http404
+    return Association.objects.prefetch_related(
+        Prefetch(
+            "municipalities",
+            queryset=Municipality.objects.select_related("region").order_by("region__code", "name"),
+        )
+    ).get(pk=access.association.pk)
+
+
+def member_list(association: Association) -> list[Member]:
+    return list(
+        Member.objects.filter(association=association)
+        .select_related("municipality", "region")
+        .order_by("kind", "name")
+    )
+
+
+def get_member(access, pk) -> Member:
+    """A member of the current association, or 404 (another association's member is 404)."""
+    if access.association is None:
+        raise Http404
+    try:
+        return Member.objects.select_related("association", "municipality", "region").get(
+            association=access.association, pk=pk
+        )
+    except (ValueError, Member.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def is_valid_on(member: Member, day: datetime.date) -> bool:
+    return (member.valid_from is None or member.valid_from <= day) and (
+        member.valid_to is None or member.valid_to >= day
+    )
+
+
+@dataclass
+class ShareCheck:
+    """How the members valid on `day` split the contributions, and what is off."""
+
+    day: datetime.date
+    total: Decimal = Decimal("0")
+    parties: dict[str, Decimal] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def share_check(members: list[Member], day: datetime.date | None = None) -> ShareCheck:
+    """Check that the shares of the members valid today add up to 100 % and follow 50/25/25."""
+    day = day or timezone.localdate()
+    check = ShareCheck(day=day, parties=dict.fromkeys(PARTY_SHARES, Decimal("0")))
+    for member in members:
+        if is_valid_on(member, day):
+            check.total += member.contribution_share
+            check.parties[PARTY_OF_KIND[member.kind]] += member.contribution_share
+    if check.total != 100:
+        check.problems.append(
+            _("Medlemmarnas andelar är tillsammans %(total)s, inte 100 %%.")
+            % {"total": percent(check.total)}
+        )
+    for party, expected in PARTY_SHARES.items():
+        actual = check.parties[party]
+        if actual != expected:
+            check.problems.append(
+                _(
+                    "Andelen för %(party)s är %(actual)s; "
+                    "enligt finsamlagen ska den vara %(expected)s."
+                )
+                % {
+                    "party": PARTY_LABELS[party],
+                    "actual": percent(actual),
+                    "expected": percent(expected),
+                }
+            )
+    return check
+
+
+def municipalities_by_region() -> list[tuple[Region, list[Municipality]]]:
+    """All municipalities grouped by county, for the municipality picker (one query)."""
+    groups: dict[int, tuple[Region, list[Municipality]]] = {}
+    for municipality in Municipality.objects.select_related("region").order_by(
+        "region__code", "name"
+    ):
+        groups.setdefault(municipality.region_id, (municipality.region, []))[1].append(municipality)
+    return list(groups.values())

@@ -1,0 +1,41 @@
+"""Organisation numbers (organisationsnummer): NNNNNN-NNNN, the last digit a Luhn check digit."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+_ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
+
+
+def luhn_check_digit(digits: str) -> int:
+    """The check digit for `digits` (weights 2, 1, 2, 1 … from the left, as for personnummer)."""
+    total = 0
+    for i, ch in enumerate(digits):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
+
+
+def normalize_org_number(value: str) -> str:
+    """Return the number as NNNNNN-NNNN, or raise ValidationError with a Swedish message."""
+    value = (value or "").strip().replace(" ", "")
+    match = _ORG_NUMBER.match(value)
+    if not match:
+        raise ValidationError(
+            "Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN.", code="format"
+        )
+    digits = match.group(1) + match.group(2)
+    if luhn_check_digit(digits[:9]) != int(digits[9]):
+        raise ValidationError(
+            "Organisationsnumret är inte giltigt: kontrollsiffran (sista siffran) stämmer inte.",
+            code="check_digit",
+        )
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def validate_org_number(value: str) -> None:
+    """Model-field validator: only the normalised form NNNNNN-NNNN is accepted."""
+    if normalize_org_number(value) != value:
+        raise ValidationError(
+            "Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN.", code="format"
+        )
