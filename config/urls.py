@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("finsam.accounts.urls")),
     path("", include("finsam.associations.urls")),
     path("initiatives/", include("finsam.initiatives.urls")),
+    path("participants/import/", include("finsam.participants.import_urls")),
     path("participants/", include("finsam.participants.urls")),
     path("audit/", include("finsam.audit.urls")),
     path("api/", include("finsam.api.urls")),

@@ -1,0 +1,91 @@
+"""Pages for the bulk import of enrolments and exits (see `imports.py`)."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from finsam.core.access import get_initiative, registrar_initiatives, require_role
+from finsam.core.roles import Role
+from finsam.participants import imports
+
+# More errors than this are not shown (the file is surely wrong in some systematic way).
+MAX_ERRORS_SHOWN = 500
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fil (.xlsx eller .csv)"),
+        error_messages={
+            "required": gettext_lazy("Välj en fil att importera."),
+            "empty": gettext_lazy("Filen är tom."),
+        },
+    )
+
+
+def _registrar_initiative(request, initiative_pk):
+    return get_initiative(request.access, initiative_pk, scope=registrar_initiatives)
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def upload(request, initiative_pk):
+    initiative = _registrar_initiative(request, initiative_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_file(
+            access=request.access, initiative=initiative, uploaded=form.cleaned_data["file"]
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _(
+                    "Importen är klar: %(enrolled)s inregistreringar och %(exited)s "
+                    "utregistreringar sparades."
+                )
+                % {"enrolled": result.enrolled, "exited": result.exited},
+            )
+            return redirect("participant_import:upload", initiative_pk=initiative.pk)
+    file_errors = [e for e in result.errors if e.row is None] if result else []
+    row_errors = [e for e in result.errors if e.row is not None] if result else []
+    return render(
+        request,
+        "participants/import.html",
+        {
+            "initiative": initiative,
+            "form": form,
+            "result": result,
+            "file_errors": file_errors,
+            "row_errors": row_errors[:MAX_ERRORS_SHOWN],
+            "hidden_errors": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+            "columns": imports.COLUMNS,
+            "max_mb": imports.MAX_FILE_SIZE // (1024 * 1024),
+            "max_rows": imports.MAX_ROWS,
+        },
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_GET
+def template_xlsx(request, initiative_pk):
+    _registrar_initiative(request, initiative_pk)
+    return HttpResponse(
+        imports.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="finsam-importmall.xlsx"'},
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_GET
+def template_csv(request, initiative_pk):
+    _registrar_initiative(request, initiative_pk)
+    return HttpResponse(
+        imports.template_csv(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="finsam-importmall.csv"'},
+    )
