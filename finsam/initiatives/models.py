@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from finsam.core.models import TimeStampedModel
 from finsam.reference.models import Code, CodeList, Municipality
@@ -77,6 +78,12 @@ class Initiative(TimeStampedModel):
     referral = models.TextField(_("remittering"), blank=True)
     follow_up_description = models.TextField(_("uppföljning"), blank=True)
     economy = models.TextField(_("ekonomi"), blank=True)
+
+    # Audit trail of every change: who, when and which fields (shown on the detail page).
+    history = HistoricalRecords(
+        m2m_fields=[target_groups, municipalities],
+        excluded_fields=["created_at", "updated_at"],
+    )
 
     class Meta:
         ordering = ["name"]
