@@ -34,9 +34,10 @@ def _registrar_initiative(request, initiative_pk):
 @require_http_methods(["GET", "POST"])
 def upload(request, initiative_pk):
     initiative = _registrar_initiative(request, initiative_pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if bound and form.is_valid():
         result = imports.import_file(
             access=request.access, initiative=initiative, uploaded=form.cleaned_data["file"]
         )
