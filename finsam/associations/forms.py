@@ -1,0 +1,165 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from finsam.associations.models import Association, Member, MemberKind
+from finsam.associations.selectors import municipalities_by_region
+from finsam.associations.validators import normalize_org_number
+from finsam.reference.models import Municipality, Region
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap classes to the widgets, and marks invalid fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            self._mark_invalid(name)
+
+    def _mark_invalid(self, name):
+        if name in self.fields:
+            widget = self.fields[name].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError on the form's fields."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+                self._mark_invalid(field)
+        else:
+            self.add_error(None, exc.messages)
+
+
+class AssociationForm(BootstrapForm):
+    """Create or edit an association. The start date is only editable by the operator."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Kortnamn"),
+        max_length=80,
+        help_text=_("Små bokstäver, siffror och bindestreck, t.ex. ostra-skaraborg."),
+    )
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"),
+        max_length=13,
+        help_text=_("Tio siffror, NNNNNN-NNNN."),
+    )
+    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Slutdatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Bara om förbundet upphör."),
+    )
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    address = forms.CharField(
+        label=_("Adress"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contact_person = forms.CharField(label=_("Kontaktperson"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Kontakt e-post"), required=False)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Kommuner som förbundet omfattar"),
+        queryset=Municipality.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en kommun som förbundet omfattar.")},
+    )
+
+    def __init__(self, *args, can_change_start_date=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_start_date:
+            del self.fields["start_date"]
+
+    @classmethod
+    def initial_for(cls, association: Association) -> dict:
+        return {
+            "name": association.name,
+            "slug": association.slug,
+            "org_number": association.org_number,
+            "start_date": association.start_date,
+            "end_date": association.end_date,
+            "description": association.description,
+            "address": association.address,
+            "contact_person": association.contact_person,
+            "contact_email": association.contact_email,
+            "municipalities": [m.pk for m in association.municipalities.all()],
+        }
+
+    def clean_org_number(self):
+        return normalize_org_number(self.cleaned_data["org_number"])
+
+    def municipality_groups(self):
+        """[(region, [(municipality, checked)], n_checked)] for the picker grouped by county."""
+        value = self["municipalities"].value() or []
+        selected = {str(v.pk if hasattr(v, "pk") else v) for v in value}
+        groups = []
+        for region, municipalities in municipalities_by_region():
+            rows = [(m, str(m.pk) in selected) for m in municipalities]
+            groups.append((region, rows, sum(1 for _m, checked in rows if checked)))
+        return groups
+
+
+class MemberForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Typ"), choices=MemberKind.choices)
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        required=False,
+        help_text=_("Lämnas tomt för Försäkringskassan, Arbetsförmedlingen och kommuner."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label="–",
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="–"
+    )
+    contribution_share = forms.DecimalField(
+        label=_("Andel (%)"),
+        max_digits=6,
+        decimal_places=3,
+        error_messages={"required": _("Ange medlemmens andel i procent.")},
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "100"}),
+    )
+    is_financier = forms.BooleanField(label=_("Finansiär"), required=False, initial=True)
+    valid_from = forms.DateField(label=_("Giltig från"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("Giltig till"), required=False, widget=DateInput())
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict:
+        return {
+            "kind": member.kind,
+            "name": member.name,
+            "municipality": member.municipality_id,
+            "region": member.region_id,
+            "contribution_share": member.contribution_share,
+            "is_financier": member.is_financier,
+            "valid_from": member.valid_from,
+            "valid_to": member.valid_to,
+        }
