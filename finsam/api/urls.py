@@ -1,2 +1,30 @@
+from django.urls import include, path, re_path
+
+from finsam.api import docs, views
+
 app_name = "api"
-urlpatterns: list = []
+
+v1 = [
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("associations/", views.AssociationListApi.as_view(), name="association_list"),
+    path(
+        "associations/<int:pk>/",
+        views.AssociationDetailApi.as_view(),
+        name="association_detail",
+    ),
+    path("initiatives/", views.InitiativeListApi.as_view(), name="initiative_list"),
+    path("initiatives/<int:pk>/", views.InitiativeDetailApi.as_view(), name="initiative_detail"),
+    path(
+        "initiatives/<int:pk>/enrolments/",
+        views.InitiativeEnrolmentListApi.as_view(),
+        name="initiative_enrolments",
+    ),
+    path("enrolments/<uuid:uuid>/", views.EnrolmentDetailApi.as_view(), name="enrolment_detail"),
+    path("enrolments/<uuid:uuid>/exit/", views.EnrolmentExitApi.as_view(), name="enrolment_exit"),
+]
+
+urlpatterns = [
+    path("openapi.json", docs.OpenApiJsonView.as_view(), name="openapi"),
+    path("", docs.api_docs, name="docs"),
+    re_path(r"^(?P<version>v1)/", include(v1)),
+]

@@ -1,0 +1,408 @@
+"""The v1 JSON API: associations, initiatives and enrolments.
+
+Each view resolves the request's `Access` once (`get_access`, after DRF authentication) and starts
+every queryset from `finsam.core.access`, so the API has exactly the permissions of the pages:
+objects outside the user's scope answer 404, actions outside the user's role 403, requests
+without credentials 401. Writes go through the services, like the pages' forms.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from finsam.accounts.middleware import has_two_factor, needs_two_factor
+from finsam.api import serializers as s
+from finsam.api.access import ASSOCIATION_PARAM, api_access
+from finsam.api.errors import api_exception_handler
+from finsam.associations.models import Association
+from finsam.audit.models import Action
+from finsam.audit.services import log_access
+from finsam.core.access import (
+    can_see_identity,
+    editable_initiatives,
+    follow_up_initiatives,
+    get_initiative,
+    registrar_initiatives,
+    visible_initiatives,
+)
+from finsam.core.roles import Role
+from finsam.initiatives import services as initiative_services
+from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
+from finsam.initiatives.models import FollowUp, Orientation, Status
+from finsam.initiatives.selectors import initiative_list
+from finsam.participants.models import Enrolment
+
+IDENTITY_FIELDS = "personal_number,name"
+
+# --- Schema ----------------------------------------------------------------------------------
+
+ASSOCIATION_PARAMETER = OpenApiParameter(
+    ASSOCIATION_PARAM,
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    description=(
+        "Id of the association to work in (one of `available_associations` in `/me/`). "
+        "Default: the association chosen in the session, else the user's first association."
+    ),
+)
+
+
+class FinsamAutoSchema(AutoSchema):
+    """Adds the `association` query parameter and the error responses to every operation."""
+
+    def get_override_parameters(self):
+        params = super().get_override_parameters()
+        if getattr(self.view, "uses_association", True):
+            params = [*params, ASSOCIATION_PARAMETER]
+        return params
+
+    def get_serializer_name(self, serializer, direction):
+        """Component names without the module's suffixes: `InitiativeOut` → `Initiative`,
+        `InitiativeIn` → `InitiativeInput`."""
+        name = super().get_serializer_name(serializer, direction)
+        if name.endswith("Out"):
+            return name[:-3]
+        if name.endswith("In"):
+            return name[:-2] + "Input"
+        return name
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["401", "403", "404"]
+        if self.method in ("POST", "PUT", "PATCH") or getattr(self.view, "has_filters", False):
+            codes.insert(0, "400")
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(s.ErrorsOut, code)
+        return responses
+
+
+# --- Base ------------------------------------------------------------------------------------
+
+
+class TwoFactorSatisfied(BasePermission):
+    """Roles that see personal data must have two-factor login activated before using the API
+    (the web's `RequireTwoFactorMiddleware` does not cover `/api/`)."""
+
+    message = _("Aktivera tvåstegsinloggning i webbgränssnittet innan du använder API:t.")
+
+    def has_permission(self, request, view):
+        return not needs_two_factor(request.user) or has_two_factor(request.user)
+
+
+class ApiView(APIView):
+    permission_classes = [IsAuthenticated, TwoFactorSatisfied]
+    schema = FinsamAutoSchema()
+    uses_association = True
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def get_access(self):
+        if not hasattr(self, "_access"):
+            self._access = api_access(self.request)
+        return self._access
+
+    def paginate(self, queryset, serializer_class, **context):
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        data = serializer_class(page, many=True, context={"request": self.request, **context}).data
+        return page, paginator.get_paginated_response(data)
+
+
+class ListMixin:
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+
+def require_role(access, *roles):
+    if not access.has(*roles):
+        raise PermissionDenied
+
+
+def initiative_in_scope(access, pk, scope):
+    """The initiative if the user may act on it through `scope`; 404 if the user cannot see it
+    at all, 403 if they can see it but their role does not allow the action."""
+    initiative = get_initiative(access, pk)
+    if scope is not visible_initiatives and not scope(access).filter(pk=initiative.pk).exists():
+        raise PermissionDenied
+    return initiative
+
+
+def validated(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Me and associations ---------------------------------------------------------------------
+
+
+class MeApi(ApiView):
+    @extend_schema(responses=s.MeOut, summary="The current user, roles and associations")
+    def get(self, request, version):
+        return Response(s.MeOut.from_access(self.get_access()))
+
+
+class AssociationListApi(ListMixin, ApiView):
+    uses_association = False
+
+    @extend_schema(responses=s.AssociationOut(many=True), summary="The user's associations")
+    def get(self, request, version):
+        access = self.get_access()
+        ids = [a.pk for a in access.available_associations]
+        queryset = Association.objects.filter(pk__in=ids).order_by("name")
+        return self.paginate(queryset, s.AssociationOut)[1]
+
+
+class AssociationDetailApi(ApiView):
+    uses_association = False
+
+    @extend_schema(
+        responses=s.AssociationDetailOut,
+        summary="One association with its municipalities and members",
+    )
+    def get(self, request, version, pk):
+        access = self.get_access()
+        if pk not in {a.pk for a in access.available_associations}:
+            raise Http404
+        association = Association.objects.prefetch_related(
+            "municipalities", "members__municipality", "members__region"
+        ).get(pk=pk)
+        return Response(s.AssociationDetailOut(association).data)
+
+
+# --- Initiatives -----------------------------------------------------------------------------
+
+
+INITIATIVE_FILTER_PARAMETERS = [
+    OpenApiParameter("q", str, description="Söker i namn, projektägare och diarienummer."),
+    OpenApiParameter("status", str, enum=Status.values),
+    OpenApiParameter("orientation", str, enum=Orientation.values),
+    OpenApiParameter("follow_up", str, enum=FollowUp.values),
+    OpenApiParameter("target_group", int, description="Id för en målgruppskod."),
+    OpenApiParameter("municipality", int, description="Id för en kommun i förbundet."),
+    OpenApiParameter("year", int, description="Insatser vars period överlappar året."),
+    OpenApiParameter(
+        "o",
+        str,
+        description="Sortering: "
+        + ", ".join(key for _f, key in SORT_FIELDS)
+        + " (- för fallande).",
+    ),
+]
+
+
+def initiative_queryset(access):
+    """The initiatives the user may see, with what a row shows (the list page's selector)."""
+    return initiative_list(access=access).prefetch_related("municipalities")
+
+
+def initiative_out(access, initiative):
+    return s.InitiativeOut(initiative_queryset(access).get(pk=initiative.pk)).data
+
+
+class InitiativeListApi(ListMixin, ApiView):
+    has_filters = True
+
+    @extend_schema(
+        parameters=INITIATIVE_FILTER_PARAMETERS,
+        responses=s.InitiativeOut(many=True),
+        summary="Initiatives the user may see, with the list page's filters",
+    )
+    def get(self, request, version):
+        access = self.get_access()
+        filterset = InitiativeFilter(
+            request.query_params,
+            queryset=initiative_queryset(access).order_by("name", "pk"),
+            association=access.association,
+        )
+        if not filterset.is_valid():
+            # The form's messages repeat the rejected value: answer without it.
+            raise serializers.ValidationError(
+                {field: [_("Ogiltigt värde för filtret.")] for field in filterset.errors}
+            )
+        return self.paginate(filterset.qs, s.InitiativeOut)[1]
+
+    @extend_schema(
+        request=s.InitiativeIn,
+        responses={201: s.InitiativeOut},
+        summary="Create an initiative (secretariat)",
+    )
+    def post(self, request, version):
+        access = self.get_access()
+        require_role(access, Role.SECRETARIAT)
+        data = validated(s.InitiativeIn, request.data)
+        initiative = initiative_services.initiative_create(
+            actor=request.user, association=access.association, **data
+        )
+        return Response(initiative_out(access, initiative), status=status.HTTP_201_CREATED)
+
+
+class InitiativeDetailApi(ApiView):
+    @extend_schema(responses=s.InitiativeOut, summary="One initiative")
+    def get(self, request, version, pk):
+        access = self.get_access()
+        return Response(initiative_out(access, get_initiative(access, pk)))
+
+    @extend_schema(
+        request=s.InitiativeIn,
+        responses=s.InitiativeOut,
+        summary="Change an initiative (secretariat, its initiative managers)",
+    )
+    def patch(self, request, version, pk):
+        access = self.get_access()
+        initiative = initiative_in_scope(access, pk, editable_initiatives)
+        data = validated(s.InitiativeIn, request.data, partial=True)
+        initiative_services.initiative_update(
+            actor=request.user, initiative=initiative, data=dict(data)
+        )
+        return Response(initiative_out(access, initiative))
+
+
+# --- Enrolments ------------------------------------------------------------------------------
+
+
+def enrolment_queryset(queryset, *, identity=False):
+    """Everything an enrolment row shows in a constant number of queries. The participant (and
+    its encrypted identity) is loaded only when the identity will be shown."""
+    queryset = (
+        queryset.select_related(
+            "home_municipality",
+            "occupation_before",
+            "education",
+            "time_outside_work",
+            "referrer",
+            "exit_reason",
+            "occupation_after",
+            "consent",
+        )
+        .prefetch_related("income_sources_before", "income_sources_after")
+        .annotate(participant_pseudonym=F("participant__pseudonym"))
+    )
+    if identity:
+        queryset = queryset.select_related("participant")
+    return queryset
+
+
+def enrolment_serializer(access, initiative_id):
+    return s.EnrolmentOut if can_see_identity(access, initiative_id) else s.PseudonymousEnrolmentOut
+
+
+def log_identity_read(access, initiative, enrolments, action):
+    pseudonyms = [e.participant_pseudonym for e in enrolments if e.participant_id is not None]
+    if pseudonyms:
+        log_access(
+            access=access,
+            action=action,
+            initiative=initiative,
+            pseudonyms=pseudonyms,
+            fields=IDENTITY_FIELDS,
+            channel="api",
+        )
+
+
+def enrolment_in_scope(access, enrolment_uuid, scope=follow_up_initiatives):
+    """The enrolment if the user may act on it through `scope`; 404 if its initiative is not
+    visible to the user, 403 if visible but the user's role does not allow the action."""
+    candidates = Enrolment.objects.filter(
+        initiative__in=visible_initiatives(access), uuid=enrolment_uuid
+    )
+    initiative_id = candidates.values_list("initiative_id", flat=True).first()
+    if initiative_id is None:
+        raise Http404
+    if not scope(access).filter(pk=initiative_id).exists():
+        raise PermissionDenied
+    identity = can_see_identity(access, initiative_id)
+    return enrolment_queryset(candidates, identity=identity).select_related("initiative").get()
+
+
+class InitiativeEnrolmentListApi(ListMixin, ApiView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "active", OpenApiTypes.BOOL, description="true: pågående, false: avslutade."
+            )
+        ],
+        responses=s.EnrolmentOut(many=True),
+        summary="Enrolments of an initiative (pseudonymous; identity for its registrars)",
+    )
+    def get(self, request, version, pk):
+        access = self.get_access()
+        initiative = initiative_in_scope(access, pk, follow_up_initiatives)
+        identity = can_see_identity(access, initiative.pk)
+        queryset = Enrolment.objects.filter(initiative=initiative)
+        active = request.query_params.get("active")
+        if active in ("true", "false"):
+            queryset = queryset.filter(end_date__isnull=active == "true")
+        queryset = enrolment_queryset(queryset, identity=identity).order_by("-start_date", "id")
+        page, response = self.paginate(queryset, enrolment_serializer(access, initiative.pk))
+        if identity:
+            log_identity_read(access, initiative, page, Action.LIST)
+        return response
+
+    @extend_schema(
+        request=s.EnrolmentIn,
+        responses={201: s.EnrolmentOut},
+        summary="Register a participant in (the initiative's registrars)",
+    )
+    def post(self, request, version, pk):
+        from finsam.participants import services as participant_services
+
+        access = self.get_access()
+        initiative = initiative_in_scope(access, pk, registrar_initiatives)
+        data = validated(s.EnrolmentIn, request.data)
+        consent = data.pop("consent", None)
+        enrolment = participant_services.enrolment_register(
+            access=access,
+            initiative=initiative,
+            data=participant_services.EnrolmentInput(
+                **data, consent=participant_services.ConsentInput(**consent) if consent else None
+            ),
+            channel="api",
+        )
+        enrolment = enrolment_queryset(Enrolment.objects.filter(pk=enrolment.pk), identity=True)
+        return Response(s.EnrolmentOut(enrolment.get()).data, status=status.HTTP_201_CREATED)
+
+
+class EnrolmentDetailApi(ApiView):
+    @extend_schema(responses=s.EnrolmentOut, summary="One enrolment")
+    def get(self, request, version, uuid):
+        access = self.get_access()
+        enrolment = enrolment_in_scope(access, uuid)
+        serializer = enrolment_serializer(access, enrolment.initiative_id)
+        if serializer is s.EnrolmentOut:
+            log_identity_read(access, enrolment.initiative, [enrolment], Action.VIEW)
+        return Response(serializer(enrolment).data)
+
+
+class EnrolmentExitApi(ApiView):
+    @extend_schema(
+        request=s.ExitIn,
+        responses={200: s.EnrolmentOut},
+        summary="Register a participant out (the initiative's registrars)",
+    )
+    def post(self, request, version, uuid):
+        from finsam.participants import services as participant_services
+
+        access = self.get_access()
+        enrolment = enrolment_in_scope(access, uuid, registrar_initiatives)
+        data = validated(s.ExitIn, request.data)
+        participant_services.enrolment_exit(
+            access=access,
+            enrolment=enrolment,
+            data=participant_services.ExitInput(**data),
+            channel="api",
+        )
+        enrolment = enrolment_queryset(Enrolment.objects.filter(pk=enrolment.pk), identity=True)
+        return Response(s.EnrolmentOut(enrolment.get()).data)
