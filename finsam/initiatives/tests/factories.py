@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from finsam.associations.tests.factories import AssociationFactory
-from finsam.initiatives.models import FollowUp, Initiative
+from finsam.initiatives.models import FollowUp, HeadCount, Initiative, InitiativeBudget
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):
@@ -17,3 +17,23 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
 
     class Params:
         volume = factory.Trait(follow_up=FollowUp.VOLUME)
+
+
+class InitiativeBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InitiativeBudget
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    year = 2021
+    amount = 500000
+
+
+class HeadCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HeadCount
+
+    initiative = factory.SubFactory(InitiativeFactory, volume=True)
+    month = datetime.date(2021, 3, 1)
+    women = 3
+    men = 2
+    other = 0

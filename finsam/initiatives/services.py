@@ -1,0 +1,448 @@
+"""Writes for initiatives: the initiative itself, its yearly budgets, monthly head counts
+(volume initiatives) and the assignments of users to it.
+
+Every function takes keyword-only arguments, validates with Swedish messages, runs in a
+transaction and saves nothing when it raises `ValidationError`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
+from finsam.initiatives.models import (
+    FollowUp,
+    HeadCount,
+    Initiative,
+    InitiativeBudget,
+    Orientation,
+    Status,
+)
+from finsam.reference.models import Code, CodeList
+
+# Fields an initiative's create/update accepts (association is set at creation only).
+INITIATIVE_FIELDS = (
+    "name",
+    "diary_number",
+    "owner_organisation",
+    "orientation",
+    "specific_orientation",
+    "follow_up",
+    "esf_funded",
+    "start_date",
+    "end_date",
+    "status",
+    "planned_participants",
+    "steering_group",
+    "background",
+    "purpose",
+    "goals",
+    "target_group_description",
+    "method",
+    "referral",
+    "follow_up_description",
+    "economy",
+)
+M2M_FIELDS = ("target_groups", "municipalities")
+# Participant-follow-up R11: fixed once the initiative has registrations.
+IMMUTABLE_AFTER_REGISTRATION = ("orientation", "follow_up", "esf_funded")
+
+
+def has_registrations(initiative: Initiative) -> bool:
+    """True when enrolments or head counts exist (then R11 freezes orientation etc.)."""
+    if initiative.pk is None:
+        return False
+    return (
+        initiative.enrolments.exists()
+        or HeadCount.objects.filter(initiative_id=initiative.pk).exists()
+    )
+
+
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "Y-m-d")
+
+
+def _validate_initiative(
+    initiative: Initiative,
+    *,
+    target_groups: list[Code],
+    municipalities: list,
+    previous: Initiative | None,
+) -> None:
+    """Collect every broken rule into one ValidationError keyed by field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    association = initiative.association
+    name = (initiative.name or "").strip()
+    initiative.name = name
+    if name:
+        clash = Initiative.objects.filter(association=association, name__iexact=name)
+        if initiative.pk:
+            clash = clash.exclude(pk=initiative.pk)
+        if clash.exists():
+            message = _("Det finns redan en insats med namnet ”%(name)s” i förbundet.")
+            add("name", message % {"name": name})
+
+    start, end = initiative.start_date, initiative.end_date
+    if start and end and end < start:
+        add("end_date", _("Slutdatum kan inte vara före startdatum."))
+    if start and association.start_date and start < association.start_date:
+        add(
+            "start_date",
+            _("Startdatum kan inte vara före förbundets startdatum (%(date)s).")
+            % {"date": _fmt(association.start_date)},
+        )
+
+    code = initiative.specific_orientation
+    if code is not None and (
+        code.code_list != CodeList.SPECIFIC_ORIENTATION or code.category != initiative.orientation
+    ):
+        message = _("Den preciserade inriktningen hör inte till vald inriktning.")
+        add("specific_orientation", message)
+    if any(group.code_list != CodeList.TARGET_GROUP for group in target_groups):
+        add("target_groups", _("Välj målgrupper ur listan."))
+    allowed = set(association.municipalities.values_list("pk", flat=True))
+    outside = [m for m in municipalities if m.pk not in allowed]
+    if outside:
+        add(
+            "municipalities",
+            _("%(names)s ingår inte i förbundets område.")
+            % {"names": ", ".join(str(m) for m in outside)},
+        )
+
+    if previous is not None and has_registrations(previous):
+        labels = {
+            "orientation": _("Inriktningen"),
+            "follow_up": _("Deltagarregistreringen"),
+            "esf_funded": _("ESF-finansieringen"),
+        }
+        for field in IMMUTABLE_AFTER_REGISTRATION:
+            if getattr(previous, field) != getattr(initiative, field):
+                add(
+                    field,
+                    _(
+                        "%(what)s kan inte ändras när insatsen har registrerade deltagare "
+                        "eller antal. Skapa en ny insats i stället."
+                    )
+                    % {"what": labels[field]},
+                )
+        # The period must keep covering what is already registered.
+        enrolled = previous.enrolments.aggregate(first=Min("start_date"), last=Max("start_date"))
+        counted = HeadCount.objects.filter(initiative_id=previous.pk).aggregate(
+            first=Min("month"), last=Max("month")
+        )
+        if start:
+            first = None
+            if enrolled["first"] and start > enrolled["first"]:
+                first = enrolled["first"]
+            elif counted["first"] and start.replace(day=1) > counted["first"]:
+                first = counted["first"]
+            if first:
+                add(
+                    "start_date",
+                    _("Det finns registreringar före det nya startdatumet (första %(date)s).")
+                    % {"date": _fmt(first)},
+                )
+        if end:
+            last = None
+            if enrolled["last"] and end < enrolled["last"]:
+                last = enrolled["last"]
+            elif counted["last"] and end.replace(day=1) < counted["last"]:
+                last = counted["last"]
+            if last:
+                add(
+                    "end_date",
+                    _("Det finns registreringar efter det nya slutdatumet (sista %(date)s).")
+                    % {"date": _fmt(last)},
+                )
+
+    try:
+        initiative.full_clean(exclude=["association"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field not in errors:
+                errors[field] = messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_with_history(
+    initiative: Initiative, *, actor, target_groups, municipalities, created: bool
+) -> None:
+    """Save row and many-to-many fields, then write ONE history record with all of them.
+
+    simple-history would otherwise write a record for the row and one per m2m change.
+    """
+    initiative.skip_history_when_saving = True
+    try:
+        initiative.save()
+        initiative.target_groups.set(target_groups)
+        initiative.municipalities.set(municipalities)
+    finally:
+        del initiative.skip_history_when_saving
+    initiative._history_user = actor
+    initiative.save(update_fields=["updated_at"])
+    if created:
+        initiative.history.filter(history_type="~").update(history_type="+")
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    actor,
+    association,
+    name: str,
+    owner_organisation: str,
+    start_date: datetime.date,
+    diary_number: str = "",
+    orientation: str = Orientation.INDIVIDUAL,
+    specific_orientation: Code | None = None,
+    follow_up: str = FollowUp.INDIVIDUAL,
+    target_groups: Iterable[Code] = (),
+    municipalities: Iterable = (),
+    esf_funded: bool = False,
+    end_date: datetime.date | None = None,
+    status: str = Status.ACTIVE,
+    planned_participants: int | None = None,
+    steering_group: str = "",
+    background: str = "",
+    purpose: str = "",
+    goals: str = "",
+    target_group_description: str = "",
+    method: str = "",
+    referral: str = "",
+    follow_up_description: str = "",
+    economy: str = "",
+) -> Initiative:
+    initiative = Initiative(
+        association=association,
+        name=name,
+        diary_number=diary_number,
+        owner_organisation=owner_organisation,
+        orientation=orientation,
+        specific_orientation=specific_orientation,
+        follow_up=follow_up,
+        esf_funded=esf_funded,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        planned_participants=planned_participants,
+        steering_group=steering_group,
+        background=background,
+        purpose=purpose,
+        goals=goals,
+        target_group_description=target_group_description,
+        method=method,
+        referral=referral,
+        follow_up_description=follow_up_description,
+        economy=economy,
+    )
+    target_groups, municipalities = list(target_groups), list(municipalities)
+    _validate_initiative(
+        initiative, target_groups=target_groups, municipalities=municipalities, previous=None
+    )
+    _save_with_history(
+        initiative,
+        actor=actor,
+        target_groups=target_groups,
+        municipalities=municipalities,
+        created=True,
+    )
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, actor, initiative: Initiative, data: dict[str, Any]) -> Initiative:
+    """Change the fields given in `data` (any of INITIATIVE_FIELDS and M2M_FIELDS)."""
+    unknown = set(data) - set(INITIATIVE_FIELDS) - set(M2M_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown initiative fields: {sorted(unknown)}")
+    # Compare against the stored row, not the (possibly form-modified) instance in memory.
+    previous = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    current = Initiative.objects.select_related("association").get(pk=initiative.pk)
+    for field in INITIATIVE_FIELDS:
+        if field in data:
+            setattr(current, field, data[field])
+    target_groups = list(
+        data["target_groups"] if "target_groups" in data else current.target_groups.all()
+    )
+    municipalities = list(
+        data["municipalities"] if "municipalities" in data else current.municipalities.all()
+    )
+    _validate_initiative(
+        current, target_groups=target_groups, municipalities=municipalities, previous=previous
+    )
+    _save_with_history(
+        current,
+        actor=actor,
+        target_groups=target_groups,
+        municipalities=municipalities,
+        created=False,
+    )
+    return current
+
+
+# --- Budgets ---------------------------------------------------------------------------------
+
+
+def _non_negative(errors: dict, field: str, value) -> None:
+    if value is not None and value < 0:
+        errors.setdefault(field, []).append(_("Värdet kan inte vara negativt."))
+
+
+@transaction.atomic
+def budget_save(
+    *,
+    actor,
+    initiative: Initiative,
+    year: int,
+    amount: Decimal,
+    outcome: Decimal | None = None,
+    rate_per_participant_week: Decimal | None = None,
+    planned_participants: int | None = None,
+    note: str = "",
+    budget: InitiativeBudget | None = None,
+) -> InitiativeBudget:
+    """Create a year's budget, or change `budget` when given."""
+    if budget is not None and budget.initiative_id != initiative.pk:
+        raise ValueError("budget belongs to another initiative")
+    errors: dict[str, list[str]] = {}
+    first_year = initiative.start_date.year
+    last_year = initiative.end_date.year if initiative.end_date else None
+    if year is None:
+        errors["year"] = [_("Ange år.")]
+    elif year < first_year or (last_year is not None and year > last_year):
+        period = f"{first_year}–{last_year}" if last_year else f"{first_year}–"
+        errors["year"] = [
+            _("Året ligger utanför insatsens period (%(period)s).") % {"period": period}
+        ]
+    else:
+        clash = InitiativeBudget.objects.filter(initiative=initiative, year=year)
+        if budget is not None:
+            clash = clash.exclude(pk=budget.pk)
+        if clash.exists():
+            errors["year"] = [
+                _("Det finns redan en budget för %(year)s. Ändra den i stället.") % {"year": year}
+            ]
+    for field, value in (
+        ("amount", amount),
+        ("outcome", outcome),
+        ("rate_per_participant_week", rate_per_participant_week),
+        ("planned_participants", planned_participants),
+    ):
+        _non_negative(errors, field, value)
+    if errors:
+        raise ValidationError(errors)
+    if budget is None:
+        budget = InitiativeBudget(initiative=initiative)
+    budget.year = year
+    budget.amount = amount
+    budget.outcome = outcome
+    budget.rate_per_participant_week = rate_per_participant_week
+    budget.planned_participants = planned_participants
+    budget.note = note
+    budget.full_clean(validate_constraints=False)
+    budget.save()
+    return budget
+
+
+@transaction.atomic
+def budget_delete(*, actor, budget: InitiativeBudget) -> None:
+    budget.delete()
+
+
+# --- Head counts (volume initiatives) --------------------------------------------------------
+
+
+@transaction.atomic
+def head_count_save(
+    *,
+    actor,
+    initiative: Initiative,
+    month: datetime.date,
+    women: int,
+    men: int,
+    other: int,
+    today: datetime.date | None = None,
+) -> HeadCount:
+    """Create or replace the head count of one month (stored as the month's first day)."""
+    if not initiative.is_volume:
+        raise ValidationError(
+            _("Antal per månad registreras bara för volyminsatser (endast antal).")
+        )
+    errors: dict[str, list[str]] = {}
+    month = month.replace(day=1)
+    today = today or datetime.date.today()
+    first = initiative.start_date.replace(day=1)
+    last = initiative.end_date.replace(day=1) if initiative.end_date else None
+    association_start = initiative.association.start_date
+    if month < first or (last is not None and month > last):
+        errors["month"] = [_("Månaden ligger utanför insatsens period.")]
+    elif association_start and month < association_start.replace(day=1):
+        errors["month"] = [_("Månaden ligger före förbundets startdatum.")]
+    elif month > today.replace(day=1):
+        errors["month"] = [_("Antal kan inte registreras för en kommande månad.")]
+    for field, value in (("women", women), ("men", men), ("other", other)):
+        if value is None:
+            errors.setdefault(field, []).append(_("Ange ett antal (0 om inga)."))
+        else:
+            _non_negative(errors, field, value)
+    if errors:
+        raise ValidationError(errors)
+    head_count, _created = HeadCount.objects.update_or_create(
+        initiative=initiative,
+        month=month,
+        defaults={"women": women, "men": men, "other": other},
+    )
+    return head_count
+
+
+# --- Assignments -----------------------------------------------------------------------------
+
+
+ROLE_LABELS = {
+    Role.INITIATIVE_MANAGER: Role.INITIATIVE_MANAGER.label,
+    Role.REGISTRAR: Role.REGISTRAR.label,
+    Role.APPLICANT: Role.APPLICANT.label,
+}
+
+
+@transaction.atomic
+def assignment_add(*, actor, initiative: Initiative, user, role: str):
+    """Give `user` (who holds `role` in the association) that role for this initiative."""
+    from finsam.accounts.models import InitiativeAssignment, RoleAssignment
+
+    if role not in INITIATIVE_SCOPED_ROLES:
+        raise ValidationError({"role": [_("Den rollen kan inte knytas till en insats.")]})
+    label = str(Role(role).label).lower()
+    if not RoleAssignment.objects.filter(
+        user=user, association_id=initiative.association_id, role=role
+    ).exists():
+        raise ValidationError(
+            {"user": [_("Användaren har inte rollen %(role)s i förbundet.") % {"role": label}]}
+        )
+    if InitiativeAssignment.objects.filter(user=user, initiative=initiative, role=role).exists():
+        raise ValidationError(
+            {"user": [_("Användaren är redan %(role)s för insatsen.") % {"role": label}]}
+        )
+    assignment = InitiativeAssignment(user=user, initiative=initiative, role=role)
+    assignment.full_clean(validate_constraints=False)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor, assignment) -> None:
+    assignment.delete()
