@@ -6,7 +6,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -72,11 +82,24 @@ def get_current_association(access) -> Association:
     ).get(pk=access.association.pk)
 
 
+KIND_ORDER = [
+    MemberKind.FORSAKRINGSKASSAN,
+    MemberKind.ARBETSFORMEDLINGEN,
+    MemberKind.REGION,
+    MemberKind.MUNICIPALITY,
+]
+
+
 def member_list(association: Association) -> list[Member]:
+    """Members in the order of the law: FK, AF, region(s), municipalities."""
+    kind_order = Case(
+        *[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+        output_field=IntegerField(),
+    )
     return list(
         Member.objects.filter(association=association)
         .select_related("municipality", "region")
-        .order_by("kind", "name")
+        .order_by(kind_order, "name")
     )
 
 

@@ -490,3 +490,16 @@ def test_the_board_reads_members_but_sees_no_edit_buttons(world, client_for):
     assert "Skövde kommun" in html
     assert url("member_edit", member.pk) not in html
     assert client.get(url("member_row", member.pk), **HX).status_code == 200
+
+
+def test_members_are_listed_in_the_order_of_the_law(world, client_for):
+    full_members(world.a)
+    response = client_for(world.board).get(url("detail"))
+    names = [m.name for m in response.context["members"]]
+    assert names == [
+        "Försäkringskassan",
+        "Arbetsförmedlingen",
+        "Västra Götalandsregionen",
+        "Hjo kommun",
+        "Skövde kommun",
+    ]
