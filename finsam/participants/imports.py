@@ -35,6 +35,13 @@ from finsam.participants.models import (
     Gender,
     Participant,
 )
+from finsam.participants.services import (
+    ConsentInput,
+    EnrolmentInput,
+    ExitInput,
+    enrolment_exit,
+    enrolment_register,
+)
 from finsam.reference.models import Code, CodeList, Municipality
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -890,14 +897,6 @@ def import_table(*, access, initiative, table: Table) -> ImportResult:
     failing row are still tried so that every error is reported. If any row failed, the whole
     import is rolled back and `result.errors` lists the errors by row and column.
     """
-    from finsam.participants.services import (
-        ConsentInput,
-        EnrolmentInput,
-        ExitInput,
-        enrolment_exit,
-        enrolment_register,
-    )
-
     result = ImportResult(rows=len(table.rows))
     if initiative.is_volume:
         result.errors.append(
@@ -940,14 +939,6 @@ def import_table(*, access, initiative, table: Table) -> ImportResult:
                                 "utregistrerad före denna rad."
                             )
                             % {"row": earlier[0]},
-                        )
-                    )
-                elif _has_active_enrolment(initiative, key):
-                    errors.append(
-                        RowError(
-                            row.number,
-                            "personnummer",
-                            _("Personen har redan ett pågående deltagande i insatsen."),
                         )
                     )
                 if not row.values.get("end_date"):
@@ -1035,12 +1026,6 @@ def _participant_ids(initiative, key: str):
     return Participant.objects.filter(
         association_id=initiative.association_id, personal_number_hash=key
     ).values("pk")
-
-
-def _has_active_enrolment(initiative, key: str) -> bool:
-    return Enrolment.objects.filter(
-        initiative=initiative, participant__in=_participant_ids(initiative, key), end_date=None
-    ).exists()
 
 
 def _enrolment_to_exit(initiative, row: ParsedRow, in_rows: dict, failed_in_rows: set):
