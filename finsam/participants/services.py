@@ -1,0 +1,985 @@
+"""Registering participants in and out of initiatives (participant-follow-up.md §2.6–2.10).
+
+The contract other parts call (bulk import, API, demo data) is `enrolment_register` and
+`enrolment_exit` with the input dataclasses below; the pages also use the corrections, consent
+withdrawal, protected identity and the retention job.
+
+Every writer checks the caller's access first (`PermissionDenied`), validates everything before
+writing anything, and raises `ValidationError({field: [Swedish message, ...]})` keyed by the input
+field names ("__all__" for cross-field errors), so that forms and the importer can place each
+message. Each writer runs in one transaction and logs the personal data it touched
+(`log_access`). The `*_check` functions run exactly the same validation without writing, for the
+validate-as-you-type endpoints.
+
+Decisions where the domain pages are silent (see the report and the tests):
+
+- Consent: dated no later than today (personal data may only be stored once the consent exists)
+  and no more than `CONSENT_MAX_DAYS_BEFORE_START` days before the start date (R3: a new consent for
+  every enrolment, so an old form is most likely the previous enrolment's). It may be dated after
+  the start date: the form is often signed at the first meetings.
+- Anonymous enrolments never store a personal identity number or a name: the services refuse them
+  (the form drops them). They keep the non-identifying facts (gender, age, dates, code values).
+- A person cannot have two overlapping enrolments in one initiative; wrong registrations
+  (`felregistrering`) do not count.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.signals import pre_create_historical_record
+
+from finsam.audit.models import AccessEvent, Action
+from finsam.audit.services import log_access
+from finsam.core.access import can_see_identity
+from finsam.participants.identity import (
+    PersonalNumber,
+    lookup_hash,
+    new_pseudonym,
+    parse_personal_number,
+)
+from finsam.participants.models import (
+    AnonymousReason,
+    Consent,
+    ConsentMethod,
+    Enrolment,
+    Gender,
+    Participant,
+)
+from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
+
+CONSENT_MAX_DAYS_BEFORE_START = 90
+IDENTITY_FIELDS = "personnummer, namn"
+REGISTRATION_ANONYMOUS_REASONS = (AnonymousReason.NO_CONSENT, AnonymousReason.PROTECTED_IDENTITY)
+MAX_AGE = 120
+
+
+# --- Input ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ConsentInput:
+    given_on: datetime.date
+    method: str  # ConsentMethod value: "paper" | "digital" | "uploaded"
+    form_version: str
+    language: str = "svenska"
+
+
+@dataclass
+class EnrolmentInput:
+    start_date: datetime.date
+    personal_number: str = ""  # raw as typed; required unless anonymous_reason is set
+    name: str = ""
+    anonymous_reason: str = ""  # AnonymousReason value; "" = identified
+    gender: str = ""  # Gender value; "" = from the personal number (required if anonymous)
+    age_at_start: int | None = None  # only for anonymous enrolments (derived otherwise)
+    home_municipality: Municipality | None = None
+    income_sources_before: list = field(default_factory=list)  # list[Code]
+    occupation_before: Code | None = None
+    occupation_extent_before: int | None = None
+    education: Code | None = None
+    time_outside_work: Code | None = None
+    referrer: Code | None = None
+    consent: ConsentInput | None = None  # required when identified
+
+
+@dataclass
+class ExitInput:
+    end_date: datetime.date
+    exit_reason: Code
+    income_sources_after: list = field(default_factory=list)
+    occupation_after: Code | None = None
+    occupation_extent_after: int | None = None
+
+
+# The code list each code field draws from.
+CODE_FIELDS = {
+    "income_sources_before": CodeList.INCOME_SOURCE,
+    "occupation_before": CodeList.OCCUPATION,
+    "education": CodeList.EDUCATION,
+    "time_outside_work": CodeList.TIME_OUTSIDE_WORK,
+    "referrer": CodeList.REFERRER,
+    "exit_reason": CodeList.EXIT_REASON,
+    "income_sources_after": CodeList.INCOME_SOURCE,
+    "occupation_after": CodeList.OCCUPATION,
+}
+M2M_FIELDS = ("income_sources_before", "income_sources_after")
+EXTENT_FIELDS = ("occupation_extent_before", "occupation_extent_after")
+EXIT_FIELDS = (
+    "end_date",
+    "exit_reason",
+    "income_sources_after",
+    "occupation_after",
+    "occupation_extent_after",
+)
+IN_FIELDS = (
+    "start_date",
+    "gender",
+    "age_at_start",
+    "home_municipality",
+    "income_sources_before",
+    "occupation_before",
+    "occupation_extent_before",
+    "education",
+    "time_outside_work",
+    "referrer",
+)
+CORRECTABLE_FIELDS = frozenset((*IN_FIELDS, *EXIT_FIELDS, "name"))
+
+
+# --- Small helpers ----------------------------------------------------------------------------
+
+
+class _Errors:
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, key: str, message) -> None:
+        self.by_field.setdefault(key, []).append(str(message))
+
+    def __contains__(self, key) -> bool:
+        return key in self.by_field
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return datetime.date(year, month0 + 1, min(day.day, last))
+
+
+def _fmt(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+def _require_registrar(access, initiative) -> None:
+    """The initiative must be in `registrar_initiatives(access)` (no query needed: the access
+    object already holds the assignments of the current association)."""
+    if not (
+        access is not None
+        and access.association_id == initiative.association_id
+        and can_see_identity(access, initiative.pk)
+    ):
+        raise PermissionDenied
+
+
+def _check_code(errors: _Errors, key: str, value) -> None:
+    if value is None:
+        return
+    code_list = CODE_FIELDS[key]
+    if not isinstance(value, Code) or value.code_list != code_list:
+        errors.add(
+            key,
+            _("Välj ett värde ur kodlistan ”%(list)s”.") % {"list": CodeList(code_list).label},
+        )
+    elif not value.active:
+        errors.add(key, _("Koden ”%(label)s” används inte längre.") % {"label": value})
+
+
+def _check_codes(errors: _Errors, key: str, values) -> None:
+    for value in values or ():
+        _check_code(errors, key, value)
+        if key in errors:
+            return
+
+
+def _check_extent(errors: _Errors, key: str, value) -> None:
+    if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
+        errors.add(key, _("Ange omfattningen i procent av heltid, 0–100."))
+
+
+def _check_municipality(errors: _Errors, value) -> None:
+    if value is not None and not isinstance(value, Municipality):
+        errors.add("home_municipality", _("Välj en kommun ur listan."))
+
+
+def _age_message() -> str:
+    return _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
+
+
+def _check_gender(errors: _Errors, value: str, *, required: bool) -> None:
+    if not value:
+        if required:
+            errors.add("gender", _("Ange kön."))
+    elif value not in Gender.values:
+        errors.add("gender", _("Välj kvinna, man eller annat/ej angivet."))
+
+
+def _check_start_date(errors: _Errors, start_date, initiative, today) -> None:
+    if start_date is None:
+        errors.add("start_date", _("Ange startdatum."))
+        return
+    association_start = initiative.association.start_date
+    if start_date > today:
+        errors.add("start_date", _("Startdatumet får inte ligga i framtiden."))
+    if start_date < association_start:
+        errors.add(
+            "start_date",
+            _(
+                "Startdatumet ligger före förbundets startdatum (%(date)s). Inget kan "
+                "registreras före det."
+            )
+            % {"date": _fmt(association_start)},
+        )
+    if start_date < initiative.start_date:
+        errors.add(
+            "start_date",
+            _("Startdatumet ligger före insatsens start (%(date)s).")
+            % {"date": _fmt(initiative.start_date)},
+        )
+    if initiative.end_date and start_date > initiative.end_date:
+        errors.add(
+            "start_date",
+            _("Startdatumet ligger efter insatsens slut (%(date)s).")
+            % {"date": _fmt(initiative.end_date)},
+        )
+
+
+def _check_end_date(errors: _Errors, end_date, start_date, today) -> None:
+    if end_date is None:
+        errors.add("end_date", _("Ange slutdatum."))
+        return
+    if end_date > today:
+        errors.add("end_date", _("Slutdatumet får inte ligga i framtiden."))
+    if start_date is not None and end_date < start_date:
+        errors.add(
+            "end_date",
+            _("Slutdatumet ligger före startdatumet (%(date)s).") % {"date": _fmt(start_date)},
+        )
+
+
+def _check_consent(errors: _Errors, consent: ConsentInput | None, start_date, today) -> None:
+    if consent is None:
+        errors.add(
+            "consent",
+            _(
+                "Samtycke krävs innan personuppgifter registreras. Utan samtycke registreras "
+                "deltagaren anonymt."
+            ),
+        )
+        return
+    if consent.given_on is None:
+        errors.add("consent", _("Ange datum för samtycket."))
+    elif consent.given_on > today:
+        errors.add(
+            "consent",
+            _(
+                "Samtycket kan inte vara daterat i framtiden: personuppgifter får registreras "
+                "först när samtycket finns."
+            ),
+        )
+    elif start_date and consent.given_on < start_date - datetime.timedelta(
+        days=CONSENT_MAX_DAYS_BEFORE_START
+    ):
+        errors.add(
+            "consent",
+            _(
+                "Samtycket är daterat mer än %(days)s dagar före startdatumet. Varje deltagande "
+                "kräver ett nytt samtycke."
+            )
+            % {"days": CONSENT_MAX_DAYS_BEFORE_START},
+        )
+    if consent.method not in ConsentMethod.values:
+        errors.add(
+            "consent",
+            _("Ange hur samtycket lämnades (på papper, digitalt eller inskannat)."),
+        )
+    form_version = (consent.form_version or "").strip()
+    if not form_version:
+        errors.add("consent", _("Ange samtyckesblankettens version."))
+    elif len(form_version) > 50:
+        errors.add("consent", _("Blankettversionen får vara högst 50 tecken."))
+    language = (consent.language or "").strip()
+    if not language:
+        errors.add("consent", _("Ange på vilket språk samtycket lämnades."))
+    elif len(language) > 32:
+        errors.add("consent", _("Språket får vara högst 32 tecken."))
+
+
+def _overlapping(participant_id, initiative, start, end, *, exclude_pk=None):
+    """Another counted enrolment of the person in the initiative that overlaps [start, end]."""
+    qs = Enrolment.objects.counted().filter(participant_id=participant_id, initiative=initiative)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    overlaps = Q(end_date__isnull=True) | Q(end_date__gte=start)
+    if end is not None:
+        overlaps &= Q(start_date__lte=end)
+    return qs.filter(overlaps).order_by("start_date").first()
+
+
+def _overlap_message(other) -> str:
+    if other.end_date is None:
+        return _(
+            "Personen har redan ett pågående deltagande i insatsen (%(pseudonym)s, från "
+            "%(start)s). Registrera ut det först."
+        ) % {"pseudonym": other.pseudonym, "start": _fmt(other.start_date)}
+    return _(
+        "Personen har redan ett deltagande i insatsen under samma tid (%(pseudonym)s, "
+        "%(start)s–%(end)s)."
+    ) % {"pseudonym": other.pseudonym, "start": _fmt(other.start_date), "end": _fmt(other.end_date)}
+
+
+@receiver(pre_create_historical_record)
+def _history_type_from_service(sender, instance, history_instance, **kwargs):
+    """Let a service mark the single record it writes for a new enrolment as a creation."""
+    history_type = getattr(instance, "_history_type", None)
+    if history_type:
+        history_instance.history_type = history_type
+
+
+def _save_with_history(obj, *, user, reason: str, m2m: dict | None = None) -> None:
+    """Save `obj` (and its code sets) as ONE historical record with who and why.
+
+    simple_history writes a record on every save and on every change of a many-to-many set; a
+    registration or correction touching two sets would otherwise leave three records.
+    """
+    obj._history_user = user
+    obj._change_reason = reason[:100]
+    if not m2m:
+        obj.save()
+        return
+    created = obj.pk is None
+    obj.skip_history_when_saving = True
+    try:
+        obj.save()
+        for name, values in m2m.items():
+            getattr(obj, name).set(values)
+    finally:
+        del obj.skip_history_when_saving
+    obj._history_type = "+" if created else "~"
+    try:
+        obj.save(update_fields=["updated_at"])
+    finally:
+        del obj._history_type
+
+
+def _new_unique_pseudonym() -> str:
+    for _attempt in range(10):
+        pseudonym = new_pseudonym()
+        if not Participant.objects.filter(pseudonym=pseudonym).exists():
+            return pseudonym
+    raise RuntimeError("Could not find a free pseudonym")  # pragma: no cover
+
+
+def _locked(enrolment) -> Enrolment:
+    """A fresh, locked copy: decisions must not rest on a stale object."""
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("initiative__association", "participant", "exit_reason")
+        .get(pk=enrolment.pk)
+    )
+
+
+# --- Register in ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Registration:
+    personal_number: PersonalNumber | None
+    hash: str
+    participant: Participant | None
+    gender: str
+    age_at_start: int | None
+    name: str
+
+
+def _check_registration(initiative, data: EnrolmentInput, today) -> _Registration:
+    errors = _Errors()
+    if initiative.is_volume:
+        errors.add(
+            "__all__",
+            _(
+                "Insatsen är en volyminsats. Där registreras antal deltagare per månad, inte "
+                "enskilda personer."
+            ),
+        )
+        errors.raise_if_any()
+    _check_start_date(errors, data.start_date, initiative, today)
+
+    anonymous = bool(data.anonymous_reason)
+    personal_number = None
+    name = (data.name or "").strip()
+    gender = data.gender or ""
+    age = None
+    if anonymous:
+        if data.anonymous_reason not in REGISTRATION_ANONYMOUS_REASONS:
+            errors.add(
+                "anonymous_reason",
+                _("Välj anonym registrering för samtycke saknas eller skyddade personuppgifter."),
+            )
+        if (data.personal_number or "").strip():
+            errors.add(
+                "personal_number",
+                _("Anonyma deltagare registreras utan personnummer. Ta bort personnumret."),
+            )
+        if name:
+            errors.add("name", _("Anonyma deltagare registreras utan namn. Ta bort namnet."))
+        _check_gender(errors, gender, required=True)
+        age = data.age_at_start
+        if age is not None and not (isinstance(age, int) and 0 <= age <= MAX_AGE):
+            errors.add(
+                "age_at_start", _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
+            )
+    else:
+        if not (data.personal_number or "").strip():
+            errors.add(
+                "personal_number",
+                _("Ange personnummer eller samordningsnummer, eller välj anonym registrering."),
+            )
+        else:
+            try:
+                personal_number = parse_personal_number(data.personal_number)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    errors.add("personal_number", message)
+        if len(name) > 200:
+            errors.add("name", _("Namnet får vara högst 200 tecken."))
+        _check_consent(errors, data.consent, data.start_date, today)
+        _check_gender(errors, gender, required=False)
+        if personal_number is not None:
+            gender = gender or personal_number.legal_gender
+            if data.start_date is not None:
+                if data.start_date < personal_number.birth_date:
+                    errors.add(
+                        "start_date", _("Startdatumet ligger före födelsedatumet i personnumret.")
+                    )
+                else:
+                    age = personal_number.age_on(data.start_date)
+
+    _check_municipality(errors, data.home_municipality)
+    for key in ("occupation_before", "education", "time_outside_work", "referrer"):
+        _check_code(errors, key, getattr(data, key))
+    _check_codes(errors, "income_sources_before", data.income_sources_before)
+    _check_extent(errors, "occupation_extent_before", data.occupation_extent_before)
+
+    participant = None
+    digest = ""
+    if personal_number is not None:
+        digest = lookup_hash(personal_number.normalized)
+        participant = Participant.objects.filter(
+            association_id=initiative.association_id, personal_number_hash=digest
+        ).first()
+        if participant is not None and data.start_date is not None:
+            other = _overlapping(participant.pk, initiative, data.start_date, None)
+            if other is not None:
+                errors.add("personal_number", _overlap_message(other))
+    errors.raise_if_any()
+    return _Registration(personal_number, digest, participant, gender, age, name)
+
+
+def enrolment_register_check(*, access, initiative, data: EnrolmentInput) -> None:
+    """Validate a registration exactly as `enrolment_register` would, writing nothing."""
+    _require_registrar(access, initiative)
+    _check_registration(initiative, data, _today())
+
+
+def enrolment_register(
+    *, access, initiative, data: EnrolmentInput, channel: str = "web"
+) -> Enrolment:
+    """Register a participant into an initiative (inregistrering)."""
+    _require_registrar(access, initiative)
+    user = access.user
+    with transaction.atomic():
+        checked = _check_registration(initiative, data, _today())
+        participant = checked.participant
+        if checked.personal_number is not None:
+            pn = checked.personal_number
+            if participant is None:
+                participant = Participant(
+                    association_id=initiative.association_id,
+                    pseudonym=_new_unique_pseudonym(),
+                    personal_number=pn.normalized,
+                    personal_number_hash=checked.hash,
+                    name=checked.name,
+                    birth_year=pn.birth_date.year,
+                    gender=checked.gender,
+                )
+                participant.full_clean(
+                    exclude=["association"], validate_unique=False, validate_constraints=False
+                )
+                participant.save()
+            elif (checked.name and checked.name != participant.name) or (
+                checked.gender != participant.gender
+            ):
+                # The latest registration knows the person's current name.
+                participant.name = checked.name or participant.name
+                participant.gender = checked.gender
+                participant.save(update_fields=["name", "gender", "updated_at"])
+
+        enrolment = Enrolment(
+            initiative=initiative,
+            participant=participant,
+            anonymous_reason="" if participant else data.anonymous_reason,
+            gender=checked.gender,
+            age_at_start=checked.age_at_start,
+            home_municipality=data.home_municipality,
+            start_date=data.start_date,
+            occupation_before=data.occupation_before,
+            occupation_extent_before=data.occupation_extent_before,
+            education=data.education,
+            time_outside_work=data.time_outside_work,
+            referrer=data.referrer,
+        )
+        # Relations and constraints were checked above (with Swedish messages) and are enforced
+        # by the database; full_clean checks the plain values.
+        enrolment.full_clean(
+            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _save_with_history(
+            enrolment,
+            user=user,
+            reason=_("Inregistrering"),
+            m2m={"income_sources_before": list(data.income_sources_before or [])},
+        )
+        if participant is not None:
+            consent = Consent(
+                enrolment=enrolment,
+                given_on=data.consent.given_on,
+                method=data.consent.method,
+                form_version=data.consent.form_version.strip(),
+                language=(data.consent.language or "").strip(),
+                collected_by=user,
+            )
+            consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
+            consent._history_user = user
+            consent.save()
+            log_access(
+                access=access,
+                action=Action.CREATE,
+                initiative=initiative,
+                pseudonyms=[participant.pseudonym],
+                fields=IDENTITY_FIELDS,
+                channel=channel,
+            )
+    return enrolment
+
+
+# --- Register out -----------------------------------------------------------------------------
+
+
+def _check_exit(enrolment: Enrolment, data: ExitInput, today) -> None:
+    errors = _Errors()
+    if not enrolment.is_active:
+        errors.add(
+            "__all__",
+            _("Deltagandet är redan utregistrerat (%(date)s). Rätta utregistreringen i stället.")
+            % {"date": _fmt(enrolment.end_date)},
+        )
+        errors.raise_if_any()
+    _check_end_date(errors, data.end_date, enrolment.start_date, today)
+    if data.exit_reason is None:
+        errors.add("exit_reason", _("Ange avslutsanledning."))
+    else:
+        _check_code(errors, "exit_reason", data.exit_reason)
+    _check_codes(errors, "income_sources_after", data.income_sources_after)
+    _check_code(errors, "occupation_after", data.occupation_after)
+    _check_extent(errors, "occupation_extent_after", data.occupation_extent_after)
+    errors.raise_if_any()
+
+
+def enrolment_exit_check(*, access, enrolment, data: ExitInput) -> None:
+    """Validate an exit exactly as `enrolment_exit` would, writing nothing."""
+    _require_registrar(access, enrolment.initiative)
+    _check_exit(enrolment, data, _today())
+
+
+def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") -> Enrolment:
+    """Register a participant out of the initiative (utregistrering)."""
+    _require_registrar(access, enrolment.initiative)
+    with transaction.atomic():
+        enrolment = _locked(enrolment)
+        _check_exit(enrolment, data, _today())
+        enrolment.end_date = data.end_date
+        enrolment.exit_reason = data.exit_reason
+        enrolment.occupation_after = data.occupation_after
+        enrolment.occupation_extent_after = data.occupation_extent_after
+        enrolment.full_clean(
+            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _save_with_history(
+            enrolment,
+            user=access.user,
+            reason=_("Utregistrering"),
+            m2m={"income_sources_after": list(data.income_sources_after or [])},
+        )
+        if enrolment.participant_id is not None:
+            log_access(
+                access=access,
+                action=Action.EXIT,
+                initiative=enrolment.initiative,
+                pseudonyms=[enrolment.participant.pseudonym],
+                fields=_("utregistrering"),
+                channel=channel,
+            )
+    return enrolment
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+
+def _field_label(name: str) -> str:
+    if name == "name":
+        return str(Participant._meta.get_field("name").verbose_name)
+    return str(Enrolment._meta.get_field(name).verbose_name)
+
+
+def _same(enrolment: Enrolment, name: str, value) -> bool:
+    if name == "name":
+        return (value or "") == (enrolment.participant.name or "")
+    if name in M2M_FIELDS:
+        current = {c.pk for c in getattr(enrolment, name).all()}
+        return current == {c.pk for c in value or ()}
+    return getattr(enrolment, name) == value
+
+
+def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -> dict:
+    """Validate; return the changes that really change something (reopening included)."""
+    errors = _Errors()
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add("reason", _("Ange varför uppgifterna rättas."))
+    elif len(reason) > 100:
+        errors.add("reason", _("Skälet får vara högst 100 tecken."))
+    for key in changes:
+        if key == "personal_number":
+            errors.add(
+                key,
+                _(
+                    "Ett felaktigt personnummer rättas genom att registrera ut deltagandet med "
+                    "avslutsanledningen felregistrering och registrera in personen på nytt."
+                ),
+            )
+        elif key not in CORRECTABLE_FIELDS:
+            errors.add(key, _("Uppgiften kan inte rättas."))
+    errors.raise_if_any()
+
+    reopen = (
+        "end_date" in changes and changes["end_date"] is None and enrolment.end_date is not None
+    )
+    if reopen:
+        changes = {k: v for k, v in changes.items() if k not in EXIT_FIELDS}
+        changes.update(
+            end_date=None,
+            exit_reason=None,
+            income_sources_after=[],
+            occupation_after=None,
+            occupation_extent_after=None,
+        )
+    changes = {k: v for k, v in changes.items() if not _same(enrolment, k, v)}
+    if not changes:
+        errors.add("__all__", _("Inga ändringar att spara."))
+        errors.raise_if_any()
+
+    identified = enrolment.participant_id is not None
+    if enrolment.is_active and not reopen:
+        for key in EXIT_FIELDS:
+            if key in changes:
+                errors.add(
+                    key,
+                    _(
+                        "Deltagandet pågår. Registrera ut det i stället för att rätta "
+                        "utregistreringen."
+                    ),
+                )
+    start = changes.get("start_date", enrolment.start_date)
+    end = changes.get("end_date", enrolment.end_date)
+    if "start_date" in changes:
+        _check_start_date(errors, start, enrolment.initiative, today)
+    if "end_date" in changes and not reopen and not enrolment.is_active:
+        _check_end_date(errors, end, start, today)
+    elif "start_date" in changes and end is not None and start and end < start:
+        errors.add(
+            "start_date",
+            _("Startdatumet ligger efter slutdatumet (%(date)s).") % {"date": _fmt(end)},
+        )
+    if "gender" in changes:
+        _check_gender(errors, changes["gender"], required=True)
+    if "age_at_start" in changes:
+        age = changes["age_at_start"]
+        if identified:
+            errors.add("age_at_start", _("Åldern räknas fram ur personnumret."))
+        elif age is not None and not (isinstance(age, int) and 0 <= age <= MAX_AGE):
+            errors.add(
+                "age_at_start", _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
+            )
+    if "name" in changes:
+        name = (changes["name"] or "").strip()
+        if not identified:
+            errors.add("name", _("Anonyma deltagare registreras utan namn."))
+        elif len(name) > 200:
+            errors.add("name", _("Namnet får vara högst 200 tecken."))
+        changes["name"] = name
+    if "home_municipality" in changes:
+        _check_municipality(errors, changes["home_municipality"])
+    for key in CODE_FIELDS:
+        if key not in changes:
+            continue
+        if key in M2M_FIELDS:
+            _check_codes(errors, key, changes[key])
+        elif key == "exit_reason" and changes[key] is None and not reopen:
+            errors.add(key, _("Ange avslutsanledning."))
+        else:
+            _check_code(errors, key, changes[key])
+    for key in EXTENT_FIELDS:
+        if key in changes:
+            _check_extent(errors, key, changes[key])
+
+    if identified:
+        if "start_date" in changes and start:
+            personal_number = parse_personal_number(enrolment.participant.personal_number)
+            if start < personal_number.birth_date:
+                errors.add(
+                    "start_date", _("Startdatumet ligger före födelsedatumet i personnumret.")
+                )
+            else:
+                changes["age_at_start"] = personal_number.age_on(start)
+        timing = {"start_date", "end_date", "exit_reason"}.intersection(changes)
+        wrong = changes.get("exit_reason", enrolment.exit_reason)
+        counted = not (wrong is not None and wrong.code == EXIT_WRONG_REGISTRATION)
+        if timing and counted and start and not errors.by_field:
+            other = _overlapping(
+                enrolment.participant_id, enrolment.initiative, start, end, exclude_pk=enrolment.pk
+            )
+            if other is not None:
+                errors.add("__all__", _overlap_message(other))
+    errors.raise_if_any()
+    return changes
+
+
+def enrolment_correct_check(*, access, enrolment, changes: dict, reason: str) -> None:
+    """Validate a correction exactly as `enrolment_correct` would, writing nothing."""
+    _require_registrar(access, enrolment.initiative)
+    _check_correction(enrolment, dict(changes), reason, _today())
+
+
+def enrolment_correct(
+    *, access, enrolment, changes: dict, reason: str, channel: str = "web"
+) -> Enrolment:
+    """Correct in- or out-registration fields, keeping the history (who, when, why, what).
+
+    `changes` maps field names (those of `EnrolmentInput`/`ExitInput`, plus `name`) to new
+    values. `{"end_date": None}` on an exited enrolment reopens it (undoes a wrong exit). The
+    personal identity number is never corrected in place (see the message).
+    """
+    _require_registrar(access, enrolment.initiative)
+    with transaction.atomic():
+        enrolment = _locked(enrolment)
+        changes = _check_correction(enrolment, dict(changes), reason, _today())
+        name = changes.pop("name", None)
+        m2m = {key: list(changes.pop(key)) for key in M2M_FIELDS if key in changes}
+        for key, value in changes.items():
+            setattr(enrolment, key, value)
+        enrolment.full_clean(
+            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _save_with_history(enrolment, user=access.user, reason=reason.strip(), m2m=m2m)
+        if name is not None:
+            enrolment.participant.name = name
+            enrolment.participant.save(update_fields=["name", "updated_at"])
+        if enrolment.participant_id is not None:
+            changed = [*changes, *m2m] + (["name"] if name is not None else [])
+            log_access(
+                access=access,
+                action=Action.UPDATE,
+                initiative=enrolment.initiative,
+                pseudonyms=[enrolment.participant.pseudonym],
+                fields=", ".join(_field_label(k) for k in changed)[:200],
+                channel=channel,
+            )
+    return enrolment
+
+
+# --- Stripping identity -----------------------------------------------------------------------
+
+
+def _anonymise(enrolments, *, anonymous_reason: str, user, change_reason: str) -> None:
+    """Turn identified enrolments anonymous and delete participants no enrolment refers to.
+
+    The identity link is also removed from the enrolments' earlier history rows, so the
+    history cannot lead back to a person either.
+    """
+    participant_ids = {e.participant_id for e in enrolments}
+    for enrolment in enrolments:
+        enrolment.participant = None
+        enrolment.anonymous_reason = anonymous_reason
+        _save_with_history(enrolment, user=user, reason=change_reason)
+    Enrolment.history.filter(id__in=[e.pk for e in enrolments]).update(participant=None)
+    Participant.objects.filter(pk__in=participant_ids).exclude(
+        Exists(Enrolment.objects.filter(participant=OuterRef("pk")))
+    ).delete()
+
+
+def _check_identified(enrolment) -> None:
+    if enrolment.participant_id is None:
+        raise ValidationError({"__all__": [_("Deltagandet är redan anonymt.")]})
+
+
+def consent_withdraw(
+    *, access, enrolment, withdrawn_on: datetime.date, channel: str = "web"
+) -> Enrolment:
+    """The participant withdrew consent: record it and strip the identity from the enrolment.
+
+    The enrolment stays (anonymous, reason consent_withdrawn) so that statistics keep it; the
+    participant record is deleted when no other enrolment still refers to it.
+    """
+    _require_registrar(access, enrolment.initiative)
+    with transaction.atomic():
+        enrolment = _locked(enrolment)
+        _check_identified(enrolment)
+        errors = _Errors()
+        consent = Consent.objects.filter(enrolment=enrolment).first()
+        if consent is None:
+            errors.add("__all__", _("Det finns inget samtycke att återkalla."))
+        elif withdrawn_on is None:
+            errors.add("withdrawn_on", _("Ange datum då samtycket återkallades."))
+        elif withdrawn_on > _today():
+            errors.add("withdrawn_on", _("Datumet får inte ligga i framtiden."))
+        elif withdrawn_on < consent.given_on:
+            errors.add(
+                "withdrawn_on",
+                _("Datumet ligger före samtyckets datum (%(date)s).")
+                % {"date": _fmt(consent.given_on)},
+            )
+        errors.raise_if_any()
+        consent.withdrawn_on = withdrawn_on
+        consent._history_user = access.user
+        consent._change_reason = _("Samtycket återkallat")
+        consent.save(update_fields=["withdrawn_on", "updated_at"])
+        pseudonym = enrolment.participant.pseudonym
+        _anonymise(
+            [enrolment],
+            anonymous_reason=AnonymousReason.CONSENT_WITHDRAWN,
+            user=access.user,
+            change_reason=_("Samtycket återkallat"),
+        )
+        log_access(
+            access=access,
+            action=Action.ANONYMISE,
+            initiative=enrolment.initiative,
+            pseudonyms=[pseudonym],
+            fields=IDENTITY_FIELDS,
+            channel=channel,
+        )
+    return enrolment
+
+
+def participant_protect_identity(*, access, enrolment, channel: str = "web") -> Enrolment:
+    """The person got protected identity: anonymise ALL their enrolments (§2.10), in every
+    initiative of the association, and delete the participant record."""
+    _require_registrar(access, enrolment.initiative)
+    with transaction.atomic():
+        enrolment = _locked(enrolment)
+        _check_identified(enrolment)
+        pseudonym = enrolment.participant.pseudonym
+        enrolments = list(
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(participant_id=enrolment.participant_id)
+            .select_related("initiative")
+            .order_by("pk")
+        )
+        _anonymise(
+            enrolments,
+            anonymous_reason=AnonymousReason.PROTECTED_IDENTITY,
+            user=access.user,
+            change_reason=_("Skyddade personuppgifter"),
+        )
+        initiatives = {e.initiative_id: e.initiative for e in enrolments}
+        for initiative in initiatives.values():
+            log_access(
+                access=access,
+                action=Action.ANONYMISE,
+                initiative=initiative,
+                pseudonyms=[pseudonym],
+                fields=IDENTITY_FIELDS,
+                channel=channel,
+            )
+        enrolment.refresh_from_db()
+    return enrolment
+
+
+def anonymise_expired_identities(
+    *, today: datetime.date | None = None, batch_size: int = 500
+) -> int:
+    """Pseudonymise identities `IDENTITY_RETENTION_MONTHS` after the person's last exit.
+
+    A participant without any active enrolment whose last exit is that old loses the identity:
+    all their enrolments become anonymous (retention_ended) and the participant row is deleted.
+    One access-log row per participant and initiative records the removal (actor: the system).
+    Returns the number of participants removed.
+    """
+    today = today or _today()
+    cutoff = months_before(today, settings.IDENTITY_RETENTION_MONTHS)
+    expired_qs = (
+        Participant.objects.annotate(
+            has_active=Exists(
+                Enrolment.objects.filter(participant=OuterRef("pk"), end_date__isnull=True)
+            ),
+            last_exit=Max("enrolments__end_date"),
+        )
+        .filter(has_active=False, last_exit__lte=cutoff)
+        .order_by("pk")
+    )
+    expired = list(expired_qs.values_list("pk", flat=True))
+    removed = 0
+    now = timezone.now()
+    for start in range(0, len(expired), batch_size):
+        chunk = expired[start : start + batch_size]
+        with transaction.atomic():
+            # Re-check inside the transaction: someone may have re-entered meanwhile.
+            chunk = list(expired_qs.filter(pk__in=chunk).values_list("pk", flat=True))
+            enrolments = Enrolment.objects.filter(participant_id__in=chunk)
+            seen = defaultdict(set)
+            events = []
+            for pseudonym, initiative_id, association_id in enrolments.values_list(
+                "participant__pseudonym", "initiative_id", "initiative__association_id"
+            ).order_by("participant_id", "initiative_id"):
+                if initiative_id in seen[pseudonym]:
+                    continue
+                seen[pseudonym].add(initiative_id)
+                events.append(
+                    AccessEvent(
+                        actor=None,
+                        actor_role="",
+                        association_id=association_id,
+                        initiative_id=initiative_id,
+                        action=Action.ANONYMISE,
+                        pseudonym=pseudonym,
+                        fields=IDENTITY_FIELDS,
+                        channel="system",
+                    )
+                )
+            ids = list(enrolments.values_list("pk", flat=True))
+            Enrolment.objects.filter(pk__in=ids).update(
+                participant=None,
+                anonymous_reason=AnonymousReason.RETENTION_ENDED,
+                updated_at=now,
+            )
+            Enrolment.history.filter(id__in=ids).update(participant=None)
+            Participant.objects.filter(pk__in=chunk).delete()
+            AccessEvent.objects.bulk_create(events)
+            removed += len(chunk)
+    return removed
