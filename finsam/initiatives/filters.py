@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
@@ -68,7 +69,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, association=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         fields = self.filters
         if association is not None:
             fields["municipality"].queryset = association.municipalities.all()

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -384,7 +385,7 @@ def head_count_save(
         )
     errors: dict[str, list[str]] = {}
     month = month.replace(day=1)
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     first = initiative.start_date.replace(day=1)
     last = initiative.end_date.replace(day=1) if initiative.end_date else None
     association_start = initiative.association.start_date
