@@ -46,6 +46,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Enrolment
+        skip_postgeneration_save = True
 
     initiative = factory.SubFactory(InitiativeFactory)
     participant = factory.SubFactory(
