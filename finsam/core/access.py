@@ -179,3 +179,21 @@ def require_role(*roles):
         return wrapped
 
     return decorator
+
+
+def get_enrolment_without_identity(access: Access, enrolment_uuid):
+    """`get_enrolment` in the follow-up scope for pages that show pseudonyms only: the
+    encrypted identity fields (personal identity number, name) are not even loaded."""
+    from django.core.exceptions import ValidationError
+
+    from finsam.participants.models import Enrolment
+
+    try:
+        return (
+            Enrolment.objects.select_related("initiative", "participant")
+            .defer("participant__personal_number", "participant__name")
+            .filter(initiative__in=follow_up_initiatives(access))
+            .get(uuid=enrolment_uuid)
+        )
+    except (ValueError, Enrolment.DoesNotExist, ValidationError) as exc:
+        raise Http404 from exc
