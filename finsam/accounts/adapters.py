@@ -2,8 +2,10 @@ import time
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.authentication import get_authentication_records
 from allauth.core import context
+
+# Set in the session at every login (see `finsam.accounts.signals`).
+LOGIN_AT_SESSION_KEY = "finsam.login_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,8 +25,5 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.request
         if request is None or not request.user.is_authenticated:
             return True
-        now = time.time()
-        return not any(
-            now - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
-            for record in get_authentication_records(request, request.user)
-        )
+        login_at = request.session.get(LOGIN_AT_SESSION_KEY, 0)
+        return time.time() - login_at >= app_settings.REAUTHENTICATION_TIMEOUT

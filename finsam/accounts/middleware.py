@@ -21,10 +21,12 @@ class RequireTwoFactorMiddleware:
     """Send a user holding a personal-data role without an authenticator app to set one up first.
 
     allauth asks for the TOTP code at every login once an authenticator exists, so activation
-    is the only step to enforce here. The check uses the roles of the current association
-    (already resolved on `request.access`); personal data is only reachable in an association
-    where the user is a registrar, so it is always behind the second factor. Such users may not
-    deactivate their authenticator either.
+    is the only step to enforce here. Pages check the roles of the current association (already
+    resolved on `request.access`): personal data is only reachable in an association where the
+    user is a registrar, so it is always behind the second factor. Session requests to the API
+    check every association, since the API picks its association per request. Such users may
+    not deactivate their authenticator either. Token clients never reach this check (DRF
+    authenticates them later); tokens are only issued to users who have activated TOTP.
     """
 
     allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/health/")
@@ -36,7 +38,7 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith("/static/"):
             return self.get_response(request)
-        if request.path == reverse("mfa_deactivate_totp") and self._requires(request):
+        if request.path == reverse("mfa_deactivate_totp") and needs_two_factor(user):
             messages.error(
                 request,
                 _(
@@ -61,4 +63,8 @@ class RequireTwoFactorMiddleware:
 
     @staticmethod
     def _requires(request) -> bool:
+        if request.path.startswith("/api/"):
+            # The API picks its association per request (`?association=`), so the session's
+            # current association says nothing: any personal-data role counts.
+            return needs_two_factor(request.user)
         return bool(request.access.roles & PERSONAL_DATA_ROLES)

@@ -1,14 +1,18 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from finsam.accounts import views
 
 app_name = "accounts"
 
-
-def _todo(request):  # replaced by the real view
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("users/", _todo, name="users"),
-    path("api-token/", _todo, name="api_token"),
+    path("users/", views.user_list, name="users"),
+    path("users/invite/", views.invite, name="invite"),
+    path("users/<int:user_id>/roles/<str:role>/remove/", views.role_remove, name="role_remove"),
+    path(
+        "users/invitations/<int:pk>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/api-token/", views.api_token, name="api_token"),
 ]
