@@ -144,3 +144,24 @@ def test_it_describes_the_current_user(world, api_for):
     assert data["association"] == {"id": world.a.pk, "name": world.a.name}
     assert data["assigned_initiatives"]["registrar"] == [world.a_initiative.pk]
     assert data["available_associations"] == [{"id": world.a.pk, "name": world.a.name}]
+
+
+def test_it_shows_an_association_with_municipalities_and_members(world, api_for):
+    from finsam.associations.models import MemberKind
+    from finsam.associations.tests.factories import MemberFactory
+    from finsam.reference.tests.factories import MunicipalityFactory
+
+    skovde = MunicipalityFactory(code="1496", name="Skövde")
+    world.a.municipalities.add(skovde)
+    MemberFactory(
+        association=world.a, kind=MemberKind.FORSAKRINGSKASSAN, name="FK", contribution_share=50
+    )
+    MemberFactory(
+        association=world.a, name="Skövde kommun", municipality=skovde, contribution_share=25
+    )
+    data = api_for(world.board).get(f"/api/v1/associations/{world.a.pk}/").json()
+    assert data["municipalities"] == [{"code": "1496", "name": "Skövde"}]
+    members = {m["name"]: m for m in data["members"]}
+    assert members["FK"]["kind"] == "fk"
+    assert members["FK"]["contribution_share"] == "50.000"
+    assert members["Skövde kommun"]["municipality"] == "1496"
