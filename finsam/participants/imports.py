@@ -45,7 +45,7 @@ from finsam.participants.services import (
 from finsam.reference.models import Code, CodeList, Municipality
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 2000  # ~30 ms per row through the services: keep one import within a minute or so
 DATA_SHEET = "Deltagare"
 INSTRUCTIONS_SHEET = "Instruktioner"
 MUNICIPALITIES = "municipality"

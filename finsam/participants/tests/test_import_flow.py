@@ -379,3 +379,14 @@ def test_the_import_to_a_volume_initiative_is_refused(world, c):
     )
     assert "volyminsats" in str(result.errors[0])
     assert Enrolment.objects.count() == 0
+
+
+def test_a_very_long_error_list_is_cut_short(world, client_for, c, monkeypatch):
+    from finsam.participants import import_views
+
+    monkeypatch.setattr(import_views, "MAX_ERRORS_SHOWN", 2)
+    rows = [in_row(PNR_BAD_CHECK, startdatum=f"2025-02-0{day}") for day in range(1, 6)]
+    response = post(client_for(world.registrar), world.a_initiative, csv_bytes(rows), "f.csv")
+    assert len(error_rows(response)) == 2
+    assert "… och 3 fel till." in response.content.decode()
+    assert "Importen stoppades: filen har 5 fel." in response.content.decode()
