@@ -1,13 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from finsam.audit import views
 
 app_name = "audit"
 
-
-def _todo(request):  # replaced by the real view
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("log/", _todo, name="log"),
+    path("", views.log, name="log"),
+    path("export.csv", views.log_csv, name="log_csv"),
 ]

@@ -1,0 +1,47 @@
+"""Filters of the access log page (and its CSV download)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from finsam.audit.models import AccessEvent, Action
+
+
+class AccessEventFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        label=_("Från och med"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Till och med"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("Händelse"), choices=Action.choices, empty_label=_("Alla")
+    )
+    initiative = django_filters.ModelChoiceFilter(
+        label=_("Insats"), queryset=None, empty_label=_("Alla")
+    )
+    pseudonym = django_filters.CharFilter(
+        label=_("Pseudonym"),
+        lookup_expr="iexact",
+        widget=forms.TextInput(attrs={"placeholder": _("t.ex. K7Q2M9")}),
+    )
+    actor = django_filters.CharFilter(
+        label=_("Användare"),
+        field_name="actor__email",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-post")}),
+    )
+
+    class Meta:
+        model = AccessEvent
+        fields = ["date_from", "date_to", "action", "initiative", "pseudonym", "actor"]
+
+    def __init__(self, *args, initiatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["initiative"].queryset = initiatives
