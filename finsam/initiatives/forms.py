@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -162,7 +163,7 @@ class BudgetForm(ServiceValidatedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("amount", "outcome", "rate_per_participant_week", "planned_participants"):
-            self.fields[name].min_value = 0
+            self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = 0
         _bootstrap(self)
         for field in self.fields.values():

@@ -205,7 +205,10 @@ def initiative_history(*, initiative: Initiative, limit: int = 20) -> list[Histo
         for history_id, related_id in rows:
             sets[history_id].add(related_id)
         m2m[name] = sets
-    labels = {f.name: str(f.verbose_name) for f in Initiative._meta.get_fields() if f.concrete}
+
+    def label(name):
+        return str(Initiative._meta.get_field(name).verbose_name)
+
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -221,7 +224,7 @@ def initiative_history(*, initiative: Initiative, limit: int = 20) -> list[Histo
                 when=record.history_date,
                 who=record.history_user,
                 kind="+" if previous is None or record.history_type == "+" else "~",
-                fields=sorted(labels.get(name, name) for name in changed),
+                fields=sorted(label(name) for name in changed),
             )
         )
     return entries
