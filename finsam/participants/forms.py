@@ -1,0 +1,441 @@
+"""Forms of the participant pages. They only parse: the services validate and act.
+
+Field names are those of the services' input (`EnrolmentInput`, `ExitInput`) so that the
+services' errors land on the right field; the consent block is `consent_*`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finsam.participants.identity import parse_personal_number
+from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
+from finsam.participants.services import (
+    EXIT_FIELDS,
+    ConsentInput,
+    EnrolmentInput,
+    ExitInput,
+)
+from finsam.reference.models import Code, CodeList, Municipality
+
+CONSENT_FIELDS = ("consent_given_on", "consent_method", "consent_form_version", "consent_language")
+# Consent fields that show the user has started on the consent block (the language has a
+# default and says nothing).
+_CONSENT_TOUCHED = ("consent_given_on", "consent_method", "consent_form_version")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _code_field(code_list, label, *, multiple=False, current=None):
+    queryset = Code.objects.of(code_list)
+    if current:
+        # Keep a retired code that the enrolment already has selectable, or the form would
+        # silently clear it.
+        queryset = Code.objects.filter(code_list=code_list).filter(
+            Q(active=True) | Q(pk__in=current)
+        )
+    if multiple:
+        return forms.ModelMultipleChoiceField(
+            queryset=queryset,
+            required=False,
+            label=label,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    return forms.ModelChoiceField(
+        queryset=queryset, required=False, label=label, empty_label=_("– välj –")
+    )
+
+
+def _extent_field(label):
+    return forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label=label,
+        help_text=_("Procent av heltid (40 timmar i veckan = 100)."),
+    )
+
+
+class ServiceForm(forms.Form):
+    """Bootstrap classes, the services' errors on the right fields, and the
+    validate-as-you-type pruning."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent_errors: list[str] = []
+        self.add_fields()
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def add_fields(self) -> None:
+        """Add fields whose choices come from the database (code lists)."""
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Place the services' messages; a field the form already rejected keeps its own."""
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for key, messages in by_field.items():
+            if key == "consent":
+                self.consent_errors.extend(messages)
+            elif key in self.fields:
+                if key not in self.errors:
+                    self.add_error(key, messages)
+            else:
+                self.add_error(None, messages)
+
+    def _touched(self, name) -> bool:
+        return any(str(v).strip() for v in self.data.getlist(self.add_prefix(name)))
+
+    def prune_untouched(self) -> None:
+        """Validating as the user types: only complain about what they have filled in."""
+        for name in list(self.errors):
+            if name != forms.forms.NON_FIELD_ERRORS and not self._touched(name):
+                del self.errors[name]
+        if not any(self._touched(name) for name in _CONSENT_TOUCHED):
+            self.consent_errors = []
+
+    def mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                if "class" in widget.attrs and "is-invalid" not in widget.attrs["class"]:
+                    widget.attrs["class"] += " is-invalid"
+
+    def value(self, name, default=None):
+        """The cleaned value, or `default` when the field did not parse."""
+        return getattr(self, "cleaned_data", {}).get(name, default)
+
+
+class EnrolForm(ServiceForm):
+    anonymous_reason = forms.ChoiceField(
+        label=_("Registrering"),
+        choices=[
+            ("", _("Med personuppgifter (samtycke finns)")),
+            (AnonymousReason.NO_CONSENT, _("Anonymt – samtycke saknas")),
+            (AnonymousReason.PROTECTED_IDENTITY, _("Anonymt – skyddade personuppgifter")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    personal_number = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "ÅÅÅÅMMDD-NNNN", "spellcheck": "false"}
+        ),
+    )
+    name = forms.CharField(
+        label=_("Namn"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    gender = forms.ChoiceField(
+        label=_("Kön"),
+        required=False,
+        choices=[("", _("Enligt personnumret"))] + list(Gender.choices),
+    )
+    age_at_start = forms.IntegerField(
+        label=_("Ålder vid start (år)"), required=False, min_value=0, max_value=120
+    )
+    start_date = forms.DateField(label=_("Startdatum"), required=False, widget=DateInput)
+    home_municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(),
+        label=_("Hemkommun"),
+        required=False,
+        empty_label=_("– välj –"),
+    )
+    occupation_extent_before = _extent_field(_("Omfattning före"))
+    consent_given_on = forms.DateField(
+        label=_("Datum för samtycket"), required=False, widget=DateInput
+    )
+    consent_method = forms.ChoiceField(
+        label=_("Hur samtycket lämnades"),
+        required=False,
+        choices=[("", _("– välj –"))] + list(ConsentMethod.choices),
+    )
+    consent_form_version = forms.CharField(
+        label=_("Blankettversion"), required=False, max_length=50
+    )
+    consent_language = forms.CharField(
+        label=_("Blankettens språk"), required=False, max_length=32, initial="svenska"
+    )
+
+    field_order = [
+        "anonymous_reason",
+        "personal_number",
+        "name",
+        "gender",
+        "age_at_start",
+        "start_date",
+        "home_municipality",
+        "income_sources_before",
+        "occupation_before",
+        "occupation_extent_before",
+        "education",
+        "time_outside_work",
+        "referrer",
+    ]
+
+    def add_fields(self) -> None:
+        self.fields.update(
+            income_sources_before=_code_field(
+                CodeList.INCOME_SOURCE, _("Försörjningskälla före (en eller flera)"), multiple=True
+            ),
+            occupation_before=_code_field(CodeList.OCCUPATION, _("Sysselsättning före")),
+            education=_code_field(CodeList.EDUCATION, _("Utbildningsnivå")),
+            time_outside_work=_code_field(
+                CodeList.TIME_OUTSIDE_WORK, _("Tid i offentlig försörjning")
+            ),
+            referrer=_code_field(CodeList.REFERRER, _("Remittent")),
+        )
+        self.order_fields(self.field_order)
+
+    @property
+    def anonymous(self) -> bool:
+        if self.is_bound:
+            return bool(self.data.get(self.add_prefix("anonymous_reason")))
+        return bool(self.initial.get("anonymous_reason"))
+
+    def to_input(self) -> EnrolmentInput:
+        value = self.value
+        anonymous = value("anonymous_reason", "") or ""
+        consent = None
+        if not anonymous and any(value(name) for name in _CONSENT_TOUCHED):
+            consent = ConsentInput(
+                given_on=value("consent_given_on"),
+                method=value("consent_method", ""),
+                form_version=value("consent_form_version", ""),
+                language=value("consent_language", ""),
+            )
+        return EnrolmentInput(
+            start_date=value("start_date"),
+            # The identity fields are hidden for anonymous registrations and never passed on.
+            personal_number="" if anonymous else value("personal_number", ""),
+            name="" if anonymous else value("name", ""),
+            anonymous_reason=anonymous,
+            gender=value("gender", ""),
+            age_at_start=value("age_at_start") if anonymous else None,
+            home_municipality=value("home_municipality"),
+            income_sources_before=list(value("income_sources_before") or []),
+            occupation_before=value("occupation_before"),
+            occupation_extent_before=value("occupation_extent_before"),
+            education=value("education"),
+            time_outside_work=value("time_outside_work"),
+            referrer=value("referrer"),
+            consent=consent,
+        )
+
+    def derived(self) -> dict | None:
+        """Birth date, age and legal gender read from a valid number (shown while typing)."""
+        if self.anonymous or "personal_number" in self.errors:
+            return None
+        raw = self.value("personal_number", "")
+        if not raw:
+            return None
+        try:
+            number = parse_personal_number(raw)
+        except ValidationError:
+            return None
+        start = self.value("start_date") or timezone.localdate()
+        age = number.age_on(start) if start >= number.birth_date else None
+        return {
+            "birth_year": number.birth_date.year,
+            "age": age,
+            "legal_gender": Gender(number.legal_gender).label,
+            "coordination_number": number.is_coordination_number,
+        }
+
+
+class ExitForm(ServiceForm):
+    end_date = forms.DateField(label=_("Slutdatum"), required=False, widget=DateInput)
+    occupation_extent_after = _extent_field(_("Omfattning efter"))
+
+    def add_fields(self) -> None:
+        self.fields["exit_reason"] = _code_field(CodeList.EXIT_REASON, _("Avslutsanledning"))
+        self.fields["income_sources_after"] = _code_field(
+            CodeList.INCOME_SOURCE, _("Försörjningskälla efter (en eller flera)"), multiple=True
+        )
+        self.fields["occupation_after"] = _code_field(
+            CodeList.OCCUPATION, _("Sysselsättning efter")
+        )
+        self.order_fields(EXIT_FIELDS)
+
+    def to_input(self) -> ExitInput:
+        return ExitInput(
+            end_date=self.value("end_date"),
+            exit_reason=self.value("exit_reason"),
+            income_sources_after=list(self.value("income_sources_after") or []),
+            occupation_after=self.value("occupation_after"),
+            occupation_extent_after=self.value("occupation_extent_after"),
+        )
+
+
+class CorrectionForm(ServiceForm):
+    """All in- and out-registration fields of one enrolment, filled in with the current
+    values; only what the user changes is sent to `enrolment_correct`."""
+
+    reason = forms.CharField(
+        label=_("Varför rättas uppgifterna?"),
+        required=False,
+        max_length=100,
+        help_text=_("Sparas i historiken, t.ex. ”fel datum på blanketten”."),
+    )
+
+    def __init__(self, *args, enrolment, name: str | None = None, **kwargs):
+        self.enrolment = enrolment
+        initial = {
+            "start_date": enrolment.start_date,
+            "gender": enrolment.gender,
+            "age_at_start": enrolment.age_at_start,
+            "home_municipality": enrolment.home_municipality_id,
+            "occupation_before": enrolment.occupation_before_id,
+            "occupation_extent_before": enrolment.occupation_extent_before,
+            "education": enrolment.education_id,
+            "time_outside_work": enrolment.time_outside_work_id,
+            "referrer": enrolment.referrer_id,
+            "income_sources_before": [c.pk for c in enrolment.income_sources_before.all()],
+        }
+        if not enrolment.is_active:
+            initial.update(
+                end_date=enrolment.end_date,
+                exit_reason=enrolment.exit_reason_id,
+                income_sources_after=[c.pk for c in enrolment.income_sources_after.all()],
+                occupation_after=enrolment.occupation_after_id,
+                occupation_extent_after=enrolment.occupation_extent_after,
+            )
+        if name is not None:
+            initial["name"] = name
+        self._name = name
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def add_fields(self) -> None:
+        enrolment, initial = self.enrolment, self.initial
+
+        def current(name):
+            value = initial.get(name)
+            return [value] if isinstance(value, int) else value or []
+
+        fields = {}
+        if self._name is not None:
+            fields["name"] = forms.CharField(label=_("Namn"), required=False, max_length=200)
+        fields["start_date"] = forms.DateField(
+            label=_("Startdatum"), required=False, widget=DateInput
+        )
+        fields["gender"] = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
+        if enrolment.is_anonymous:
+            fields["age_at_start"] = forms.IntegerField(
+                label=_("Ålder vid start (år)"), required=False, min_value=0, max_value=120
+            )
+        fields["home_municipality"] = forms.ModelChoiceField(
+            queryset=Municipality.objects.all(),
+            label=_("Hemkommun"),
+            required=False,
+            empty_label=_("– välj –"),
+        )
+        fields["income_sources_before"] = _code_field(
+            CodeList.INCOME_SOURCE,
+            _("Försörjningskälla före"),
+            multiple=True,
+            current=current("income_sources_before"),
+        )
+        fields["occupation_before"] = _code_field(
+            CodeList.OCCUPATION, _("Sysselsättning före"), current=current("occupation_before")
+        )
+        fields["occupation_extent_before"] = _extent_field(_("Omfattning före"))
+        fields["education"] = _code_field(
+            CodeList.EDUCATION, _("Utbildningsnivå"), current=current("education")
+        )
+        fields["time_outside_work"] = _code_field(
+            CodeList.TIME_OUTSIDE_WORK,
+            _("Tid i offentlig försörjning"),
+            current=current("time_outside_work"),
+        )
+        fields["referrer"] = _code_field(
+            CodeList.REFERRER, _("Remittent"), current=current("referrer")
+        )
+        if not enrolment.is_active:
+            fields["reopen"] = forms.BooleanField(
+                label=_("Ångra utregistreringen (deltagandet pågår fortfarande)"),
+                required=False,
+            )
+            fields["end_date"] = forms.DateField(
+                label=_("Slutdatum"), required=False, widget=DateInput
+            )
+            fields["exit_reason"] = _code_field(
+                CodeList.EXIT_REASON, _("Avslutsanledning"), current=current("exit_reason")
+            )
+            fields["income_sources_after"] = _code_field(
+                CodeList.INCOME_SOURCE,
+                _("Försörjningskälla efter"),
+                multiple=True,
+                current=current("income_sources_after"),
+            )
+            fields["occupation_after"] = _code_field(
+                CodeList.OCCUPATION, _("Sysselsättning efter"), current=current("occupation_after")
+            )
+            fields["occupation_extent_after"] = _extent_field(_("Omfattning efter"))
+        fields["reason"] = self.fields.pop("reason")
+        self.fields = fields
+
+    @property
+    def in_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in (*EXIT_FIELDS, "reopen", "reason", "name")
+        ]
+
+    @property
+    def out_fields(self):
+        return [self[name] for name in EXIT_FIELDS if name in self.fields]
+
+    def changes(self) -> dict:
+        """The fields the user changed, as `enrolment_correct` wants them."""
+        changes = {}
+        for name in self.changed_data:
+            if name in ("reason", "reopen") or name in self.errors:
+                continue
+            value = self.cleaned_data.get(name)
+            if name.startswith("income_sources"):
+                value = list(value or [])
+            changes[name] = value
+        if self.value("reopen"):
+            changes = {k: v for k, v in changes.items() if k not in EXIT_FIELDS}
+            changes["end_date"] = None
+        return changes
+
+
+class WithdrawConsentForm(ServiceForm):
+    withdrawn_on = forms.DateField(
+        label=_("Datum då samtycket återkallades"), required=False, widget=DateInput
+    )
+
+
+class ProtectIdentityForm(ServiceForm):
+    confirm = forms.BooleanField(
+        label=_(
+            "Jag bekräftar att personen har skyddade personuppgifter. Namn och personnummer tas "
+            "bort från alla personens deltaganden och kan inte återställas."
+        ),
+        error_messages={"required": _("Bekräfta genom att kryssa i rutan.")},
+    )

@@ -1,0 +1,401 @@
+"""Participant pages: the registrar's overview and lists, registering in and out, corrections,
+consent withdrawal and protected identity; pseudonymous lists for the secretariat and the
+initiative managers.
+
+Identity (name, personal identity number) is only loaded and shown for a registrar assigned to
+the initiative, and every page that shows it writes the access log. Personal identity numbers
+never travel in URLs: searching posts the form.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from finsam.audit.models import Action
+from finsam.audit.services import log_access
+from finsam.core.access import (
+    can_see_identity,
+    follow_up_initiatives,
+    get_enrolment,
+    get_enrolment_without_identity,
+    get_initiative,
+    registrar_initiatives,
+    require_role,
+)
+from finsam.core.roles import Role
+from finsam.participants import selectors, services
+from finsam.participants.forms import (
+    CorrectionForm,
+    EnrolForm,
+    ExitForm,
+    ProtectIdentityForm,
+    WithdrawConsentForm,
+)
+from finsam.participants.models import Consent
+from finsam.participants.services import IDENTITY_FIELDS
+
+FOLLOW_UP_ROLES = (Role.SECRETARIAT, Role.INITIATIVE_MANAGER, Role.REGISTRAR)
+
+
+def _run(form, action):
+    """Parse `form` and hand its input to `action` (a service or its check).
+
+    Returns the action's result, or None with every error placed on the form.
+    """
+    form.is_valid()
+    try:
+        return action(form.to_input())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+
+
+def _partial_or_page(request, form, partial, page, context, *, validate):
+    if validate:
+        form.prune_untouched()
+    form.mark_invalid()
+    context.update(form=form, validating=validate)
+    return render(request, partial if validate else page, context)
+
+
+# --- The registrar's overview and lists -------------------------------------------------------
+
+
+@require_role(Role.REGISTRAR)
+def registrar_home(request):
+    overview = selectors.registrar_overview(access=request.access)
+    return render(request, "participants/registrar_home.html", {"overview": overview})
+
+
+def _list_state(request):
+    data = request.POST if request.method == "POST" else request.GET
+    status = data.get("status", selectors.STATUS_ACTIVE)
+    if status not in selectors.STATUSES:
+        status = selectors.STATUS_ACTIVE
+    return data, status
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def initiative_participants(request, initiative_id):
+    """The registrar's list with names and masked numbers. Searching (by name or personal
+    identity number) is a POST, so that the search term never lands in a URL or a log."""
+    access = request.access
+    initiative = get_initiative(access, initiative_id, scope=registrar_initiatives)
+    data, status = _list_state(request)
+    term = data.get("q", "").strip() if request.method == "POST" else ""
+    qs = selectors.enrolment_list(initiative, status=status, with_identity=True)
+    qs, search = selectors.search_enrolments(qs, term, with_identity=True)
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(data.get("page"))
+    rows = selectors.describe(page.object_list)
+    for row in rows:
+        if row.participant_id:
+            row.masked_number = f"{row.participant.personal_number[:8]}-****"
+    shown = [row.participant.pseudonym for row in rows if row.participant_id]
+    if shown:
+        log_access(
+            access=access,
+            action=Action.LIST,
+            initiative=initiative,
+            pseudonyms=shown,
+            fields=IDENTITY_FIELDS,
+        )
+    if search.kind == "personal_number":
+        log_access(
+            access=access,
+            action=Action.LOOKUP,
+            initiative=initiative,
+            pseudonyms=shown or [""],
+            fields=_("personnummer"),
+        )
+    context = {
+        "initiative": initiative,
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "statuses": selectors.STATUSES,
+        "counts": selectors.status_counts(initiative),
+        "search": search,
+        "term": term,
+        "with_identity": True,
+    }
+    template = "participants/_participant_table.html" if request.htmx else None
+    return render(request, template or "participants/initiative_participants.html", context)
+
+
+@require_role(*FOLLOW_UP_ROLES)
+def initiative_follow_up(request, initiative_id):
+    """The same list without identity, for the secretariat and the initiative's managers
+    (and its registrars): pseudonyms, dates, what is missing."""
+    access = request.access
+    initiative = get_initiative(access, initiative_id, scope=follow_up_initiatives)
+    data, status = _list_state(request)
+    term = data.get("q", "").strip()
+    qs = selectors.enrolment_list(initiative, status=status)
+    qs, search = selectors.search_enrolments(qs, term, with_identity=False)
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(data.get("page"))
+    context = {
+        "initiative": initiative,
+        "page": page,
+        "rows": selectors.describe(page.object_list),
+        "status": status,
+        "statuses": selectors.STATUSES,
+        "counts": selectors.status_counts(initiative),
+        "search": search,
+        "term": term,
+        "with_identity": False,
+        "is_registrar": can_see_identity(access, initiative.pk),
+    }
+    template = "participants/_participant_table.html" if request.htmx else None
+    return render(request, template or "participants/initiative_follow_up.html", context)
+
+
+# --- Register in ------------------------------------------------------------------------------
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def enrol(request, initiative_id, validate=False):
+    """Register a participant in. The form posts to the validate endpoint on every change
+    (HTMX), which runs the same checks and saves nothing."""
+    access = request.access
+    initiative = get_initiative(access, initiative_id, scope=registrar_initiatives)
+    context = {"initiative": initiative}
+    if request.method == "POST":
+        form = EnrolForm(request.POST)
+        # The form's own parse errors are shown together with the services' ones.
+        check = validate or not form.is_valid()
+        service = services.enrolment_register_check if check else services.enrolment_register
+        enrolment = _run(
+            form, lambda data: service(access=access, initiative=initiative, data=data)
+        )
+        if enrolment is not None and not check:
+            messages.success(
+                request,
+                _("Deltagaren är inregistrerad (%(pseudonym)s).")
+                % {"pseudonym": enrolment.pseudonym},
+            )
+            return redirect("participants:enrolment_detail", enrolment.uuid)
+    else:
+        today = timezone.localdate()
+        form = EnrolForm(initial={"start_date": today, "consent_given_on": today})
+    return _partial_or_page(
+        request,
+        form,
+        "participants/_enrol_form.html",
+        "participants/enrol.html",
+        context,
+        validate=validate,
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_POST
+def enrol_validate(request, initiative_id):
+    return enrol(request, initiative_id, validate=True)
+
+
+# --- One enrolment ----------------------------------------------------------------------------
+
+
+@require_role(*FOLLOW_UP_ROLES)
+def enrolment_detail(request, enrolment_uuid):
+    """One enrolment. Identity only for a registrar of the initiative (logged as a view)."""
+    access = request.access
+    enrolment = get_enrolment_without_identity(access, enrolment_uuid)
+    is_registrar = can_see_identity(access, enrolment.initiative_id)
+    identity = None
+    if is_registrar:
+        enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+        if enrolment.participant_id:
+            identity = enrolment.participant
+            log_access(
+                access=access,
+                action=Action.VIEW,
+                initiative=enrolment.initiative,
+                pseudonyms=[identity.pseudonym],
+                fields=IDENTITY_FIELDS,
+            )
+    consent = Consent.objects.filter(enrolment=enrolment).select_related("collected_by").first()
+    context = {
+        "enrolment": enrolment,
+        "initiative": enrolment.initiative,
+        "identity": identity,
+        "identity_number": (
+            f"{identity.personal_number[:8]}-{identity.personal_number[8:]}" if identity else ""
+        ),
+        "is_registrar": is_registrar,
+        "consent": consent,
+        "income_before": list(enrolment.income_sources_before.all()),
+        "income_after": list(enrolment.income_sources_after.all()),
+        "missing": selectors.missing_for(enrolment),
+        "days_enrolled": ((enrolment.end_date or timezone.localdate()) - enrolment.start_date).days,
+        "history": selectors.enrolment_history(enrolment),
+    }
+    return render(request, "participants/enrolment_detail.html", context)
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def enrolment_exit(request, enrolment_uuid, validate=False):
+    access = request.access
+    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    context = {"enrolment": enrolment, "initiative": enrolment.initiative}
+    if not enrolment.is_active and not validate:
+        messages.info(request, _("Deltagandet är redan utregistrerat. Rätta det i stället."))
+        return redirect("participants:correct", enrolment.uuid)
+    if request.method == "POST":
+        form = ExitForm(request.POST)
+        check = validate or not form.is_valid()
+        service = services.enrolment_exit_check if check else services.enrolment_exit
+        result = _run(form, lambda data: service(access=access, enrolment=enrolment, data=data))
+        if result is not None and not check:
+            messages.success(request, _("Deltagaren är utregistrerad."))
+            return redirect("participants:enrolment_detail", enrolment.uuid)
+    else:
+        form = ExitForm(initial={"end_date": timezone.localdate()})
+    return _partial_or_page(
+        request,
+        form,
+        "participants/_exit_form.html",
+        "participants/exit.html",
+        context,
+        validate=validate,
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_POST
+def enrolment_exit_validate(request, enrolment_uuid):
+    return enrolment_exit(request, enrolment_uuid, validate=True)
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def enrolment_correct(request, enrolment_uuid, validate=False):
+    access = request.access
+    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    name = None
+    if enrolment.participant_id:
+        name = enrolment.participant.name or ""
+        if request.method == "GET":
+            log_access(
+                access=access,
+                action=Action.VIEW,
+                initiative=enrolment.initiative,
+                pseudonyms=[enrolment.participant.pseudonym],
+                fields=_("namn"),
+            )
+    context = {"enrolment": enrolment, "initiative": enrolment.initiative}
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, enrolment=enrolment, name=name)
+        form.is_valid()
+        reason = form.value("reason", "")
+        check = validate or bool(form.errors)
+        service = services.enrolment_correct_check if check else services.enrolment_correct
+        try:
+            service(access=access, enrolment=enrolment, changes=form.changes(), reason=reason)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if not check:
+                messages.success(request, _("Rättelsen är sparad."))
+                return redirect("participants:enrolment_detail", enrolment.uuid)
+    else:
+        form = CorrectionForm(enrolment=enrolment, name=name)
+    if validate and not form.changes():
+        # "Nothing to save" is no news while the user is still typing.
+        form.errors.pop("__all__", None)
+    return _partial_or_page(
+        request,
+        form,
+        "participants/_correct_form.html",
+        "participants/correct.html",
+        context,
+        validate=validate,
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_POST
+def enrolment_correct_validate(request, enrolment_uuid):
+    return enrolment_correct(request, enrolment_uuid, validate=True)
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, enrolment_uuid):
+    access = request.access
+    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    if enrolment.is_anonymous:
+        messages.info(request, _("Deltagandet är redan anonymt."))
+        return redirect("participants:enrolment_detail", enrolment.uuid)
+    if request.method == "POST":
+        form = WithdrawConsentForm(request.POST)
+        form.is_valid()
+        try:
+            services.consent_withdraw(
+                access=access, enrolment=enrolment, withdrawn_on=form.value("withdrawn_on")
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Samtycket är återkallat. Namn och personnummer är borttagna från deltagandet."),
+            )
+            return redirect("participants:enrolment_detail", enrolment.uuid)
+    else:
+        form = WithdrawConsentForm(initial={"withdrawn_on": timezone.localdate()})
+    form.mark_invalid()
+    return render(
+        request,
+        "participants/consent_withdraw.html",
+        {"enrolment": enrolment, "initiative": enrolment.initiative, "form": form},
+    )
+
+
+@require_role(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def protect_identity(request, enrolment_uuid):
+    access = request.access
+    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    if enrolment.is_anonymous:
+        messages.info(request, _("Deltagandet är redan anonymt."))
+        return redirect("participants:enrolment_detail", enrolment.uuid)
+    others = enrolment.participant.enrolments.exclude(pk=enrolment.pk).count()
+    if request.method == "POST":
+        form = ProtectIdentityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.participant_protect_identity(access=access, enrolment=enrolment)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Personen har skyddade personuppgifter: namn och personnummer är "
+                        "borttagna från alla personens deltaganden."
+                    ),
+                )
+                return redirect("participants:enrolment_detail", enrolment.uuid)
+    else:
+        form = ProtectIdentityForm()
+    form.mark_invalid()
+    return render(
+        request,
+        "participants/protect_identity.html",
+        {
+            "enrolment": enrolment,
+            "initiative": enrolment.initiative,
+            "form": form,
+            "other_enrolments": others,
+        },
+    )
