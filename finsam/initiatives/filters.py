@@ -26,6 +26,16 @@ SORT_FIELDS = (
 )
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort by the chosen column, then by name, so equal values keep a stable order."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "name", "pk")
+
+
 class InitiativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Sök"),
@@ -61,7 +71,7 @@ class InitiativeFilter(django_filters.FilterSet):
         method="filter_active_in_year",
         empty_label=_("Alla"),
     )
-    o = django_filters.OrderingFilter(fields=SORT_FIELDS, label=_("Sortering"))
+    o = StableOrderingFilter(fields=SORT_FIELDS, label=_("Sortering"))
 
     class Meta:
         model = Initiative

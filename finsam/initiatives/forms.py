@@ -162,7 +162,8 @@ class BudgetForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("amount", "outcome", "rate_per_participant_week", "planned_participants"):
+        # The decimal fields allow negatives in the model; the integer one has min_value already.
+        for name in ("amount", "outcome", "rate_per_participant_week"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = 0
         _bootstrap(self)

@@ -70,6 +70,17 @@ def initiative_is_editable(*, access: Access, initiative: Initiative) -> bool:
     return editable_initiatives(access).filter(pk=initiative.pk).exists()
 
 
+def initiative_has_registrations(*, initiative: Initiative) -> bool:
+    """True when enrolments or head counts exist (then R11 fixes orientation, follow-up method
+    and ESF flag)."""
+    if initiative.pk is None:
+        return False
+    return (
+        initiative.enrolments.exists()
+        or HeadCount.objects.filter(initiative_id=initiative.pk).exists()
+    )
+
+
 def specific_orientation_codes(*, orientation: str | None) -> QuerySet[Code]:
     """The specific orientations of one orientation (Code.category is the orientation)."""
     codes = Code.objects.of(CodeList.SPECIFIC_ORIENTATION)

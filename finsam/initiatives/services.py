@@ -28,6 +28,7 @@ from finsam.initiatives.models import (
     Orientation,
     Status,
 )
+from finsam.initiatives.selectors import initiative_has_registrations
 from finsam.reference.models import Code, CodeList
 
 # Fields an initiative's create/update accepts (association is set at creation only).
@@ -56,16 +57,6 @@ INITIATIVE_FIELDS = (
 M2M_FIELDS = ("target_groups", "municipalities")
 # Participant-follow-up R11: fixed once the initiative has registrations.
 IMMUTABLE_AFTER_REGISTRATION = ("orientation", "follow_up", "esf_funded")
-
-
-def has_registrations(initiative: Initiative) -> bool:
-    """True when enrolments or head counts exist (then R11 freezes orientation etc.)."""
-    if initiative.pk is None:
-        return False
-    return (
-        initiative.enrolments.exists()
-        or HeadCount.objects.filter(initiative_id=initiative.pk).exists()
-    )
 
 
 def _fmt(day: datetime.date) -> str:
@@ -123,7 +114,7 @@ def _validate_initiative(
             % {"names": ", ".join(str(m) for m in outside)},
         )
 
-    if previous is not None and has_registrations(previous):
+    if previous is not None and initiative_has_registrations(initiative=previous):
         labels = {
             "orientation": _("Inriktningen"),
             "follow_up": _("Deltagarregistreringen"),

@@ -93,7 +93,7 @@ def initiative_create(request):
 def initiative_edit(request, pk):
     initiative = get_initiative(request.access, pk)
     _editable_or_403(request, initiative)
-    locked = services.has_registrations(initiative)
+    locked = selectors.initiative_has_registrations(initiative=initiative)
     form = InitiativeForm(
         request.POST or None,
         instance=initiative,
