@@ -673,7 +673,8 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
             )
         elif key not in CORRECTABLE_FIELDS:
             errors.add(key, _("Uppgiften kan inte rättas."))
-    errors.raise_if_any()
+    if set(changes) - CORRECTABLE_FIELDS:
+        errors.raise_if_any()
 
     reopen = (
         "end_date" in changes and changes["end_date"] is None and enrolment.end_date is not None

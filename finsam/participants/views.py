@@ -10,7 +10,7 @@ never travel in URLs: searching posts the form.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +25,6 @@ from finsam.core.access import (
     get_enrolment,
     get_enrolment_without_identity,
     get_initiative,
-    registrar_initiatives,
     require_role,
 )
 from finsam.core.roles import Role
@@ -39,8 +38,6 @@ from finsam.participants.forms import (
 )
 from finsam.participants.models import Consent
 from finsam.participants.services import IDENTITY_FIELDS
-
-FOLLOW_UP_ROLES = (Role.SECRETARIAT, Role.INITIATIVE_MANAGER, Role.REGISTRAR)
 
 
 def _run(form, action):
@@ -64,6 +61,33 @@ def _partial_or_page(request, form, partial, page, context, *, validate):
     return render(request, partial if validate else page, context)
 
 
+# --- Scope: outside the user's association or initiatives 404, visible but not theirs 403 ------
+
+
+def _registrar_initiative(access, initiative_id):
+    """An initiative whose participants the user registers. Initiatives the user cannot see
+    answer 404; visible ones the user does not register in answer 403."""
+    initiative = get_initiative(access, initiative_id)
+    if not can_see_identity(access, initiative.pk):
+        raise PermissionDenied
+    return initiative
+
+
+def _follow_up_initiative(access, initiative_id):
+    initiative = get_initiative(access, initiative_id)
+    if not follow_up_initiatives(access).filter(pk=initiative.pk).exists():
+        raise PermissionDenied
+    return initiative
+
+
+def _registrar_enrolment(access, enrolment_uuid):
+    """An enrolment the user may change, with its identity (registrars of its initiative)."""
+    enrolment = get_enrolment_without_identity(access, enrolment_uuid)
+    if not can_see_identity(access, enrolment.initiative_id):
+        raise PermissionDenied
+    return get_enrolment(access, enrolment_uuid, registrar=True)
+
+
 # --- The registrar's overview and lists -------------------------------------------------------
 
 
@@ -81,13 +105,12 @@ def _list_state(request):
     return data, status
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def initiative_participants(request, initiative_id):
     """The registrar's list with names and masked numbers. Searching (by name or personal
     identity number) is a POST, so that the search term never lands in a URL or a log."""
     access = request.access
-    initiative = get_initiative(access, initiative_id, scope=registrar_initiatives)
+    initiative = _registrar_initiative(access, initiative_id)
     data, status = _list_state(request)
     term = data.get("q", "").strip() if request.method == "POST" else ""
     qs = selectors.enrolment_list(initiative, status=status, with_identity=True)
@@ -129,12 +152,11 @@ def initiative_participants(request, initiative_id):
     return render(request, template or "participants/initiative_participants.html", context)
 
 
-@require_role(*FOLLOW_UP_ROLES)
 def initiative_follow_up(request, initiative_id):
     """The same list without identity, for the secretariat and the initiative's managers
     (and its registrars): pseudonyms, dates, what is missing."""
     access = request.access
-    initiative = get_initiative(access, initiative_id, scope=follow_up_initiatives)
+    initiative = _follow_up_initiative(access, initiative_id)
     data, status = _list_state(request)
     term = data.get("q", "").strip()
     qs = selectors.enrolment_list(initiative, status=status)
@@ -159,13 +181,12 @@ def initiative_follow_up(request, initiative_id):
 # --- Register in ------------------------------------------------------------------------------
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def enrol(request, initiative_id, validate=False):
     """Register a participant in. The form posts to the validate endpoint on every change
     (HTMX), which runs the same checks and saves nothing."""
     access = request.access
-    initiative = get_initiative(access, initiative_id, scope=registrar_initiatives)
+    initiative = _registrar_initiative(access, initiative_id)
     context = {"initiative": initiative}
     if request.method == "POST":
         form = EnrolForm(request.POST)
@@ -195,7 +216,6 @@ def enrol(request, initiative_id, validate=False):
     )
 
 
-@require_role(Role.REGISTRAR)
 @require_POST
 def enrol_validate(request, initiative_id):
     return enrol(request, initiative_id, validate=True)
@@ -204,7 +224,6 @@ def enrol_validate(request, initiative_id):
 # --- One enrolment ----------------------------------------------------------------------------
 
 
-@require_role(*FOLLOW_UP_ROLES)
 def enrolment_detail(request, enrolment_uuid):
     """One enrolment. Identity only for a registrar of the initiative (logged as a view)."""
     access = request.access
@@ -241,11 +260,10 @@ def enrolment_detail(request, enrolment_uuid):
     return render(request, "participants/enrolment_detail.html", context)
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def enrolment_exit(request, enrolment_uuid, validate=False):
     access = request.access
-    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
     context = {"enrolment": enrolment, "initiative": enrolment.initiative}
     if not enrolment.is_active and not validate:
         messages.info(request, _("Deltagandet är redan utregistrerat. Rätta det i stället."))
@@ -270,17 +288,15 @@ def enrolment_exit(request, enrolment_uuid, validate=False):
     )
 
 
-@require_role(Role.REGISTRAR)
 @require_POST
 def enrolment_exit_validate(request, enrolment_uuid):
     return enrolment_exit(request, enrolment_uuid, validate=True)
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def enrolment_correct(request, enrolment_uuid, validate=False):
     access = request.access
-    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
     name = None
     if enrolment.participant_id:
         name = enrolment.participant.name or ""
@@ -322,17 +338,15 @@ def enrolment_correct(request, enrolment_uuid, validate=False):
     )
 
 
-@require_role(Role.REGISTRAR)
 @require_POST
 def enrolment_correct_validate(request, enrolment_uuid):
     return enrolment_correct(request, enrolment_uuid, validate=True)
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, enrolment_uuid):
     access = request.access
-    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
     if enrolment.is_anonymous:
         messages.info(request, _("Deltagandet är redan anonymt."))
         return redirect("participants:enrolment_detail", enrolment.uuid)
@@ -361,11 +375,10 @@ def consent_withdraw(request, enrolment_uuid):
     )
 
 
-@require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def protect_identity(request, enrolment_uuid):
     access = request.access
-    enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
     if enrolment.is_anonymous:
         messages.info(request, _("Deltagandet är redan anonymt."))
         return redirect("participants:enrolment_detail", enrolment.uuid)
