@@ -101,7 +101,8 @@ class InitiativeForm(ServiceValidatedModelForm):
             "owner_organisation": _("T.ex. Skövde kommun, Arbetsmarknadsenheten."),
             "follow_up": _(
                 "Personuppgifter/anonym: deltagarna registreras in och ut. "
-                "Endast antal: antal per månad och kön (t.ex. konferenser, utbildningar)."
+                "Endast antal: antal per månad och kön (t.ex. konferenser, utbildningar). "
+                "Strukturövergripande insatser följs alltid upp med endast antal."
             ),
             "end_date": _("Lämnas tomt om insatsen pågår tills vidare."),
             "municipalities": _("Håll ned Ctrl (Cmd på Mac) för att välja flera."),

@@ -97,6 +97,12 @@ def _validate_initiative(
             % {"date": _fmt(association.start_date)},
         )
 
+    if initiative.orientation == Orientation.STRUCTURAL and initiative.follow_up != FollowUp.VOLUME:
+        # R10: structural initiatives are followed by head counts, not persons.
+        add(
+            "follow_up",
+            _("Strukturövergripande insatser följs upp med endast antal (volyminsats)."),
+        )
     code = initiative.specific_orientation
     if code is not None and (
         code.code_list != CodeList.SPECIFIC_ORIENTATION or code.category != initiative.orientation

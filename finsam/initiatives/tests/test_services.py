@@ -80,6 +80,15 @@ def test_create_rejects_a_specific_orientation_of_the_other_orientation(world):
     ]
 
 
+def test_r10_structural_initiatives_are_volume_initiatives(world):
+    with pytest.raises(ValidationError) as excinfo:
+        create(world, orientation="structural", follow_up="individual")
+    assert errors(excinfo)["follow_up"] == [
+        "Strukturövergripande insatser följs upp med endast antal (volyminsats)."
+    ]
+    assert create(world, orientation="structural", follow_up="volume").is_volume
+
+
 def test_create_rejects_municipalities_outside_the_association(world, skovde):
     goteborg = Municipality.objects.get(code="1480")
     with pytest.raises(ValidationError) as excinfo:
