@@ -92,8 +92,8 @@ class FinsamAutoSchema(AutoSchema):
 
 
 class TwoFactorSatisfied(BasePermission):
-    """Roles that see personal data must have two-factor login activated before using the API
-    (the web's `RequireTwoFactorMiddleware` does not cover `/api/`)."""
+    """Roles that see personal data must have two-factor login activated before using the API.
+    `RequireTwoFactorMiddleware` only sees session users; token requests are checked here."""
 
     message = _("Aktivera tvåstegsinloggning i webbgränssnittet innan du använder API:t.")
 
