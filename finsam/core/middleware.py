@@ -14,3 +14,18 @@ class AccessMiddleware:
             lambda: build_access(request.user, request.session.get(SESSION_KEY))
         )
         return self.get_response(request)
+
+
+class SwedishByDefaultMiddleware:
+    """Serve Swedish unless the user picked another language (the language cookie).
+
+    Django's LocaleMiddleware would otherwise follow the browser's Accept-Language header, and
+    many Swedish public-sector machines run English browsers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
