@@ -102,7 +102,7 @@ class InitiativeForm(ServiceValidatedModelForm):
             "follow_up": _(
                 "Personuppgifter/anonym: deltagarna registreras in och ut. "
                 "Endast antal: antal per månad och kön (t.ex. konferenser, utbildningar). "
-                "Strukturövergripande insatser följs alltid upp med endast antal."
+                "Strukturövergripande insatser följs normalt upp med endast antal."
             ),
             "end_date": _("Lämnas tomt om insatsen pågår tills vidare."),
             "municipalities": _("Håll ned Ctrl (Cmd på Mac) för att välja flera."),

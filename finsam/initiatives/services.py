@@ -97,12 +97,6 @@ def _validate_initiative(
             % {"date": _fmt(association.start_date)},
         )
 
-    if initiative.orientation == Orientation.STRUCTURAL and initiative.follow_up != FollowUp.VOLUME:
-        # R10: structural initiatives are followed by head counts, not persons.
-        add(
-            "follow_up",
-            _("Strukturövergripande insatser följs upp med endast antal (volyminsats)."),
-        )
     code = initiative.specific_orientation
     if code is not None and (
         code.code_list != CodeList.SPECIFIC_ORIENTATION or code.category != initiative.orientation
@@ -289,6 +283,8 @@ def initiative_update(*, actor, initiative: Initiative, data: dict[str, Any]) ->
         municipalities=municipalities,
         created=False,
     )
+    # Callers (views, API) may go on using the instance they passed in.
+    initiative.refresh_from_db()
     return current
 
 

@@ -158,11 +158,6 @@ def _assert_rejected(response, field, message):
         ),
         ({"municipalities": ["__goteborg__"]}, "municipalities", "Välj ett giltigt alternativ"),
         ({"planned_participants": "-3"}, "planned_participants", "större än eller lika med 0"),
-        (
-            {"orientation": "structural", "specific_orientation": ""},
-            "follow_up",
-            "Strukturövergripande insatser följs upp med endast antal (volyminsats).",
-        ),
         ({"status": "paused"}, "status", "Välj ett giltigt alternativ"),
     ],
 )
