@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from finsam.conftest import PASSWORD, make_user
 from finsam.core.roles import Role
@@ -35,15 +35,26 @@ def registrar_without_totp(world):
     return user
 
 
-PAGES = [
-    "/",
-    "/users/",
-    "/account/api-token/",
-    "/audit/",
-    "/initiatives/list/",
-    "/participants/",
-    "/api/v1/",
-]
+def _static_paths(patterns=None, prefix=""):
+    """Every URL of the project without path parameters (the pages a user can just open)."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if "<" in route or "(?P" in route or route.startswith("^"):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _static_paths(pattern.url_patterns, prefix + route)
+        else:
+            yield "/" + prefix + route
+
+
+EXEMPT = ("/accounts/", "/static/", "/i18n/", "/health/")
+PAGES = sorted({path for path in _static_paths() if not path.startswith(EXEMPT)})
+
+
+def test_the_walk_covers_the_pages_of_every_app():
+    for path in ("/", "/users/", "/account/api-token/", "/audit/", "/admin/"):
+        assert path in PAGES
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -57,6 +68,13 @@ def test_it_sends_a_registrar_without_authenticator_to_activation(
     else:
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/initiatives/", "/api/v1/me/"])
+def test_the_api_refuses_a_session_without_second_factor(
+    world, registrar_without_totp, client_for, path
+):
+    assert client_for(registrar_without_totp).get(path).status_code == 403
 
 
 def test_it_lets_the_registrar_reach_the_activation_page_and_logout(
