@@ -361,7 +361,10 @@ def _save_with_history(obj, *, user, reason: str, m2m: dict | None = None) -> No
     try:
         obj.save()
         for name, values in m2m.items():
-            getattr(obj, name).set(values)
+            if created:
+                getattr(obj, name).add(*values)
+            else:
+                getattr(obj, name).set(values)
     finally:
         del obj.skip_history_when_saving
     obj._history_type = "+" if created else "~"
