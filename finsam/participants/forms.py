@@ -75,9 +75,7 @@ class ServiceForm(forms.Form):
         self.add_fields()
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
