@@ -61,7 +61,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "finsam.core.middleware.SwedishByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +76,9 @@ MIDDLEWARE = [
     "finsam.core.middleware.AccessMiddleware",
     "finsam.accounts.middleware.RequireTwoFactorMiddleware",
 ]
+
+if not _dev:  # in development runserver serves the static files itself
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -130,6 +132,7 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
 }
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the address the invitation was sent to
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "finsam"
 

@@ -8,6 +8,7 @@ Association B has its own secretariat, registrar and initiative: everything of B
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from finsam.accounts.tests.factories import (
@@ -23,8 +24,11 @@ PASSWORD = "demo-password-1"
 
 
 @pytest.fixture(autouse=True)
-def _english_free_settings(settings):
-    settings.LANGUAGE_CODE = "sv"
+def _fresh_cache():
+    """Rate limits (failed logins) live in the cache: never let one test throttle the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(association, role, initiatives=(), email=None):
