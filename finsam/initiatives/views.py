@@ -14,7 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finsam.core.access import get_initiative, require_role
+from finsam.core.access import (
+    can_see_identity,
+    follow_up_initiatives,
+    get_initiative,
+    require_role,
+)
 from finsam.core.roles import Role
 from finsam.initiatives import selectors, services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
@@ -173,6 +178,10 @@ def initiative_detail(request, pk):
     context = {
         "initiative": initiative,
         "can_edit": can_edit,
+        "can_register": not initiative.is_volume
+        and can_see_identity(request.access, initiative.pk),
+        "can_follow_up": not initiative.is_volume
+        and follow_up_initiatives(request.access).filter(pk=initiative.pk).exists(),
         "figures": selectors.initiative_key_figures(initiative=initiative),
         "head_counts": selectors.head_count_summary(initiative=initiative)
         if initiative.is_volume

@@ -211,3 +211,19 @@ def test_the_detail_page_uses_a_bounded_number_of_queries(world, client_for, enr
     with CaptureQueriesContext(connection) as many:
         client.get(url(initiative))
     assert len(many) == len(few)
+
+
+def test_detail_links_the_registrar_to_the_participant_list_and_others_to_pseudonyms(
+    world, client_for
+):
+    from django.urls import reverse
+
+    detail = reverse("initiatives:detail", args=[world.a_initiative.pk])
+    identified = reverse("participants:initiative_participants", args=[world.a_initiative.pk])
+    pseudonymous = reverse("participants:initiative_follow_up", args=[world.a_initiative.pk])
+    body = client_for(world.registrar).get(detail).content.decode()
+    assert identified in body
+    body = client_for(world.secretariat).get(detail).content.decode()
+    assert pseudonymous in body and identified not in body
+    body = client_for(world.board).get(detail).content.decode()
+    assert pseudonymous not in body and identified not in body
