@@ -219,12 +219,10 @@ def test_detail_links_the_registrar_to_the_participant_list_and_others_to_pseudo
     from django.urls import reverse
 
     detail = reverse("initiatives:detail", args=[world.a_initiative.pk])
-    identified = 'href="%s"' % reverse(
-        "participants:initiative_participants", args=[world.a_initiative.pk]
-    )
-    pseudonymous = 'href="%s"' % reverse(
-        "participants:initiative_follow_up", args=[world.a_initiative.pk]
-    )
+    pk = world.a_initiative.pk
+    identified = f'href="{reverse("participants:initiative_participants", args=[pk])}"'
+    pseudonymous = f'href="{reverse("participants:initiative_follow_up", args=[pk])}"'
+
     body = client_for(world.registrar).get(detail).content.decode()
     assert identified in body
     body = client_for(world.secretariat).get(detail).content.decode()
