@@ -8,8 +8,8 @@ Association B has its own secretariat, registrar and initiative: everything of B
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
