@@ -48,7 +48,7 @@ def create_postgres_database(url: str) -> None:
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres", scheme="postgresql").geturl()
+    admin = parsed._replace(path="/postgres", scheme="postgresql", query="").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:

@@ -45,6 +45,23 @@ def percentile(values, p):
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
+class QueryCount:
+    """Count the SQL queries of a block (the count is read at exit: the next request made
+    through the test client resets Django's query log)."""
+
+    def __enter__(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self._context = CaptureQueriesContext(connection)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._context.__exit__(*exc)
+        self.count = len(self._context)
+
+
 class Fixture:
     """The registrar, a fresh initiative per benchmark, inputs with unique identities."""
 
@@ -123,10 +140,18 @@ def bench_service(fx: Fixture, n: int) -> dict:
             )
         )
     started = time.perf_counter()
-    for data in inputs:
+    for data in inputs[1:]:
         enrolment_register(access=access, initiative=initiative, data=data)
     seconds = time.perf_counter() - started
-    return {"calls": n, "seconds": round(seconds, 2), "per_second": round(n / seconds, 1)}
+    with QueryCount() as queries:
+        enrolment_register(access=access, initiative=initiative, data=inputs[0])
+    n -= 1
+    return {
+        "calls": n,
+        "seconds": round(seconds, 2),
+        "per_second": round(n / seconds, 1),
+        "queries_per_call": queries.count,
+    }
 
 
 def _api_payload(fx: Fixture) -> dict:
@@ -163,13 +188,17 @@ def bench_http_api(fx: Fixture, n: int) -> dict:
     payloads = [_api_payload(fx) for _ in range(n)]
     failures = 0
     started = time.perf_counter()
-    for payload in payloads:
+    for payload in payloads[1:]:
         response = client.post(url, data=payload, content_type="application/json")
         failures += response.status_code != 201
     seconds = time.perf_counter() - started
+    with QueryCount() as queries:
+        client.post(url, data=payloads[0], content_type="application/json")
+    n -= 1
     return {
         "calls": n,
         "failures": failures,
+        "queries_per_call": queries.count,
         "seconds": round(seconds, 2),
         "per_second": round((n - failures) / seconds, 1),
         "how": "Django test client (in-process, full middleware), POST JSON to the API, token",
@@ -209,13 +238,17 @@ def bench_http_form(fx: Fixture, n: int) -> dict:
         )
     failures = 0
     started = time.perf_counter()
-    for data in forms:
+    for data in forms[1:]:
         response = client.post(url, data=data)
         failures += response.status_code != 302
     seconds = time.perf_counter() - started
+    with QueryCount() as queries:
+        client.post(url, data=forms[0])
+    n -= 1
     return {
         "calls": n,
         "failures": failures,
+        "queries_per_call": queries.count,
         "seconds": round(seconds, 2),
         "per_second": round((n - failures) / seconds, 1),
         "how": "Django test client (in-process, full middleware), POST the enrol form, session",
@@ -287,9 +320,7 @@ def bench_http_gunicorn(fx: Fixture, n: int) -> dict:
 
 
 def bench_list(fx: Fixture, requests: int) -> dict:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from bench.generate import TARGET_NAME
@@ -311,9 +342,8 @@ def bench_list(fx: Fixture, requests: int) -> dict:
         if response.status_code != 200:
             out[label] = {"status": response.status_code}
             continue
-        with CaptureQueriesContext(connection) as queries:
+        with QueryCount() as queries:
             client.get(url, params)
-        n_queries = len(queries)  # read now: the next request resets the query log
         times = []
         for _ in range(requests):
             started = time.perf_counter()
@@ -322,7 +352,7 @@ def bench_list(fx: Fixture, requests: int) -> dict:
         out[label] = {
             "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 95), 1),
-            "queries": n_queries,
+            "queries": queries.count,
             "bytes": len(response.content),
         }
     return out
@@ -358,10 +388,10 @@ def report(results: dict) -> str:
         f"initiatives, {gen['enrolments']} enrolments"
         + (f" (generated in {gen['seconds']} s)" if not gen.get("skipped") else " (existing)"),
         "",
-        "| benchmark | calls | time (s) | enrolments/s | vs service layer |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| benchmark | calls | time (s) | enrolments/s | vs service layer | SQL queries/call |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
         f"| (a) service layer `enrolment_register` | {svc['calls']} | {svc['seconds']} | "
-        f"{svc['per_second']} | 1.00 |",
+        f"{svc['per_second']} | 1.00 | {svc['queries_per_call']} |",
     ]
     for key, label in (
         ("http_api", "(b) HTTP: API, test client"),
@@ -373,7 +403,7 @@ def report(results: dict) -> str:
             ratio = r["per_second"] / svc["per_second"] if svc["per_second"] else 0
             lines.append(
                 f"| {label} | {r['calls']} (failed {r['failures']}) | {r['seconds']} | "
-                f"{r['per_second']} | {ratio:.2f} |"
+                f"{r['per_second']} | {ratio:.2f} | {r.get('queries_per_call', '–')} |"
             )
     lst = results["list"]
     lines += [
