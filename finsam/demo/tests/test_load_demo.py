@@ -180,3 +180,20 @@ def test_the_command_prints_the_logins_and_refuses_without_debug(db, settings):
     settings.TESTING = False
     with pytest.raises(CommandError):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_registrar_and_secretariat_can_open_cresco_create(loaded, client_for):
+    from django.urls import reverse
+
+    cresco = Initiative.objects.get(association__slug="skaraborg", name="Cresco Create")
+    registrar = User.objects.get(email="registrator@skaraborg.demo.finsam.se")
+    response = client_for(registrar).get(
+        reverse("participants:initiative_participants", kwargs={"initiative_id": cresco.pk})
+    )
+    assert response.status_code == 200
+    assert "Cresco Create" in response.content.decode()
+    secretariat = User.objects.get(email="kansli@skaraborg.demo.finsam.se")
+    response = client_for(secretariat).get(
+        reverse("participants:initiative_follow_up", kwargs={"initiative_id": cresco.pk})
+    )
+    assert response.status_code == 200
