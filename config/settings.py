@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "finsam.initiatives",
     "finsam.participants",
     "finsam.audit",
+    "finsam.finance",
+    "finsam.statistics",
+    "finsam.reports",
     "finsam.api",
     "finsam.demo",
 ]

@@ -16,5 +16,8 @@ urlpatterns = [
     path("participants/import/", include("finsam.participants.import_urls")),
     path("participants/", include("finsam.participants.urls")),
     path("audit/", include("finsam.audit.urls")),
+    path("statistics/", include("finsam.statistics.urls")),
+    path("reports/", include("finsam.reports.urls")),
+    path("finance/", include("finsam.finance.urls")),
     path("api/", include("finsam.api.urls")),
 ]
