@@ -55,9 +55,8 @@ class RequireTwoFactorMiddleware:
             if request.path.startswith("/api/"):
                 # A browser session of a registrar without second factor gets no API access;
                 # token clients are authenticated later by DRF and never reach this branch.
-                return JsonResponse(
-                    {"detail": _("Tvåstegsinloggning måste aktiveras först.")}, status=403
-                )
+                message = _("Tvåstegsinloggning måste aktiveras först.")
+                return JsonResponse({"errors": {"__all__": [message]}}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -122,7 +122,7 @@ def test_a_session_without_two_factor_gets_no_api_access(
     client = client_for(registrar_in_b_without_totp)
     response = client.get(f"/api/v1/initiatives/?association={world.b.pk}")
     assert response.status_code == 403
-    assert "Tvåstegsinloggning" in response.json()["detail"]
+    assert "Tvåstegsinloggning" in response.json()["errors"]["__all__"][0]
 
 
 def test_anonymous_users_are_sent_to_login(db, client):
