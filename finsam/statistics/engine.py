@@ -1,0 +1,858 @@
+"""The statistics engine: counts of enrolments by dimension, split by gender.
+
+Every table is computed with one GROUP BY query (plus, for multi-valued dimensions, one query for
+the total and one for the row labels); nothing loops over enrolments in Python. Pages, the API,
+reports and the compiled report all call these functions, so the same figures (and the same
+small-cell suppression) appear everywhere.
+
+Populations (participant-follow-up.md §4):
+- *active*: counted enrolments (wrong registrations taken out, rule R6) whose
+  [start_date, end_date] overlaps the period; anonymous enrolments count like identified ones;
+- *exited*: active enrolments that ended inside the period.
+Volume initiatives have no enrolments; their monthly head counts appear only in the headline.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finsam.participants.models import Enrolment, Gender
+from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
+
+DIMENSIONS = (
+    "gender",
+    "age_group",
+    "income_before",
+    "income_after",
+    "exit_reason",
+    "outcome",
+    "time_in_initiative",
+    "home_municipality",
+    "referrer",
+    "target_group",
+    "education",
+    "time_outside_work",
+    "occupation_before",
+    "occupation_after",
+)
+
+SUPPRESSION_TEXT = gettext_lazy(
+    "Antal från 1 till 4 visas inte (visas som ”1–4”) i tabeller som lämnar förbundet, för att "
+    "ingen deltagare ska kunna identifieras. Där ett dolt antal annars skulle kunna räknas fram "
+    "ur en summa döljs även ett annat antal i samma rad eller kolumn (visas som ”..”). "
+    "Summor bygger alltid på de verkliga antalen."
+)
+
+MISSING = "missing"
+GENDER_KEYS = (Gender.WOMAN, Gender.MAN, Gender.OTHER)
+
+
+# --- Data classes (contract A) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    period_start: datetime.date
+    period_end: datetime.date
+    initiative_ids: tuple[int, ...] = ()  # empty = all in scope
+    target_group_ids: tuple[int, ...] = ()  # initiatives having any of these target groups
+    municipality_ids: tuple[int, ...] = ()  # participants' home municipality
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "initiative" | "association" | "region" | "national"
+    label: str
+    initiative_ids: frozenset | None  # None = no restriction by initiative
+    association_ids: frozenset | None  # None = all associations (national)
+    suppress: bool  # True when the table leaves the participants' own association
+
+
+@dataclass
+class Cell:
+    """One count. `value` None = suppressed: a small count (shown "1–4") or, when `secondary`,
+    a count hidden so that a small one cannot be worked out from a total (shown "..")."""
+
+    value: int | None
+    secondary: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return ".." if self.secondary else "1–4"
+        return sv_number(self.value)
+
+    def __str__(self):
+        return self.display
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    women: Cell
+    men: Cell
+    other: Cell
+    total: Cell
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [self.women, self.men, self.other, self.total]
+
+
+@dataclass
+class Table:
+    dimension: str
+    title: str
+    rows: list[Row]
+    total: Row
+    population: str
+    suppressed: bool
+    # Whether rows may sum to more than the total (a person counts once per value).
+    multi_valued: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def column_labels(self) -> list[str]:
+        return [_("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")]
+
+
+# --- Formatting ------------------------------------------------------------------------------
+
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def sv_number(n: int) -> str:
+    """1234567 → "1 234 567" (Swedish style, space as thousands separator)."""
+    return f"{n:,}".replace(",", " ")
+
+
+def sv_percent(part: int, whole: int) -> str:
+    """Share as a rounded whole percent in Swedish style: "71 %"."""
+    return f"{percent(part, whole)} %"
+
+
+def percent(part: int, whole: int) -> int:
+    if not whole:
+        return 0
+    return (200 * part + whole) // (2 * whole)  # half up, integer arithmetic
+
+
+def sv_date(day: datetime.date) -> str:
+    """2021-08-31 → "31 augusti 2021"."""
+    return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"
+
+
+# --- Age groups and time buckets -------------------------------------------------------------
+
+_AGE_GROUPS = (
+    ("0-15", 0, 15),
+    ("16-18", 16, 18),
+    ("19-24", 19, 24),
+    ("25-29", 25, 29),
+    ("30-34", 30, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55-64", 55, 64),
+    ("65-", 65, 200),
+)
+
+
+def age_groups() -> list[tuple[str, int, int]]:
+    """The age bands used: (key, lowest age, highest age) by age at start."""
+    return list(_AGE_GROUPS)
+
+
+def age_group_label(key: str) -> str:
+    for k, low, high in _AGE_GROUPS:
+        if k == key:
+            if low == 0:
+                return _("Under %(age)s år") % {"age": high + 1}
+            if high >= 200:
+                return _("%(age)s år och äldre") % {"age": low}
+            return f"{low}–{high} " + _("år")
+    return _("Uppgift saknas")
+
+
+# Days enrolled: (key, label, upper bound in days, exclusive).
+_TIME_BUCKETS = (
+    ("lt3", gettext_lazy("Kortare än 3 månader"), 91),
+    ("3-6", gettext_lazy("3–6 månader"), 183),
+    ("6-12", gettext_lazy("6–12 månader"), 365),
+    ("12-24", gettext_lazy("12–24 månader"), 730),
+    ("gt24", gettext_lazy("Längre än 24 månader"), None),
+)
+
+_OUTCOMES = (
+    ("work", gettext_lazy("Förvärvsarbete")),
+    ("studies", gettext_lazy("Studier")),
+    ("job_seeking", gettext_lazy("Aktivt arbetssökande (ej arbete eller studier)")),
+    ("other", gettext_lazy("Övriga")),
+)
+
+_UNKNOWN_CODES = ("uppgift-saknas", "okand")
+
+
+# --- The population ---------------------------------------------------------------------------
+
+
+def _scoped(scope: Scope, flt: StatsFilter) -> QuerySet:
+    from finsam.initiatives.models import Initiative
+
+    qs = Enrolment.objects.exclude(
+        exit_reason_id__in=Code.objects.filter(
+            code_list=CodeList.EXIT_REASON, code=EXIT_WRONG_REGISTRATION
+        ).values("pk")
+    )
+    if scope.initiative_ids is not None:
+        qs = qs.filter(initiative_id__in=scope.initiative_ids)
+    if scope.association_ids is not None:
+        qs = qs.filter(initiative__association_id__in=scope.association_ids)
+    if flt.initiative_ids:
+        qs = qs.filter(initiative_id__in=flt.initiative_ids)
+    if flt.target_group_ids:
+        qs = qs.filter(
+            initiative_id__in=Initiative.objects.filter(
+                target_groups__in=flt.target_group_ids
+            ).values("pk")
+        )
+    if flt.municipality_ids:
+        qs = qs.filter(home_municipality_id__in=flt.municipality_ids)
+    return qs
+
+
+def counted_enrolments(scope: Scope, flt: StatsFilter) -> QuerySet:
+    """Enrolments in scope (wrong registrations excluded) whose [start, end] overlaps the period."""
+    return (
+        _scoped(scope, flt)
+        .filter(start_date__lte=flt.period_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=flt.period_start))
+    )
+
+
+def exited_enrolments(scope: Scope, flt: StatsFilter) -> QuerySet:
+    """Counted enrolments that ended inside the period."""
+    return _scoped(scope, flt).filter(end_date__gte=flt.period_start, end_date__lte=flt.period_end)
+
+
+# --- Building tables --------------------------------------------------------------------------
+
+
+def _split(rows_of_counts: dict, gender: str, n: int, key) -> None:
+    rows_of_counts.setdefault(key, dict.fromkeys(GENDER_KEYS, 0))
+    if gender not in rows_of_counts[key]:
+        gender = Gender.OTHER
+    rows_of_counts[key][gender] += n
+
+
+def _make_row(key, label, counts: dict) -> Row:
+    women = counts.get(Gender.WOMAN, 0)
+    men = counts.get(Gender.MAN, 0)
+    other = counts.get(Gender.OTHER, 0)
+    return Row(
+        key=str(key),
+        label=str(label),
+        women=Cell(women),
+        men=Cell(men),
+        other=Cell(other),
+        total=Cell(women + men + other),
+    )
+
+
+def _gender_counts(qs) -> dict:
+    counts = dict.fromkeys(GENDER_KEYS, 0)
+    for item in qs.values("gender").annotate(n=Count("id")).order_by():
+        _split({"t": counts}, item["gender"], item["n"], "t")
+    return counts
+
+
+def _table(
+    scope: Scope,
+    *,
+    dimension: str,
+    title: str,
+    ordered: list[tuple[str, str]],
+    counts: dict,
+    population: str,
+    total_counts: dict | None = None,
+    multi_valued: bool = False,
+) -> Table:
+    rows = [_make_row(key, label, counts.get(key, {})) for key, label in ordered]
+    if total_counts is None:
+        total_counts = dict.fromkeys(GENDER_KEYS, 0)
+        for per_gender in counts.values():
+            for g, n in per_gender.items():
+                total_counts[g] += n
+    total = _make_row("total", _("Totalt"), total_counts)
+    table = Table(
+        dimension=dimension,
+        title=title,
+        rows=rows,
+        total=total,
+        population=population,
+        suppressed=scope.suppress,
+        multi_valued=multi_valued,
+    )
+    if scope.suppress:
+        suppress_table(table)
+    return table
+
+
+def _grouped(qs, key_expr: str, *, distinct=False) -> dict:
+    """{key: {gender: n}} from one GROUP BY query."""
+    counts: dict = {}
+    rows = qs.values(key_expr, "gender").annotate(n=Count("id", distinct=distinct)).order_by()
+    for item in rows:
+        _split(counts, item["gender"], item["n"], item[key_expr])
+    return counts
+
+
+def _codes(code_list: str, used_ids) -> list[Code]:
+    return list(
+        Code.objects.filter(code_list=code_list)
+        .filter(Q(active=True) | Q(pk__in=[i for i in used_ids if i is not None]))
+        .order_by("sort_order", "code")
+    )
+
+
+def _code_rows(code_list: str, counts: dict) -> tuple[list[tuple[str, str]], dict]:
+    """Rows in code-list order; counts keyed by code id become keyed by code; NULL goes to the
+    list's "unknown" code if it has one, else to a "Uppgift saknas" row."""
+    codes = _codes(code_list, counts.keys())
+    unknown = next((c for c in codes if c.code in _UNKNOWN_CODES), None)
+    by_key: dict = {}
+    ordered = []
+    for code in codes:
+        ordered.append((code.code, str(code)))
+        if code.pk in counts:
+            by_key[code.code] = counts[code.pk]
+    if None in counts:
+        target = unknown.code if unknown else MISSING
+        merged = by_key.setdefault(target, dict.fromkeys(GENDER_KEYS, 0))
+        for g, n in counts[None].items():
+            merged[g] = merged.get(g, 0) + n
+    if unknown is None:
+        ordered.append((MISSING, _("Uppgift saknas")))
+    return ordered, by_key
+
+
+_CODE_DIMENSIONS = {
+    # dimension: (title, code list, field, population, exited only)
+    "income_before": (
+        gettext_lazy("Försörjningskälla före"),
+        CodeList.INCOME_SOURCE,
+        "income_sources_before",
+        False,
+    ),
+    "income_after": (
+        gettext_lazy("Försörjningskälla efter"),
+        CodeList.INCOME_SOURCE,
+        "income_sources_after",
+        True,
+    ),
+    "exit_reason": (
+        gettext_lazy("Avslutsanledning"),
+        CodeList.EXIT_REASON,
+        "exit_reason_id",
+        True,
+    ),
+    "referrer": (gettext_lazy("Remittent"), CodeList.REFERRER, "referrer_id", False),
+    "education": (gettext_lazy("Utbildningsnivå"), CodeList.EDUCATION, "education_id", False),
+    "time_outside_work": (
+        gettext_lazy("Tid i offentlig försörjning före start"),
+        CodeList.TIME_OUTSIDE_WORK,
+        "time_outside_work_id",
+        False,
+    ),
+    "occupation_before": (
+        gettext_lazy("Sysselsättning före"),
+        CodeList.OCCUPATION,
+        "occupation_before_id",
+        False,
+    ),
+    "occupation_after": (
+        gettext_lazy("Sysselsättning efter"),
+        CodeList.OCCUPATION,
+        "occupation_after_id",
+        True,
+    ),
+    "target_group": (
+        gettext_lazy("Målgrupp"),
+        CodeList.TARGET_GROUP,
+        "initiative__target_groups",
+        False,
+    ),
+}
+
+_MULTI_VALUED = {"income_before", "income_after", "target_group"}
+
+
+def _population_text(exited: bool, multi_valued: bool) -> str:
+    text = (
+        _("deltaganden som avslutades under perioden")
+        if exited
+        else _("deltaganden som var aktiva någon gång under perioden")
+    )
+    if multi_valued:
+        text += ". " + _(
+            "En deltagare kan ha flera värden och räknas en gång per värde; raderna kan därför "
+            "summera till mer än totalen"
+        )
+    return text
+
+
+def stats_table(scope: Scope, flt: StatsFilter, dimension: str) -> Table:
+    """One table by `dimension`, split by gender (women/men/other/total)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"Unknown dimension {dimension!r}")
+    active = counted_enrolments(scope, flt)
+    exited = exited_enrolments(scope, flt)
+
+    if dimension in _CODE_DIMENSIONS:
+        title, code_list, field_name, exited_only = _CODE_DIMENSIONS[dimension]
+        qs = exited if exited_only else active
+        multi = dimension in _MULTI_VALUED
+        counts = _grouped(qs, field_name, distinct=multi)
+        ordered, by_key = _code_rows(code_list, counts)
+        if dimension == "exit_reason":
+            dropped = (EXIT_WRONG_REGISTRATION, MISSING)
+            ordered = [(k, lbl) for k, lbl in ordered if k not in dropped]
+        return _table(
+            scope,
+            dimension=dimension,
+            title=str(title),
+            ordered=ordered,
+            counts=by_key,
+            population=_population_text(exited_only, multi),
+            total_counts=_gender_counts(qs) if multi else None,
+            multi_valued=multi,
+        )
+
+    if dimension == "gender":
+        counts = _grouped(active, "gender")
+        ordered = [
+            (Gender.WOMAN.value, _("Kvinnor")),
+            (Gender.MAN.value, _("Män")),
+            (Gender.OTHER.value, _("Annat/ej angivet")),
+        ]
+        return _table(
+            scope,
+            dimension=dimension,
+            title=_("Kön"),
+            ordered=ordered,
+            counts=counts,
+            population=_population_text(False, False),
+        )
+
+    if dimension == "age_group":
+        whens = [
+            When(age_at_start__gte=low, age_at_start__lte=high, then=Value(key))
+            for key, low, high in _AGE_GROUPS
+        ]
+        qs = active.annotate(
+            stat_key=Case(*whens, default=Value(MISSING), output_field=CharField())
+        )
+        counts = _grouped(qs, "stat_key")
+        ordered = [(key, age_group_label(key)) for key, _low, _high in _AGE_GROUPS]
+        ordered.append((MISSING, _("Uppgift saknas")))
+        return _table(
+            scope,
+            dimension=dimension,
+            title=_("Åldersgrupp (ålder vid start)"),
+            ordered=ordered,
+            counts=counts,
+            population=_population_text(False, False),
+        )
+
+    if dimension == "outcome":
+        qs = exited.annotate(
+            stat_key=Case(
+                When(occupation_after__isnull=True, then=Value(MISSING)),
+                When(occupation_after__code__in=_UNKNOWN_CODES, then=Value(MISSING)),
+                default=F("occupation_after__category"),
+                output_field=CharField(),
+            )
+        )
+        counts = _grouped(qs, "stat_key")
+        ordered = [(key, str(label)) for key, label in _OUTCOMES]
+        known = {key for key, _label in _OUTCOMES}
+        for key in list(counts):  # categories outside the four groups count as "other"
+            if key not in known and key != MISSING:
+                for g, n in counts.pop(key).items():
+                    _split(counts, g, n, "other")
+        ordered.append((MISSING, _("Uppgift saknas")))
+        return _table(
+            scope,
+            dimension=dimension,
+            title=_("Utfall: sysselsättning efter avslut"),
+            ordered=ordered,
+            counts=counts,
+            population=_population_text(True, False),
+        )
+
+    if dimension == "time_in_initiative":
+        measured_to = Case(
+            When(end_date__lte=flt.period_end, then=F("end_date")),
+            default=Value(flt.period_end),
+            output_field=DateField(),
+        )
+        qs = active.annotate(
+            stat_days=ExpressionWrapper(measured_to - F("start_date"), output_field=DurationField())
+        )
+        whens = [
+            When(stat_days__lt=datetime.timedelta(days=limit), then=Value(key))
+            for key, _label, limit in _TIME_BUCKETS
+            if limit is not None
+        ]
+        qs = qs.annotate(
+            stat_key=Case(*whens, default=Value(_TIME_BUCKETS[-1][0]), output_field=CharField())
+        )
+        counts = _grouped(qs, "stat_key")
+        ordered = [(key, str(label)) for key, label, _limit in _TIME_BUCKETS]
+        table = _table(
+            scope,
+            dimension=dimension,
+            title=_("Tid i insatsen"),
+            ordered=ordered,
+            counts=counts,
+            population=_population_text(False, False)
+            + ". "
+            + _("Tiden räknas från start till avslut, eller till periodens slut för pågående"),
+        )
+        return table
+
+    if dimension == "home_municipality":
+        counts = _grouped(active, "home_municipality_id")
+        municipalities = _scope_municipalities(scope, flt, counts.keys())
+        ordered = [(str(m.pk), m.name) for m in municipalities]
+        by_key = {str(k): v for k, v in counts.items() if k is not None}
+        if None in counts:
+            by_key[MISSING] = counts[None]
+        ordered.append((MISSING, _("Uppgift saknas")))
+        return _table(
+            scope,
+            dimension=dimension,
+            title=_("Hemkommun"),
+            ordered=ordered,
+            counts=by_key,
+            population=_population_text(False, False),
+        )
+
+    raise AssertionError(dimension)  # pragma: no cover
+
+
+def _scope_municipalities(scope: Scope, flt: StatsFilter, used_ids) -> list[Municipality]:
+    """The municipalities of the associations in scope (a stable table shape), plus any other
+    home municipality that occurs; only the filtered ones when filtering by municipality."""
+    used = [i for i in used_ids if i is not None]
+    if flt.municipality_ids:
+        return list(Municipality.objects.filter(pk__in=set(flt.municipality_ids) | set(used)))
+    members = Q(pk__in=used)
+    if scope.association_ids is not None:
+        members |= Q(associations__in=scope.association_ids)
+    elif scope.initiative_ids is not None:
+        members |= Q(associations__initiatives__in=scope.initiative_ids)
+    else:  # national: every municipality that belongs to an association
+        members |= Q(associations__isnull=False)
+    return list(Municipality.objects.filter(members).distinct().order_by("name"))
+
+
+def headline(scope: Scope, flt: StatsFilter) -> Table:
+    """Participants active, new, exited and active at the end of the period, by gender; plus the
+    head counts of volume initiatives when not filtering by municipality."""
+    pe, ps = flt.period_end, flt.period_start
+    rows = (
+        counted_enrolments(scope, flt)
+        .values("gender")
+        .annotate(
+            active=Count("id"),
+            new=Count("id", filter=Q(start_date__gte=ps)),
+            exited=Count("id", filter=Q(end_date__lte=pe)),
+            active_at_end=Count("id", filter=Q(end_date__isnull=True) | Q(end_date__gt=pe)),
+        )
+        .order_by()
+    )
+    counts: dict = {}
+    for item in rows:
+        for key in ("active", "new", "exited", "active_at_end"):
+            _split(counts, item["gender"], item[key], key)
+    ordered = [
+        ("active", _("Aktiva någon gång under perioden")),
+        ("new", _("Nya under perioden")),
+        ("exited", _("Avslutade under perioden")),
+        ("active_at_end", _("Pågående vid periodens slut")),
+    ]
+    population = _(
+        "deltaganden i insatser med personuppföljning (även anonyma); felregistreringar räknas inte"
+    )
+    volume_counts = None
+    if not flt.municipality_ids:
+        volume_counts = _volume_counts(scope, flt)
+        if volume_counts is not None:
+            ordered.append(("volume", _("Volyminsatser: summa av antal per månad")))
+            counts["volume"] = volume_counts
+            population += ". " + _(
+                "Volyminsatser redovisar bara antal per månad; de ingår inte i totalen"
+            )
+    table = Table(
+        dimension="headline",
+        title=_("Deltagare under perioden"),
+        rows=[_make_row(key, label, counts.get(key, {})) for key, label in ordered],
+        total=_make_row("total", _("Totalt"), counts.get("active", {})),
+        population=population,
+        suppressed=scope.suppress,
+    )
+    if scope.suppress:
+        # The rows are different populations: each row is checked on its own.
+        for row in table.rows:
+            _suppress_lines([row.cells])
+        table.total = next(r for r in table.rows if r.key == "active")
+    return table
+
+
+def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
+    """Summed monthly head counts of volume initiatives in scope, or None if there are none."""
+    from finsam.initiatives.models import HeadCount
+
+    qs = HeadCount.objects.filter(
+        month__gte=flt.period_start.replace(day=1), month__lte=flt.period_end
+    )
+    if scope.initiative_ids is not None:
+        qs = qs.filter(initiative_id__in=scope.initiative_ids)
+    if scope.association_ids is not None:
+        qs = qs.filter(initiative__association_id__in=scope.association_ids)
+    if flt.initiative_ids:
+        qs = qs.filter(initiative_id__in=flt.initiative_ids)
+    if flt.target_group_ids:
+        qs = qs.filter(initiative__target_groups__in=flt.target_group_ids)
+    result = qs.aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"), rows=Count("id"))
+    if not result["rows"]:
+        return None
+    return {
+        Gender.WOMAN: result["women"] or 0,
+        Gender.MAN: result["men"] or 0,
+        Gender.OTHER: result["other"] or 0,
+    }
+
+
+def all_tables(scope: Scope, flt: StatsFilter) -> list[Table]:
+    """The headline, then every dimension in DIMENSIONS order."""
+    return [headline(scope, flt)] + [stats_table(scope, flt, d) for d in DIMENSIONS]
+
+
+# --- Suppression ------------------------------------------------------------------------------
+
+
+def _small(n) -> bool:
+    return n is not None and 1 <= n <= 4
+
+
+def _suppress_lines(lines: list[list[Cell]]) -> None:
+    """Primary suppression of 1–4, then secondary suppression: in every line (a row or column
+    whose cells add up to its last cell) a single hidden cell gets company, so it cannot be
+    recovered by subtraction. Repeats until stable."""
+    for line in lines:
+        for cell in line:
+            if _small(cell.value):
+                cell.value = None
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            suppressed = [c for c in line if c.value is None]
+            if len(suppressed) != 1:
+                continue
+            candidates = [c for c in line[:-1] if c.value] or ([line[-1]] if line[-1].value else [])
+            if not candidates:
+                continue
+            pick = min(candidates, key=lambda c: c.value)
+            pick.value = None
+            pick.secondary = True
+            changed = True
+
+
+def suppress_table(table: Table) -> None:
+    """Apply the small-cell rule to a table in place (rows × women/men/other/total)."""
+    rows = table.rows + [table.total]
+    lines = [row.cells for row in rows]
+    columns = list(zip(*(row.cells for row in table.rows), strict=False))
+    for index, column in enumerate(columns):
+        lines.append([*column, table.total.cells[index]])
+    _suppress_lines(lines)
+    table.suppressed = True
+
+
+# --- The summary in words ---------------------------------------------------------------------
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _short_label(code: Code) -> str:
+    """ "Försörjningsstöd (ekonomiskt bistånd)" → "försörjningsstöd"."""
+    label = code.label_sv.split(" (")[0]
+    return _lower_first(label)
+
+
+def _join_sv(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def _age_span(counts_by_group: dict, total: int) -> str | None:
+    if not total:
+        return None
+    keys = [key for key, _low, _high in _AGE_GROUPS]
+    bounds = {key: (low, high) for key, low, high in _AGE_GROUPS}
+    best = None  # (length, -share, start index, end index)
+    for i in range(len(keys)):
+        share = 0
+        for j in range(i, len(keys)):
+            share += counts_by_group.get(keys[j], 0)
+            if 3 * share >= 2 * total:
+                candidate = (j - i, -share, i, j)
+                if best is None or candidate < best:
+                    best = candidate
+                break
+    if best is None or best[0] >= 4:  # no narrow span: report the largest single group
+        key = max(keys, key=lambda k: counts_by_group.get(k, 0))
+        if not counts_by_group.get(key):
+            return None
+        i = j = keys.index(key)
+        share = counts_by_group[key]
+    else:
+        _length, negative_share, i, j = best
+        share = -negative_share
+    low, high = bounds[keys[i]][0], bounds[keys[j]][1]
+    pct = sv_percent(share, total)
+    if high >= 200:
+        return f"{pct} är {low} år eller äldre."
+    if low == 0:
+        return f"{pct} är yngre än {high + 1} år."
+    return f"{pct} är mellan {low} och {high} år."
+
+
+def summary_sentence(*, initiative, on_date: datetime.date) -> str:
+    """The paragraph report writers type by hand (seed 003), from the registrations: every
+    counted enrolment of the initiative that started on or before `on_date`."""
+    qs = _scoped(
+        Scope(
+            kind="initiative",
+            label=initiative.name,
+            initiative_ids=frozenset({initiative.pk}),
+            association_ids=None,
+            suppress=False,
+        ),
+        StatsFilter(period_start=on_date, period_end=on_date),
+    ).filter(start_date__lte=on_date)
+    # Enrolments exited after on_date were still active on that date.
+    ended = Q(end_date__isnull=False, end_date__lte=on_date)
+    aggregates = {
+        "total": Count("id"),
+        "women": Count("id", filter=Q(gender=Gender.WOMAN)),
+        "men": Count("id", filter=Q(gender=Gender.MAN)),
+        "exited": Count("id", filter=ended),
+    }
+    for key, low, high in _AGE_GROUPS:
+        aggregates[f"age_{key}"] = Count(
+            "id", filter=Q(age_at_start__gte=low, age_at_start__lte=high)
+        )
+    figures = qs.aggregate(**aggregates)
+    total = figures["total"]
+    date_text = sv_date(on_date)
+    name = initiative.name
+    if not total:
+        return f"Den {date_text} hade {name} inga registrerade deltagare."
+    women, men = figures["women"], figures["men"]
+    other = total - women - men
+    genders = [f"{sv_number(women)} kvinnor", f"{sv_number(men)} män"]
+    if other:
+        genders.append(f"{sv_number(other)} med annan/ej angiven könstillhörighet")
+    sentences = [
+        f"Den {date_text} hade {name} {sv_number(total)} deltagare totalt, "
+        f"varav {_join_sv(genders)}."
+    ]
+
+    age = _age_span({key: figures[f"age_{key}"] for key, _l, _h in _AGE_GROUPS}, total)
+    if age:
+        sentences.append(age)
+
+    income = (
+        qs.filter(income_sources_before__isnull=False)
+        .exclude(income_sources_before__code="uppgift-saknas")
+        .values("income_sources_before")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    income_counts = {item["income_sources_before"]: item["n"] for item in income}
+    exit_counts = {}
+    exited = figures["exited"]
+    if exited:
+        exit_counts = {
+            item["exit_reason"]: item["n"]
+            for item in qs.filter(ended).values("exit_reason").annotate(n=Count("id")).order_by()
+        }
+    codes = {c.pk: c for c in Code.objects.filter(pk__in=[*income_counts, *exit_counts])}
+    if income_counts:
+        top = sorted(income_counts.items(), key=lambda kv: (-kv[1], codes[kv[0]].sort_order))[:3]
+        parts = [f"{sv_percent(n, total)} {_short_label(codes[pk])}" for pk, n in top]
+        first_pk, first_n = top[0]
+        parts[0] = f"{sv_percent(first_n, total)} har {_short_label(codes[first_pk])}"
+        sentences.append(_join_sv(parts) + ".")
+
+    active = total - exited
+    if exited:
+        sentences.append(
+            f"Av dem är {sv_number(active)} fortfarande aktiva och "
+            f"{sv_number(exited)} har avslutat insatsen."
+            if active
+            else f"Alla {sv_number(exited)} har avslutat insatsen."
+        )
+        top_exits = sorted(exit_counts.items(), key=lambda kv: (-kv[1], codes[kv[0]].sort_order))[
+            :3
+        ]
+        parts = [f"{_short_label(codes[pk])} ({sv_number(n)})" for pk, n in top_exits]
+        noun = "avslutsanledningar" if len(parts) > 1 else "avslutsanledning"
+        sentences.append(f"Vanligaste {noun} är {_join_sv(parts)}.")
+    else:
+        sentences.append(
+            "Ingen har avslutat insatsen ännu." if total > 1 else "Deltagaren är fortfarande aktiv."
+        )
+    return " ".join(sentences)
