@@ -1,0 +1,106 @@
+"""Charts of statistics tables: horizontal bars by gender, drawn server-side with matplotlib.
+
+The figure is built with `matplotlib.figure.Figure` (no pyplot, no global state, thread-safe) on
+the Agg backend. Output is deterministic: a fixed SVG hash salt and no dates in the metadata, so the
+same table always gives the same bytes. Suppressed cells are drawn as 0 with their "1–4" (or "..")
+label, never at their real value.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from xml.sax.saxutils import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from finsam.statistics.engine import Table, sv_number  # noqa: E402
+
+# Okabe–Ito colour-blind-safe palette.
+COLOURS = {"women": "#CC79A7", "men": "#0072B2", "other": "#E69F00"}
+SERIES = (("women", "Kvinnor"), ("men", "Män"), ("other", "Annat/ej angivet"))
+MAX_ROWS_WITH_ZEROS = 12  # longer tables (municipalities) chart only their non-empty rows
+
+_RC = {
+    "svg.hashsalt": "finsam",
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, translatable
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _label(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, 38)) or text
+
+
+def _figure(table: Table) -> Figure:
+    from django.utils.translation import gettext as _
+
+    rows = table.rows
+    if len(rows) > MAX_ROWS_WITH_ZEROS:
+        rows = [r for r in rows if r.total.value != 0]
+    series = [
+        (key, label)
+        for key, label in SERIES
+        if key != "other" or any(r.other.value != 0 for r in rows)
+    ]
+    lines = sum(max(1, len(textwrap.wrap(r.label, 38))) for r in rows)
+    height = 1.3 + max(len(rows), 1) * (0.22 * len(series) + 0.18) + 0.08 * lines
+    figure = Figure(figsize=(7.5, height), layout="constrained")
+    axes = figure.add_subplot()
+    bar = 0.8 / len(series)
+    largest = max(
+        [c.value or 0 for r in rows for c in (r.women, r.men, r.other)] + [1],
+    )
+    for index, (key, label) in enumerate(series):
+        positions = [i + (index - (len(series) - 1) / 2) * bar for i in range(len(rows))]
+        cells = [getattr(r, key) for r in rows]
+        values = [c.value or 0 for c in cells]
+        bars = axes.barh(positions, values, height=bar * 0.92, color=COLOURS[key], label=_(label))
+        texts = [c.display if c.value is None else sv_number(c.value) for c in cells]
+        axes.bar_label(bars, labels=texts, padding=3, fontsize=8, color="#222222")
+    axes.set_yticks(range(len(rows)), [_label(r.label) for r in rows])
+    axes.invert_yaxis()
+    axes.set_xlim(0, largest * 1.18 + 1)
+    axes.xaxis.set_major_formatter(lambda x, _pos: sv_number(int(x)) if x == int(x) else "")
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    axes.set_xlabel(_("Antal"))
+    axes.set_title(table.title, loc="left", fontsize=11, fontweight="bold")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.legend(loc="outside lower center", frameon=False, fontsize=8, ncols=len(series))
+    if not rows:
+        axes.text(0.5, 0.5, _("Inga deltagare"), transform=axes.transAxes, ha="center")
+    return figure
+
+
+def table_chart_svg(table: Table) -> str:
+    """The chart as inline SVG markup (no XML prolog), scaling to its container's width."""
+    buffer = io.StringIO()
+    with rc_context(_RC):
+        _figure(table).savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    title = escape(table.title)
+    return svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{title}" style="max-width:100%;height:auto" ',
+        1,
+    )
+
+
+def table_chart_png(table: Table, *, dpi=150) -> bytes:
+    """The same chart as PNG (for DOCX and other documents)."""
+    buffer = io.BytesIO()
+    with rc_context({**_RC, "svg.fonttype": "path"}):
+        _figure(table).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
