@@ -638,10 +638,14 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
         suppressed=scope.suppress,
     )
     if scope.suppress:
-        # The rows are different populations: each row is checked on its own.
-        for row in table.rows:
-            _suppress_lines([row.cells])
-        table.total = next(r for r in table.rows if r.key == "active")
+        # Each row adds up over the genders; and in every column the active add up to the
+        # exited plus those still active at the end.
+        by_key = {row.key: row for row in table.rows}
+        lines = [row.cells for row in table.rows]
+        for index in range(4):
+            lines.append([by_key[k].cells[index] for k in ("exited", "active_at_end", "active")])
+        _suppress_lines(lines)
+        table.total = by_key["active"]
     return table
 
 
