@@ -126,6 +126,10 @@ class OverviewRow:
     alert: str
     sub_rows: list[OverviewRow] = field(default_factory=list)
 
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
 
 @dataclass
 class PeriodOverview:
@@ -267,6 +271,14 @@ def statistics_available() -> bool:
     return True
 
 
+def _chart_svg(table) -> str:
+    try:
+        from finsam.statistics.charts import table_chart_svg
+    except ImportError:  # charts not there yet: the tables alone
+        return ""
+    return table_chart_svg(table)
+
+
 def _report_scope_and_filter(report: InitiativeReport):
     from finsam.statistics.engine import Scope, StatsFilter
 
@@ -313,8 +325,6 @@ def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
     submitted, otherwise computed live from the registrations of the period."""
     if not statistics_available():
         return StatisticsBlock(tables=[], charts=[], summary="", frozen=False, available=False)
-    from finsam.statistics.charts import table_chart_svg
-
     snapshot = report.statistics_snapshot or {}
     if report.is_locked and snapshot.get("tables") is not None:
         tables = tables_from_snapshot(snapshot)
@@ -326,7 +336,7 @@ def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
         summary = live_summary(report=report)
         frozen = False
         taken_at = ""
-    charts = [table_chart_svg(table) for table in tables]
+    charts = [_chart_svg(table) for table in tables]
     return StatisticsBlock(
         tables=tables, charts=charts, summary=summary, frozen=frozen, taken_at=taken_at
     )
@@ -343,27 +353,35 @@ def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
 SNAPSHOT_VERSION = 1
 
 
+def _cell_to_json(cell):
+    if cell.value is None and getattr(cell, "secondary", False):
+        return {"value": None, "secondary": True}
+    return cell.value
+
+
+def _cell_from_json(data):
+    from finsam.statistics.engine import Cell
+
+    if isinstance(data, dict):
+        return Cell(data.get("value"), secondary=bool(data.get("secondary")))
+    return Cell(data)
+
+
 def _row_to_dict(row) -> dict:
     return {
         "key": row.key,
         "label": str(row.label),
-        "women": row.women.value,
-        "men": row.men.value,
-        "other": row.other.value,
-        "total": row.total.value,
+        **{name: _cell_to_json(getattr(row, name)) for name in ("women", "men", "other", "total")},
     }
 
 
 def _row_from_dict(data: dict):
-    from finsam.statistics.engine import Cell, Row
+    from finsam.statistics.engine import Row
 
     return Row(
         key=data["key"],
         label=data["label"],
-        women=Cell(data["women"]),
-        men=Cell(data["men"]),
-        other=Cell(data["other"]),
-        total=Cell(data["total"]),
+        **{name: _cell_from_json(data[name]) for name in ("women", "men", "other", "total")},
     )
 
 
@@ -373,6 +391,8 @@ def table_to_dict(table) -> dict:
         "title": str(table.title),
         "population": str(table.population),
         "suppressed": bool(table.suppressed),
+        "multi_valued": bool(getattr(table, "multi_valued", False)),
+        "notes": [str(note) for note in getattr(table, "notes", [])],
         "rows": [_row_to_dict(row) for row in table.rows],
         "total": _row_to_dict(table.total),
     }
@@ -388,6 +408,8 @@ def table_from_dict(data: dict):
         total=_row_from_dict(data["total"]),
         population=data.get("population", ""),
         suppressed=data.get("suppressed", False),
+        multi_valued=data.get("multi_valued", False),
+        notes=list(data.get("notes", [])),
     )
 
 

@@ -1,2 +1,21 @@
+from django.urls import path
+
+from finsam.reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.period_list, name="periods"),
+    path("mine/", views.my_reports, name="mine"),
+    path("periods/new/", views.period_create, name="period_create"),
+    path("periods/<int:pk>/", views.period_overview, name="period"),
+    path("periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
+    path("periods/<int:pk>/create-reports/", views.create_reports, name="create_reports"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/autosave/", views.report_autosave, name="autosave"),
+    path("<int:pk>/insert-summary/", views.report_insert_summary, name="insert_summary"),
+    path("<int:pk>/submit/", views.report_submit, name="submit"),
+    path("<int:pk>/return/", views.report_return, name="return"),
+    path("<int:pk>/approve/", views.report_approve, name="approve"),
+    path("<int:pk>/comments/", views.report_comment, name="comment"),
+]
