@@ -806,7 +806,10 @@ def summary_sentence(*, initiative, on_date: datetime.date) -> str:
         return f"Den {date_text} hade {name} inga registrerade deltagare."
     women, men = figures["women"], figures["men"]
     other = total - women - men
-    genders = [f"{sv_number(women)} kvinnor", f"{sv_number(men)} män"]
+    genders = [
+        f"{sv_number(women)} {'kvinna' if women == 1 else 'kvinnor'}",
+        f"{sv_number(men)} {'man' if men == 1 else 'män'}",
+    ]
     if other:
         genders.append(f"{sv_number(other)} med annan/ej angiven könstillhörighet")
     sentences = [
