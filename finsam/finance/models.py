@@ -1,0 +1,87 @@
+"""The association's money per calendar year (finance-law-privacy.md §2–3).
+
+One `AssociationYear` per association and year holds what the national successor "Uppföljning
+Finsam" asks for besides the initiatives: equity (eget kapital) at the start and end of the year
+and the administration cost budget and outcome. The allocated funds (tilldelade medel) are the
+members' contributions of the year (`MemberContribution`), never typed as a total.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from finsam.core.models import TimeStampedModel
+
+
+def _kr(label, **kwargs):
+    return models.DecimalField(label, max_digits=12, decimal_places=0, **kwargs)
+
+
+class AssociationYear(TimeStampedModel):
+    """Equity and administration costs of one association in one calendar year."""
+
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.CASCADE, related_name="finance_years"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    # Equity can in principle be negative (a deficit carried forward); costs cannot.
+    equity_at_start = _kr(_("eget kapital vid årets början (kr)"), null=True, blank=True)
+    equity_at_end = _kr(_("eget kapital vid årets slut (kr)"), null=True, blank=True)
+    admin_cost_budget = _kr(_("administrationskostnad, budget (kr)"), null=True, blank=True)
+    admin_cost_outcome = _kr(_("administrationskostnad, utfall (kr)"), null=True, blank=True)
+    note = models.TextField(_("kommentar"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["association", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="unique_finance_year_per_association"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(admin_cost_budget__isnull=True)
+                | models.Q(admin_cost_budget__gte=0),
+                name="finance_admin_cost_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(admin_cost_outcome__isnull=True)
+                | models.Q(admin_cost_outcome__gte=0),
+                name="finance_admin_cost_outcome_not_negative",
+            ),
+        ]
+        verbose_name = _("förbundets år")
+        verbose_name_plural = _("förbundets år")
+
+    def __str__(self):
+        return f"{self.association} {self.year}"
+
+
+class MemberContribution(TimeStampedModel):
+    """What one member contributed (tilldelade medel) in one year."""
+
+    association_year = models.ForeignKey(
+        AssociationYear, on_delete=models.CASCADE, related_name="contributions"
+    )
+    member = models.ForeignKey(
+        "associations.Member", on_delete=models.PROTECT, related_name="contributions"
+    )
+    amount = _kr(_("bidrag (kr)"))
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["association_year", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association_year", "member"], name="unique_contribution_per_member_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="contribution_not_negative"
+            ),
+        ]
+        verbose_name = _("medlemsbidrag")
+        verbose_name_plural = _("medlemsbidrag")
+
+    def __str__(self):
+        return f"{self.member} {self.association_year.year}"

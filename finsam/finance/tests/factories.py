@@ -1,0 +1,24 @@
+import factory
+
+from finsam.associations.tests.factories import AssociationFactory
+from finsam.finance.models import AssociationYear, MemberContribution
+
+
+class AssociationYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssociationYear
+
+    association = factory.SubFactory(AssociationFactory)
+    year = 2021
+
+
+class MemberContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberContribution
+
+    association_year = factory.SubFactory(AssociationYearFactory)
+    member = factory.SubFactory(
+        "finsam.associations.tests.factories.MemberFactory",
+        association=factory.SelfAttribute("..association_year.association"),
+    )
+    amount = 100000
