@@ -133,6 +133,9 @@ class Table:
     # Whether rows may sum to more than the total (a person counts once per value).
     multi_valued: bool = False
     notes: list[str] = field(default_factory=list)
+    # False for the headline, whose rows are different populations: its `total` (= the "active"
+    # row) is not shown again below the rows.
+    show_total: bool = True
 
     @property
     def column_labels(self) -> list[str]:
@@ -636,6 +639,7 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
         total=_make_row("total", _("Totalt"), counts.get("active", {})),
         population=population,
         suppressed=scope.suppress,
+        show_total=False,
     )
     if scope.suppress:
         # Each row adds up over the genders; and in every column the active add up to the
@@ -645,7 +649,8 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
         for index in range(4):
             lines.append([by_key[k].cells[index] for k in ("exited", "active_at_end", "active")])
         _suppress_lines(lines)
-        table.total = by_key["active"]
+        active = by_key["active"]
+        table.total = Row("total", _("Totalt"), *active.cells)
     return table
 
 

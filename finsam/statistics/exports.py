@@ -60,9 +60,10 @@ def table_xlsx(tables: list[Table], *, title: str, filters_text: str) -> bytes:
             cell.fill = header_fill
         for row in table.rows:
             sheet.append([_text(row.label), *(_value(c) for c in row.cells)])
-        sheet.append([_text(table.total.label), *(_value(c) for c in table.total.cells)])
-        for column in range(1, 6):
-            sheet.cell(row=sheet.max_row, column=column).font = bold
+        if table.show_total:
+            sheet.append([_text(table.total.label), *(_value(c) for c in table.total.cells)])
+            for column in range(1, 6):
+                sheet.cell(row=sheet.max_row, column=column).font = bold
     sheet.column_dimensions["A"].width = 48
     for column in range(2, 6):
         sheet.column_dimensions[get_column_letter(column)].width = 16
@@ -79,6 +80,6 @@ def table_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_text(v) for v in _header(table)])
-    for row in [*table.rows, table.total]:
+    for row in [*table.rows, table.total] if table.show_total else table.rows:
         writer.writerow([_text(row.label), *(_value(c) for c in row.cells)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,76 @@
+import xml.etree.ElementTree as ET
+
+from finsam.statistics.charts import table_chart_png, table_chart_svg
+from finsam.statistics.engine import Cell, Row, Table
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def make_table(rows):
+    built = [
+        Row(f"k{i}", label, Cell(w), Cell(m), Cell(o), Cell(t))
+        for i, (label, w, m, o, t) in enumerate(rows)
+    ]
+    return Table("income_before", "Försörjningskälla före", built, built[0], "", True)
+
+
+TABLE = make_table(
+    [
+        ("Försörjningsstöd (ekonomiskt bistånd)", 12, None, 0, 15),
+        ("Sjukpenning/rehabiliteringspenning", 30, 25, 0, 55),
+        ("Uppgift saknas", 0, 0, 0, 0),
+    ]
+)
+
+
+def texts(svg):
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_it_draws_an_inline_svg_with_labels_values_and_suppression():
+    svg = table_chart_svg(TABLE)
+    assert svg.startswith("<svg ")  # no XML prolog, ready to inline
+    assert "<?xml" not in svg and "DOCTYPE" not in svg
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("aria-label") == "Försörjningskälla före"
+    found = texts(svg)
+    assert "Försörjningsstöd (ekonomiskt bistånd)" in found
+    assert "Sjukpenning/rehabiliteringspenning" in found
+    assert "Kvinnor" in found and "Män" in found
+    assert "Annat/ej angivet" not in found  # no "other" bars when all are zero
+    assert "30" in found and "25" in found
+    assert "1–4" in found  # the suppressed cell is labelled, never its value
+
+
+def test_it_is_deterministic():
+    assert table_chart_svg(TABLE) == table_chart_svg(TABLE)
+    assert table_chart_png(TABLE) == table_chart_png(TABLE)
+    assert "<dc:date>" not in table_chart_svg(TABLE)
+
+
+def test_it_draws_a_png():
+    png = table_chart_png(TABLE, dpi=72)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 1000
+
+
+def test_it_shows_secondary_suppression_and_the_other_gender():
+    table = make_table([("A", 10, 8, 3, 21), ("B", 9, 7, None, 16)])
+    table.rows[1].other.secondary = True
+    found = texts(table_chart_svg(table))
+    assert "Annat/ej angivet" in found
+    assert ".." in found and "3" in found
+
+
+def test_it_charts_only_non_empty_rows_of_long_tables():
+    rows = [(f"Kommun {i}", i % 2 * 6, 0, 0, i % 2 * 6) for i in range(30)]
+    found = texts(table_chart_svg(make_table(rows)))
+    assert "Kommun 1" in found and "Kommun 0" not in found
+
+
+def test_it_draws_an_empty_table():
+    table = make_table([("Kommun", 0, 0, 0, 0)])
+    table.rows = []
+    assert "Inga deltagare" in texts(table_chart_svg(table))
