@@ -70,6 +70,28 @@ OCCUPATION_BEFORE = {
 }
 CONSENT_METHODS = {"paper": 0.6, "digital": 0.3, "uploaded": 0.1}
 NO_PUBLIC_SUPPORT = "ingen-offentlig-forsorjning"
+# Exits after the snapshot date (the demo running on to today): about 25 % work, 15 % studies,
+# 30 % completed as planned or moved on to another initiative, the rest job seeking, discontinued,
+# moved or other.
+LIVE_EXIT_REASONS = {
+    "arbete": 0.25,
+    "studier": 0.15,
+    "avslutad-enligt-plan": 0.18,
+    "overgang-annan-insats": 0.12,
+    "arbetssokande": 0.10,
+    "avbruten-av-deltagaren": 0.08,
+    "avbruten-ohalsa": 0.07,
+    "flyttat": 0.03,
+    "annan-orsak": 0.02,
+}
+# In-registration fields a registrar may not have filled in yet (continuation only).
+MISSING_BEFORE = (
+    "education",
+    "time_outside_work",
+    "referrer",
+    "occupation_before",
+    "income_before",
+)
 # Activity compensation is paid from 19 to 29, sickness compensation from 30.
 AGE_LIMITED_SOURCES = {"aktivitetsersattning": (19, 29), "sjukersattning": (30, 64)}
 EARLY_EXITS = ("avbruten-av-deltagaren", "avbruten-ohalsa", "flyttat", "annan-orsak")
@@ -160,11 +182,50 @@ def _clamp(day, low, high):
     return max(low, min(day, high))
 
 
+def status_on(start: datetime.date, end: datetime.date | None, today: datetime.date) -> str:
+    """An initiative's status from its dates: planned, active, or ended once its end date passed."""
+    if start > today:
+        return "planned"
+    if end is not None and end < today:
+        return "ended"
+    return "active"
+
+
+def exit_after_snapshot(
+    rng: random.Random,
+    slot: PlannedEnrolment,
+    *,
+    earliest: datetime.date,
+    latest: datetime.date,
+    stay_weeks: tuple[int, int] = (8, 52),
+) -> None:
+    """Exit an enrolment that was open on the snapshot date, between `earliest` and `latest`.
+
+    The exit date follows the usual stay (shorter for discontinued ones) when it falls in the
+    window; someone whose stay would have ended earlier leaves in the first weeks after the
+    snapshot, someone whose stay would outlast the initiative leaves in its last weeks.
+    """
+    reason = _weighted(rng, LIVE_EXIT_REASONS)
+    low, high = stay_weeks
+    stay = datetime.timedelta(days=rng.randint(low * 7, high * 7))
+    if reason in EARLY_EXITS:
+        stay = stay * rng.uniform(0.2, 0.8)
+    end = slot.start_date + stay
+    if end < earliest:
+        end = _uniform_date(rng, earliest, min(latest, earliest + datetime.timedelta(days=75)))
+    elif end > latest:
+        end = _uniform_date(rng, max(earliest, latest - datetime.timedelta(days=45)), latest)
+    slot.end_date = max(end, slot.start_date)
+    slot.exit_reason = reason
+    slot.exit_spec = {"reason": reason}
+    out_registration(rng, slot)
+
+
 class _Planner:
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, salt: str = ""):
         self.spec = spec
-        self.rng = random.Random(f"finsam-demo:{spec['slug']}")
-        self.names = NameMaker(seed=sum(map(ord, spec["slug"])))
+        self.rng = random.Random(f"finsam-demo:{spec['slug']}" + (f":{salt}" if salt else ""))
+        self.names = NameMaker(seed=sum(map(ord, spec["slug"] + salt)))
         self.as_of = parse_date(spec["as_of"])
         self.population = {
             m["name"]: m.get("population_2020_approx", 1) for m in spec["municipalities"]
@@ -450,49 +511,7 @@ class _Planner:
         slot.referrer = _weighted(rng, referrers)
 
     def out_registration(self, slot) -> None:
-        rng = self.rng
-        e = slot.exit_spec
-        reason = slot.exit_reason
-        occupation, extent = e.get("occupation_after"), e.get("extent_after")
-        if occupation is None:
-            if reason == "arbete":
-                occupation = rng.choice(("arbete-subventionerat", "arbete-osubventionerat"))
-                extent = rng.choice((50, 75, 100))
-            elif reason == "studier":
-                occupation, extent = "studier", 100
-            elif reason == "arbetssokande":
-                occupation = "aktivt-arbetssokande"
-            elif reason == "overgang-annan-insats":
-                occupation, extent = "arbetsmarknadspolitiskt-program", rng.choice((25, 50))
-            elif reason == "avslutad-enligt-plan":
-                occupation = _weighted(
-                    rng,
-                    {
-                        "arbetsmarknadspolitiskt-program": 0.4,
-                        "aktivt-arbetssokande": 0.3,
-                        "ingen-sysselsattning": 0.3,
-                    },
-                )
-                if occupation == "arbetsmarknadspolitiskt-program":
-                    extent = rng.choice((25, 50, 75))
-            elif reason == "flyttat":
-                occupation = "uppgift-saknas"
-            else:
-                occupation = "ingen-sysselsattning"
-        slot.occupation_after, slot.extent_after = occupation, extent
-        income = e.get("income_after")
-        if income is None:
-            if reason == "arbete":
-                income = ["lon"]
-            elif reason == "studier":
-                income = ["studiemedel"]
-            elif reason == "arbetssokande":
-                income = [rng.choice(("aktivitetsstod", "arbetsloshetsersattning"))]
-            elif reason == "flyttat":
-                income = ["uppgift-saknas"]
-            else:
-                income = list(slot.income_before)
-        slot.income_after = list(income)
+        out_registration(self.rng, slot)
 
     def new_person(self, gender: str, birth_date: datetime.date) -> int:
         number = personal_number(birth_date, gender, self.rng)
@@ -505,6 +524,96 @@ class _Planner:
             key, gender, birth_date, number, self.names.name(gender)
         )
         return key
+
+    # --- Continuation after the snapshot (one initiative runs on to today) ------------------
+
+    def continuation(self, ini: dict, today: datetime.date) -> list[PlannedEnrolment]:
+        """A steady flow of new participants from the snapshot date to `today`.
+
+        Starts per month are drawn from `starts_per_month`, plus `recent_starts` in the last
+        three weeks; each stays `stay_weeks` (shorter when discontinued) and is exited with the
+        live exit reasons if that is before today, otherwise still active. Some recent
+        registrations lack an in-registration field and a few recent exits lack the
+        out-registration, as in a real register.
+        """
+        rng = self.rng
+        spec = ini["continuation"]
+        opt = {**(ini.get("participants") or {}), **spec}
+        first = parse_date(spec["from"]) if spec.get("from") else self.as_of
+        first = max(first, self.as_of + datetime.timedelta(days=1))
+        if first > today:
+            return []
+        stay_low, stay_high = opt.get("stay_weeks", [20, 80])
+        low, high = spec["starts_per_month"]
+        starts = []
+        month = first.replace(day=1)
+        while month <= today:
+            next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+            window = (max(month, first), min(next_month - datetime.timedelta(days=1), today))
+            starts += [_uniform_date(rng, *window) for _ in range(rng.randint(low, high))]
+            month = next_month
+        recent_from = max(first, today - datetime.timedelta(days=20))
+        starts += [
+            _uniform_date(rng, recent_from, today) for _ in range(spec.get("recent_starts", 0))
+        ]
+        starts.sort()
+        share = opt.get("women_share", 0.5)
+        slots = [
+            PlannedEnrolment(
+                gender="woman" if rng.random() < share else "man",
+                birth_date=datetime.date.min,
+                start_date=start,
+                home_municipality="",
+            )
+            for start in starts
+        ]
+        bands = opt.get("age_bands") or [{"min": 18, "max": 64, "share": 1.0}]
+        # Exact counts belong to the snapshot; here they only weigh the bands.
+        bands = [
+            {"min": b["min"], "max": b["max"], "share": b.get("share", b.get("count", 1))}
+            for b in bands
+        ]
+        for slot, age in zip(slots, self.ages(bands, len(slots), []), strict=True):
+            slot.birth_date = birth_date_for_age(age, slot.start_date, rng)
+        for slot in rng.sample(slots, round(len(slots) * ANONYMOUS_SHARE)):
+            slot.anonymous_reason = (
+                "protected_identity" if rng.random() < PROTECTED_IDENTITY_SHARE else "no_consent"
+            )
+        self.incomes_before(slots, {k: v for k, v in opt.items() if k != "income_before"})
+        homes = ini.get("municipalities") or list(self.population)
+        referrers = opt.get("referrers", DEFAULT_REFERRERS)
+        for slot in slots:
+            self.in_registration(slot, homes, referrers)
+            reason = _weighted(rng, LIVE_EXIT_REASONS)
+            stay = datetime.timedelta(days=rng.randint(stay_low * 7, stay_high * 7))
+            if reason in EARLY_EXITS:
+                stay = stay * rng.uniform(0.2, 0.8)
+            end = slot.start_date + stay
+            if end < today:
+                slot.end_date, slot.exit_reason = end, reason
+                slot.exit_spec = {"reason": reason}
+                out_registration(rng, slot)
+            self.leave_gaps(slot, today, spec)
+            if not slot.anonymous_reason:
+                slot.person_key = self.new_person(slot.gender, slot.birth_date)
+                slot.consent_on = slot.start_date - datetime.timedelta(days=rng.randint(0, 14))
+                slot.consent_method = _weighted(rng, CONSENT_METHODS)
+        return slots
+
+    def leave_gaps(self, slot: PlannedEnrolment, today: datetime.date, spec: dict) -> None:
+        """Leave out what a registrar has not filled in yet (recent registrations and exits)."""
+        rng = self.rng
+        if slot.end_date is None:
+            recent = (today - slot.start_date).days <= 60
+            if rng.random() < spec.get("missing_share_recent" if recent else "missing_share", 0):
+                for name in rng.sample(MISSING_BEFORE, rng.randint(1, 2)):
+                    setattr(slot, name, [] if name == "income_before" else None)
+                    if name == "occupation_before":
+                        slot.extent_before = None
+        elif (today - slot.end_date).days <= 180 and rng.random() < spec.get(
+            "missing_share_exit", 0
+        ):
+            slot.occupation_after, slot.extent_after, slot.income_after = None, None, []
 
     # --- Volume initiatives -----------------------------------------------------------------
 
@@ -537,6 +646,52 @@ class _Planner:
         return out
 
 
+def out_registration(rng: random.Random, slot: PlannedEnrolment) -> None:
+    """Occupation, extent and income sources after, from the exit reason (or the exit spec)."""
+    e = slot.exit_spec
+    reason = slot.exit_reason
+    occupation, extent = e.get("occupation_after"), e.get("extent_after")
+    if occupation is None:
+        if reason == "arbete":
+            occupation = rng.choice(("arbete-subventionerat", "arbete-osubventionerat"))
+            extent = rng.choice((50, 75, 100))
+        elif reason == "studier":
+            occupation, extent = "studier", 100
+        elif reason == "arbetssokande":
+            occupation = "aktivt-arbetssokande"
+        elif reason == "overgang-annan-insats":
+            occupation, extent = "arbetsmarknadspolitiskt-program", rng.choice((25, 50))
+        elif reason == "avslutad-enligt-plan":
+            occupation = _weighted(
+                rng,
+                {
+                    "arbetsmarknadspolitiskt-program": 0.4,
+                    "aktivt-arbetssokande": 0.3,
+                    "ingen-sysselsattning": 0.3,
+                },
+            )
+            if occupation == "arbetsmarknadspolitiskt-program":
+                extent = rng.choice((25, 50, 75))
+        elif reason == "flyttat":
+            occupation = "uppgift-saknas"
+        else:
+            occupation = "ingen-sysselsattning"
+    slot.occupation_after, slot.extent_after = occupation, extent
+    income = e.get("income_after")
+    if income is None:
+        if reason == "arbete":
+            income = ["lon"]
+        elif reason == "studier":
+            income = ["studiemedel"]
+        elif reason == "arbetssokande":
+            income = [rng.choice(("aktivitetsstod", "arbetsloshetsersattning"))]
+        elif reason == "flyttat":
+            income = ["uppgift-saknas"]
+        else:
+            income = list(slot.income_before)
+    slot.income_after = list(income)
+
+
 def _split(total: int, weights: list[float]) -> list[int]:
     """Split `total` in proportion to `weights` (largest remainder: the parts add up exactly)."""
     whole = sum(weights)
@@ -563,3 +718,45 @@ def _fit_age(source: str, age: int) -> str:
 def plan_association(spec: dict) -> AssociationPlan:
     """Plan the people, enrolments and head counts of one association of the demo JSON."""
     return _Planner(spec).run()
+
+
+def plan_continuation(spec: dict, initiative_name: str, *, today: datetime.date, taken=frozenset()):
+    """Plan the participants of `initiative_name` after the association's snapshot date.
+
+    `taken` holds personal identity numbers (YYYYMMDDNNNC) already used in the association.
+    Seeded by the association and initiative, so a fresh database gets the same flow on the
+    same day.
+    """
+    planner = _Planner(spec, salt=f"live:{initiative_name}")
+    planner.used_numbers = set(taken)
+    ini = next(i for i in spec["initiatives"] if i["name"] == initiative_name)
+    planner.plan.enrolments[initiative_name] = planner.continuation(ini, today)
+    return planner.plan
+
+
+def live_head_counts(
+    spec: dict, ini: dict, *, after: datetime.date, today: datetime.date
+) -> list[PlannedHeadCount]:
+    """Monthly head counts of a volume initiative after the snapshot month, within its period
+    (up to its end date, the `to` month of its spec, and today)."""
+    hc = ini["head_counts"]
+    if hc.get("total"):
+        return []  # a fixed total is spread over its own months only
+    rng = random.Random(f"finsam-demo:{spec['slug']}:live:{ini['name']}")
+    last_day = today
+    if hc.get("to"):
+        last_day = min(last_day, parse_month(hc["to"]))
+    if ini.get("end_date"):
+        last_day = min(last_day, parse_date(ini["end_date"]))
+    pauses = [(parse_month(a), parse_month(b)) for a, b in hc.get("pause", [])]
+    month = (after.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    low, high = hc["per_month"]
+    share = hc.get("women_share", 0.5)
+    out = []
+    while month <= last_day:
+        if not any(a <= month <= b for a, b in pauses):
+            count = rng.randint(low, high)
+            women = sum(rng.random() < share for _ in range(count))
+            out.append(PlannedHeadCount(month, women, count - women))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return out

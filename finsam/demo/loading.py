@@ -5,6 +5,14 @@ keys and only changed when they differ from `data/skaraborg.json`; participants 
 for an initiative that has no enrolments yet, head counts only for a volume initiative without
 any. Everything runs in one transaction.
 
+Two steps per association. First the seed state on its snapshot date (`as_of`), reproducing the
+seed figures. Then the demo runs on to today, like a live system (`_run_on`): an initiative's
+status follows from its dates, everyone still enrolled in an ended initiative is exited on or
+before its end date (never before the snapshot), volume initiatives get head counts to the end of
+their period, and the one initiative with a `continuation` (Stärka individen in Samordningsförbundet
+Skaraborg, a documented demo assumption) gets new participants up to today. Each of these is done
+once: a rerun, or a rerun on a database loaded by an older version, finds nothing left to do.
+
 The generated rows are written in bulk (one INSERT per table and initiative) rather than through
 `finsam.participants.services`: the services check a registrar's access and today's date for
 every call, whereas the demo writes history as of the seed documents' dates. The plan in
@@ -15,7 +23,9 @@ reason with every exit).
 
 from __future__ import annotations
 
+import datetime
 import json
+import random
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +33,8 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
@@ -31,8 +42,13 @@ from finsam.core.roles import Role
 from finsam.demo.generation import (
     CONSENT_FORM_VERSION,
     AssociationPlan,
+    PlannedEnrolment,
+    exit_after_snapshot,
+    live_head_counts,
     parse_date,
     plan_association,
+    plan_continuation,
+    status_on,
 )
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.identity import lookup_hash, new_pseudonym
@@ -45,6 +61,7 @@ PASSWORD = "finsam-demo-2026"  # noqa: S105
 # A fixed TOTP secret (base32) so that the demo registrar can add it to an authenticator app.
 REGISTRAR_TOTP_SECRET = "FINSAMDEMOREGISTRATORSKARABORG22"  # noqa: S105
 CHANGE_REASON = "Demodata (seed 002/003)"
+CHANGE_REASON_LIVE = "Demodata (efter rapportdatum)"
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,7 @@ LOGINS = (
         "registrator@skaraborg.demo.finsam.se",
         Role.REGISTRAR,
         "skaraborg",
-        ("Cresco Create", "Prerehab Gullspång", "Startgrid"),
+        ("Cresco Create", "Prerehab Gullspång", "Startgrid", "Stärka individen"),
         "Rasmus",
         "Registrator",
     ),
@@ -141,8 +158,10 @@ def _get_or_create(model, result: DemoResult, lookup: dict, values: dict):
 
 
 @transaction.atomic
-def load_demo(*, data: dict | None = None) -> DemoResult:
+def load_demo(*, data: dict | None = None, today: datetime.date | None = None) -> DemoResult:
+    """Load the demo, running on from the seeds' snapshot dates to `today` (default: today)."""
     started = time.monotonic()
+    today = today or timezone.localdate()
     result = DemoResult()
     _sync_reference_data()
     data = data or read_data()
@@ -155,7 +174,7 @@ def load_demo(*, data: dict | None = None) -> DemoResult:
         associations[spec["slug"]] = association
         by_name = {m["name"]: municipalities[m["code"]] for m in spec["municipalities"]}
         for ini_spec in spec["initiatives"]:
-            initiative = _initiative(association, ini_spec, codes, by_name, result)
+            initiative = _initiative(association, ini_spec, codes, by_name, today, result)
             initiatives[(spec["slug"], ini_spec["name"])] = initiative
     users = _users(associations, initiatives, result)
     registrar = users["registrator@skaraborg.demo.finsam.se"]
@@ -174,6 +193,16 @@ def load_demo(*, data: dict | None = None) -> DemoResult:
         )
         _head_counts(
             plan, {name: initiatives[(spec["slug"], name)] for name in plan.head_counts}, result
+        )
+        _run_on(
+            spec,
+            association,
+            {i["name"]: initiatives[(spec["slug"], i["name"])] for i in spec["initiatives"]},
+            codes,
+            by_name,
+            registrar,
+            today,
+            result,
         )
     result.seconds = time.monotonic() - started
     return result
@@ -225,16 +254,18 @@ def _association(spec, municipalities, result) -> Association:
     return association
 
 
-def _initiative(association, spec, codes, municipalities, result) -> Initiative:
+def _initiative(association, spec, codes, municipalities, today, result) -> Initiative:
     sections = spec.get("sections", {})
+    start = parse_date(spec["start_date"])
+    end = parse_date(spec["end_date"]) if spec.get("end_date") else None
     values = {
         "owner_organisation": spec["owner_organisation"],
         "orientation": spec["orientation"],
         "follow_up": spec["follow_up"],
         "specific_orientation": codes.get(("specific_orientation", spec["specific_orientation"])),
-        "start_date": parse_date(spec["start_date"]),
-        "end_date": parse_date(spec["end_date"]) if spec.get("end_date") else None,
-        "status": spec.get("status", "active"),
+        "start_date": start,
+        "end_date": end,
+        "status": status_on(start, end, today),
         "planned_participants": spec.get("planned_participants"),
         **{
             name: sections.get(name, "")
@@ -355,8 +386,12 @@ def _participants(
         for name, initiative in initiatives.items()
         if plan.enrolments[name] and not initiative.enrolments.exists()
     }
-    if not todo:
-        return
+    if todo:
+        _insert_enrolments(association, plan, todo, codes, municipalities, registrar, result)
+
+
+def _insert_enrolments(association, plan, todo, codes, municipalities, registrar, result):
+    """Write the planned people and enrolments of the initiatives in `todo` (name → initiative)."""
     registrar_initiatives = set(
         InitiativeAssignment.objects.filter(user=registrar, role=Role.REGISTRAR).values_list(
             "initiative_id", flat=True
@@ -457,3 +492,108 @@ def _head_counts(plan: AssociationPlan, initiatives, result) -> None:
     ]
     HeadCount.objects.bulk_create(rows)
     result.add("headcount", len(rows))
+
+
+# --- After the snapshot: the demo runs on to today ------------------------------------------
+
+
+def _run_on(spec, association, initiatives, codes, municipalities, registrar, today, result):
+    """Bring the association from its snapshot date (`as_of`) to `today`. Idempotent: open
+    enrolments of ended initiatives are exited once, a continuing initiative gets its later
+    participants once (when it has none started after the snapshot), a volume initiative its
+    later head counts once. A handful of queries per association whatever its size."""
+    as_of = parse_date(spec["as_of"])
+    volume = [i for i in spec["initiatives"] if initiatives[i["name"]].is_volume]
+    counted = set(
+        HeadCount.objects.filter(
+            initiative__in=[initiatives[i["name"]] for i in volume], month__gt=as_of
+        ).values_list("initiative_id", flat=True)
+    )
+    rows = [
+        HeadCount(initiative=initiatives[ini["name"]], month=hc.month, women=hc.women, men=hc.men)
+        for ini in volume
+        if ini.get("head_counts") and initiatives[ini["name"]].pk not in counted
+        for hc in live_head_counts(spec, ini, after=as_of, today=today)
+    ]
+    HeadCount.objects.bulk_create(rows)
+    result.add("headcount", len(rows))
+
+    individual = [i for i in spec["initiatives"] if not initiatives[i["name"]].is_volume]
+    _exit_after_snapshot(spec, individual, initiatives, codes, as_of, today, result)
+    for ini in individual:
+        initiative = initiatives[ini["name"]]
+        if (
+            ini.get("continuation")
+            and not initiative.enrolments.filter(start_date__gt=as_of).exists()
+        ):
+            numbers = Participant.objects.filter(association=association).values_list(
+                "personal_number", flat=True
+            )
+            plan = plan_continuation(
+                spec, ini["name"], today=today, taken={f"{n[:8]}-{n[8:]}" for n in numbers}
+            )
+            _insert_enrolments(
+                association,
+                plan,
+                {ini["name"]: initiative},
+                codes,
+                municipalities,
+                registrar,
+                result,
+            )
+
+
+def _exit_after_snapshot(spec, specs, initiatives, codes, as_of, today, result) -> None:
+    """Exit everyone still enrolled in an ended initiative (on or before its end date, never
+    before the snapshot date), and in a continuing one everyone enrolled before the snapshot."""
+    closing = {
+        initiatives[ini["name"]].pk: ini
+        for ini in specs
+        if initiatives[ini["name"]].end_date is None or initiatives[ini["name"]].end_date < today
+    }
+    open_rows = (
+        Enrolment.objects.filter(initiative_id__in=closing, end_date=None)
+        .order_by("start_date", "id")
+        .prefetch_related("income_sources_before")
+    )
+    by_initiative: dict[int, list[Enrolment]] = {}
+    for row in open_rows:
+        by_initiative.setdefault(row.initiative_id, []).append(row)
+    updated, after = [], []
+    for initiative_id, ini in closing.items():
+        end = initiatives[ini["name"]].end_date
+        rows = by_initiative.get(initiative_id, [])
+        if end is None:  # continuing: only those of the snapshot leave
+            rows = [row for row in rows if row.start_date <= as_of]
+        if not rows:
+            continue
+        rng = random.Random(f"finsam-demo:{spec['slug']}:exit:{ini['name']}")
+        stay_weeks = tuple((ini.get("participants") or {}).get("stay_weeks", (8, 52)))
+        latest = end if end is not None else today - datetime.timedelta(days=1)
+        for row in rows:
+            slot = PlannedEnrolment(
+                gender=row.gender,
+                birth_date=datetime.date.min,
+                start_date=row.start_date,
+                home_municipality="",
+                income_before=[c.code for c in row.income_sources_before.all()],
+            )
+            earliest = max(row.start_date, min(as_of + datetime.timedelta(days=1), latest))
+            exit_after_snapshot(
+                rng, slot, earliest=earliest, latest=max(latest, earliest), stay_weeks=stay_weeks
+            )
+            row.end_date = slot.end_date
+            row.exit_reason = codes[("exit_reason", slot.exit_reason)]
+            row.occupation_after = codes.get(("occupation", slot.occupation_after))
+            row.occupation_extent_after = slot.extent_after
+            after += [(row.pk, codes[("income_source", s)].pk) for s in slot.income_after]
+            updated.append(row)
+    if not updated:
+        return
+    fields = ["end_date", "exit_reason", "occupation_after", "occupation_extent_after"]
+    bulk_update_with_history(
+        updated, Enrolment, fields, batch_size=500, default_change_reason=CHANGE_REASON_LIVE
+    )
+    through = Enrolment.income_sources_after.through
+    through.objects.bulk_create(through(enrolment_id=e, code_id=c) for e, c in after)
+    result.add("exit", len(updated))

@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
@@ -19,16 +19,23 @@ from finsam.demo.loading import (
     load_demo,
     read_data,
 )
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget, Status
 from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import Consent, Enrolment, Participant
+from finsam.participants.selectors import missing_rules
 
 REPORT_DATE = datetime.date(2021, 8, 31)
+TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture
 def loaded(db):
-    return load_demo()
+    return load_demo(today=TODAY)
+
+
+def _active_on(enrolments, day):
+    """Enrolled on `day` and still enrolled the day after (exited later or not at all)."""
+    return enrolments.filter(start_date__lte=day).filter(Q(end_date=None) | Q(end_date__gt=day))
 
 
 def _counts():
@@ -95,7 +102,9 @@ def test_other_seed_figures_are_reproduced_exactly(loaded):
     gullspang = Enrolment.objects.filter(initiative__name="Prerehab Gullspång")
     assert gullspang.count() == 12
     assert Counter(gullspang.values_list("gender", flat=True)) == {"woman": 5, "man": 7}
-    exits = Counter(gullspang.exclude(end_date=None).values_list("exit_reason__code", "gender"))
+    exits = Counter(
+        gullspang.filter(end_date__lte=REPORT_DATE).values_list("exit_reason__code", "gender")
+    )
     assert exits == {
         ("overgang-annan-insats", "woman"): 1,
         ("overgang-annan-insats", "man"): 1,
@@ -104,13 +113,12 @@ def test_other_seed_figures_are_reproduced_exactly(loaded):
     }
     friskvagen = Enrolment.objects.filter(initiative__name="Friskvågen")
     assert friskvagen.count() == 84
-    assert friskvagen.filter(end_date=None).count() == 19
-    assert friskvagen.filter(end_date=None, gender="man").count() == 2
+    assert _active_on(friskvagen, REPORT_DATE).count() == 19
+    assert _active_on(friskvagen, REPORT_DATE).filter(gender="man").count() == 2
     startgrid = Enrolment.objects.filter(initiative__name="Startgrid")
     assert startgrid.count() == 6
-    assert list(startgrid.exclude(end_date=None).values_list("exit_reason__code", flat=True)) == [
-        "flyttat"
-    ]
+    exited_by_then = startgrid.filter(end_date__lte=REPORT_DATE)
+    assert list(exited_by_then.values_list("exit_reason__code", flat=True)) == ["flyttat"]
     kick_off = HeadCount.objects.filter(initiative__name="Kick Off")
     totals = kick_off.aggregate(women=Sum("women"), men=Sum("men"))
     assert totals["women"] + totals["men"] == 500
@@ -197,3 +205,153 @@ def test_the_demo_registrar_and_secretariat_can_open_cresco_create(loaded, clien
         reverse("participants:initiative_follow_up", kwargs={"initiative_id": cresco.pk})
     )
     assert response.status_code == 200
+
+
+# --- The demo runs on from the snapshot dates to today ------------------------------------
+
+
+def _stärka_individen():
+    return Initiative.objects.get(association__slug="skaraborg", name="Stärka individen")
+
+
+def test_status_follows_the_dates_and_only_stärka_individen_goes_on(loaded):
+    ongoing = Initiative.objects.exclude(status=Status.ENDED)
+    assert list(ongoing.values_list("association__slug", "name", "status", "end_date")) == [
+        ("skaraborg", "Stärka individen", Status.ACTIVE, None)
+    ]
+    for initiative in Initiative.objects.filter(status=Status.ENDED):
+        assert initiative.end_date < TODAY
+    # Periods as written are kept for every other initiative.
+    cresco = Initiative.objects.get(name="Cresco Create")
+    assert (cresco.start_date, cresco.end_date) == (
+        datetime.date(2021, 1, 1),
+        datetime.date(2023, 2, 28),
+    )
+    assert cresco.get_status_display() == "Avslutad"
+
+
+def test_ended_initiatives_have_nobody_left_and_everyone_left_in_time(loaded):
+    stärka = _stärka_individen()
+    assert not Enrolment.objects.filter(end_date=None).exclude(initiative=stärka).exists()
+    for initiative in Initiative.objects.filter(status=Status.ENDED, follow_up="individual"):
+        late = initiative.enrolments.filter(end_date__gt=initiative.end_date)
+        assert not late.exists(), initiative.name
+    assert not Enrolment.objects.filter(end_date__gt=TODAY).exists()
+    assert not Enrolment.objects.filter(start_date__gt=TODAY).exists()
+
+
+def test_those_active_on_the_report_date_stay_active_on_it(loaded):
+    """Exits after the snapshot never come before it: the seed's active counts still hold."""
+    for spec in read_data()["associations"]:
+        as_of = datetime.date.fromisoformat(spec["as_of"])
+        for ini in spec["initiatives"]:
+            groups = (ini.get("participants") or {}).get("groups", [])
+            if not groups:
+                continue
+            active = sum(g.get("active", g["total"]) for g in groups)
+            enrolments = Enrolment.objects.filter(
+                initiative__association__slug=spec["slug"], initiative__name=ini["name"]
+            )
+            if spec["slug"] == "skaraborg":
+                assert _active_on(enrolments, as_of).count() == active, ini["name"]
+            else:
+                # Östra Skaraborg's snapshot is the last day of most of its initiatives: those
+                # enrolled then leave on that very day.
+                on_the_day = enrolments.filter(start_date__lte=as_of).filter(
+                    Q(end_date=None) | Q(end_date__gte=as_of)
+                )
+                assert on_the_day.count() >= active >= _active_on(enrolments, as_of).count()
+    cresco = Enrolment.objects.filter(initiative__name="Cresco Create")
+    assert _active_on(cresco, REPORT_DATE).count() == 113
+
+
+def test_exits_after_the_snapshot_have_realistic_reasons_and_outcomes(loaded):
+    later = Enrolment.objects.filter(
+        Q(initiative__association__slug="skaraborg", end_date__gt=REPORT_DATE)
+        | Q(
+            initiative__association__slug="ostra-skaraborg",
+            end_date__gte=datetime.date(2020, 12, 31),
+        )
+    )
+    reasons = Counter(later.values_list("exit_reason__code", flat=True))
+    n = later.count()
+    assert n > 400
+    share = {reason: count / n for reason, count in reasons.items()}
+    assert 0.18 < share["arbete"] < 0.32
+    assert 0.10 < share["studier"] < 0.22
+    assert 0.22 < share["avslutad-enligt-plan"] + share["overgang-annan-insats"] < 0.40
+    assert 0.05 < share["avbruten-av-deltagaren"] + share["avbruten-ohalsa"] < 0.25
+    assert 0 < share["flyttat"] < 0.08
+    # Outcomes match the reasons: work → employed with a salary, studies → student finance.
+    work = later.filter(exit_reason__code="arbete")
+    assert set(work.values_list("occupation_after__category", flat=True)) <= {"work", None}
+    assert set(work.values_list("income_sources_after__code", flat=True)) <= {"lon", None}
+    studies = later.filter(exit_reason__code="studier")
+    assert set(studies.values_list("occupation_after__code", flat=True)) <= {"studier", None}
+    # Only a few recent exits of the living initiative lack the out-registration.
+    without = later.filter(occupation_after=None)
+    assert without.count() <= 10
+    assert set(without.values_list("initiative__name", flat=True)) <= {"Stärka individen"}
+
+
+def test_stärka_individen_has_a_steady_flow_up_to_today(loaded):
+    stärka = _stärka_individen()
+    enrolments = stärka.enrolments.all()
+    active = enrolments.filter(end_date=None)
+    assert 30 <= active.count() <= 45
+    assert not active.filter(start_date__lte=REPORT_DATE).exists()
+    assert active.filter(start_date__gte=TODAY - datetime.timedelta(days=28)).count() >= 3
+    # Starts in every year since the snapshot, across its six municipalities.
+    years = set(
+        enrolments.filter(start_date__gt=REPORT_DATE).values_list("start_date__year", flat=True)
+    )
+    assert years == set(range(2021, TODAY.year + 1))
+    homes = set(
+        enrolments.filter(start_date__gt=REPORT_DATE).values_list(
+            "home_municipality__name", flat=True
+        )
+    )
+    assert homes == {"Falköping", "Hjo", "Karlsborg", "Skövde", "Tibro", "Tidaholm"}
+    # The seed figures of its municipal chapters are untouched.
+    assert enrolments.filter(start_date__lte=REPORT_DATE).count() == 52
+    assert _active_on(enrolments, REPORT_DATE).count() == 33
+    # Identified ones have consent before they start; about 10 % are anonymous.
+    later = enrolments.filter(start_date__gt=REPORT_DATE)
+    assert not later.filter(participant__isnull=False, consent=None).exists()
+    assert 0.05 < later.filter(participant=None).count() / later.count() < 0.15
+    # The registrar has something to complete.
+    missing = {r.key: active.filter(r.condition).count() for r in missing_rules(TODAY)}
+    assert sum(v for k, v in missing.items() if k != "long_running") >= 3
+    registrar = User.objects.get(email="registrator@skaraborg.demo.finsam.se")
+    assert registrar.initiative_assignments.filter(initiative=stärka, role=Role.REGISTRAR).exists()
+
+
+def test_volume_initiatives_count_heads_only_within_their_period(loaded):
+    for initiative in Initiative.objects.filter(follow_up="volume"):
+        months = list(initiative.head_counts.values_list("month", flat=True))
+        first_month = initiative.start_date.replace(day=1)
+        assert all(first_month <= m <= initiative.end_date for m in months), initiative.name
+    # Those that ended after the snapshot are counted up to their last month.
+    rehabforum = HeadCount.objects.filter(initiative__name="Rehabforum").order_by("month")
+    assert rehabforum.last().month == datetime.date(2022, 3, 1)
+    assert rehabforum.first().month == datetime.date(2020, 4, 1)
+
+
+def test_a_later_rerun_and_a_rerun_of_an_old_load_change_nothing_more(loaded):
+    before = _counts()
+    load_demo(today=TODAY + datetime.timedelta(days=40))
+    assert _counts() == before
+
+
+def test_the_demo_registrar_sees_what_is_missing_in_stärka_individen(loaded, client_for):
+    from django.urls import reverse
+
+    stärka = _stärka_individen()
+    registrar = User.objects.get(email="registrator@skaraborg.demo.finsam.se")
+    response = client_for(registrar).get(
+        reverse("participants:initiative_participants", kwargs={"initiative_id": stärka.pk})
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Stärka individen" in page
+    assert "Pågående" in page
