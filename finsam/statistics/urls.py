@@ -1,2 +1,27 @@
+from django.urls import path, register_converter
+
+from finsam.statistics import views
+
+
+class ScopeKindConverter:
+    """The scope kinds addressed by an id (the whole country has its own URL)."""
+
+    regex = "initiative|association|region"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ScopeKindConverter, "scopekind")
+
 app_name = "statistics"
-urlpatterns: list = []
+
+# A plain list: the SUS-report and national-successor pages append their patterns here.
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("national/", views.scope_page, {"kind": "national"}, name="national"),
+    path("<scopekind:kind>/<int:obj_id>/", views.scope_page, name="scope"),
+]
