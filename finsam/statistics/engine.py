@@ -22,9 +22,9 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -273,6 +273,25 @@ def exited_enrolments(scope: Scope, flt: StatsFilter) -> QuerySet:
     return _scoped(scope, flt).filter(end_date__gte=flt.period_start, end_date__lte=flt.period_end)
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first: integer date subtraction on PostgreSQL,
+    Julian day numbers on SQLite (no Python function per row)."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
 # --- Building tables --------------------------------------------------------------------------
 
 
@@ -439,8 +458,16 @@ def _population_text(exited: bool, multi_valued: bool) -> str:
     return text
 
 
-def stats_table(scope: Scope, flt: StatsFilter, dimension: str) -> Table:
+def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -> Table:
     """One table by `dimension`, split by gender (women/men/other/total)."""
+    memo = {} if _memo is None else _memo
+
+    def totals(qs, population):
+        # The persons of a multi-valued table: the same for every table of one population.
+        if population not in memo:
+            memo[population] = _gender_counts(qs)
+        return memo[population]
+
     if dimension not in DIMENSIONS:
         raise ValueError(f"Unknown dimension {dimension!r}")
     active = counted_enrolments(scope, flt)
@@ -450,7 +477,9 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str) -> Table:
         title, code_list, field_name, exited_only = _CODE_DIMENSIONS[dimension]
         qs = exited if exited_only else active
         multi = dimension in _MULTI_VALUED
-        counts = _grouped(qs, field_name, distinct=multi)
+        # Many-to-many pairs are unique, so each person counts once per value without DISTINCT
+        # (which would make the database sort).
+        counts = _grouped(qs, field_name)
         ordered, by_key = _code_rows(code_list, counts)
         if dimension == "exit_reason":
             dropped = (EXIT_WRONG_REGISTRATION, MISSING)
@@ -462,7 +491,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str) -> Table:
             ordered=ordered,
             counts=by_key,
             population=_population_text(exited_only, multi),
-            total_counts=_gender_counts(qs) if multi else None,
+            total_counts=totals(qs, "exited" if exited_only else "active") if multi else None,
             multi_valued=multi,
         )
 
@@ -534,11 +563,9 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str) -> Table:
             default=Value(flt.period_end),
             output_field=DateField(),
         )
-        qs = active.annotate(
-            stat_days=ExpressionWrapper(measured_to - F("start_date"), output_field=DurationField())
-        )
+        qs = active.annotate(stat_days=DaysBetween(measured_to, F("start_date")))
         whens = [
-            When(stat_days__lt=datetime.timedelta(days=limit), then=Value(key))
+            When(stat_days__lt=limit, then=Value(key))
             for key, _label, limit in _TIME_BUCKETS
             if limit is not None
         ]
@@ -681,7 +708,8 @@ def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
 
 def all_tables(scope: Scope, flt: StatsFilter) -> list[Table]:
     """The headline, then every dimension in DIMENSIONS order."""
-    return [headline(scope, flt)] + [stats_table(scope, flt, d) for d in DIMENSIONS]
+    memo: dict = {}
+    return [headline(scope, flt)] + [stats_table(scope, flt, d, _memo=memo) for d in DIMENSIONS]
 
 
 # --- Suppression ------------------------------------------------------------------------------
