@@ -683,7 +683,7 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
 
 def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
     """Summed monthly head counts of volume initiatives in scope, or None if there are none."""
-    from finsam.initiatives.models import HeadCount
+    from finsam.initiatives.models import HeadCount, Initiative
 
     qs = HeadCount.objects.filter(
         month__gte=flt.period_start.replace(day=1), month__lte=flt.period_end
@@ -694,8 +694,12 @@ def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
         qs = qs.filter(initiative__association_id__in=scope.association_ids)
     if flt.initiative_ids:
         qs = qs.filter(initiative_id__in=flt.initiative_ids)
-    if flt.target_group_ids:
-        qs = qs.filter(initiative__target_groups__in=flt.target_group_ids)
+    if flt.target_group_ids:  # a subquery: an initiative with two of the groups counts once
+        qs = qs.filter(
+            initiative_id__in=Initiative.objects.filter(
+                target_groups__in=flt.target_group_ids
+            ).values("pk")
+        )
     result = qs.aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"), rows=Count("id"))
     if not result["rows"]:
         return None

@@ -180,6 +180,16 @@ def test_it_adds_the_head_counts_of_volume_initiatives_to_the_headline(world, da
     assert by_key(table)["volume"] == [7, 4, 1, 12]
     assert values(table.total) == [2, 3, 0, 5]  # head counts are not persons
     assert "Volyminsatser" in table.population
+    # An initiative with two of the filtered target groups counts once.
+    volume.target_groups.set(
+        [code("target_group", "unga-16-29"), code("target_group", "sjukskrivna")]
+    )
+    groups = StatsFilter(
+        PERIOD.period_start,
+        PERIOD.period_end,
+        target_group_ids=tuple(volume.target_groups.values_list("pk", flat=True)),
+    )
+    assert by_key(headline(association_scope(world.a), groups))["volume"] == [7, 4, 1, 12]
     # Head counts have no home municipality: left out when filtering by municipality.
     flt = StatsFilter(PERIOD.period_start, PERIOD.period_end, municipality_ids=(1,))
     assert "volume" not in by_key(headline(association_scope(world.a), flt))
