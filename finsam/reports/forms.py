@@ -36,8 +36,18 @@ class PeriodForm(ServiceValidatedModelForm):
             "deadline": _("Rapporter som inte är inlämnade 14 dagar före markeras i översikten."),
         }
 
+    REQUIRED_MESSAGES = {
+        "name": _("Ange ett namn på perioden."),
+        "kind": _("Välj delårsrapport eller slutrapport."),
+        "start_date": _("Ange periodens första dag."),
+        "end_date": _("Ange periodens sista dag."),
+        "deadline": _("Ange sista inlämningsdag."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         _bootstrap(self)
 
     def service_data(self) -> dict:

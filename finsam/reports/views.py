@@ -117,7 +117,8 @@ def period_overview(request, pk):
 def create_reports(request, pk):
     period = _get_period(request, pk)
     candidates = selectors.creation_candidates(period=period)
-    form = CreateReportsForm(request.POST or None, candidates=candidates)
+    data = request.POST if request.method == "POST" else None
+    form = CreateReportsForm(data, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.reports_create_for_period(
