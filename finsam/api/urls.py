@@ -1,6 +1,8 @@
 from django.urls import include, path, re_path
 
 from finsam.api import docs, views
+from finsam.api import statistics as statistics_views
+from finsam.statistics import urls as _statistics_urls  # noqa: F401 (registers "scopekind")
 
 app_name = "api"
 
@@ -21,6 +23,21 @@ v1 = [
     ),
     path("enrolments/<uuid:uuid>/", views.EnrolmentDetailApi.as_view(), name="enrolment_detail"),
     path("enrolments/<uuid:uuid>/exit/", views.EnrolmentExitApi.as_view(), name="enrolment_exit"),
+    path(
+        "statistics/",
+        statistics_views.StatisticsScopeListApi.as_view(),
+        name="statistics_scopes",
+    ),
+    path(
+        "statistics/national/",
+        statistics_views.NationalStatisticsApi.as_view(),
+        name="statistics_national",
+    ),
+    path(
+        "statistics/<scopekind:kind>/<int:pk>/",
+        statistics_views.StatisticsApi.as_view(),
+        name="statistics",
+    ),
 ]
 
 urlpatterns = [
