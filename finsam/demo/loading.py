@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
 from finsam.core.roles import Role
+from finsam.demo.finance import load_finance_years
 from finsam.demo.generation import (
     CONSENT_FORM_VERSION,
     AssociationPlan,
@@ -50,6 +51,7 @@ from finsam.demo.generation import (
     plan_continuation,
     status_on,
 )
+from finsam.demo.reports import load_reporting_periods
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.identity import lookup_hash, new_pseudonym
 from finsam.participants.models import Consent, Enrolment, Participant
@@ -158,8 +160,16 @@ def _get_or_create(model, result: DemoResult, lookup: dict, values: dict):
 
 
 @transaction.atomic
-def load_demo(*, data: dict | None = None, today: datetime.date | None = None) -> DemoResult:
-    """Load the demo, running on from the seeds' snapshot dates to `today` (default: today)."""
+def load_demo(
+    *,
+    data: dict | None = None,
+    today: datetime.date | None = None,
+    reports_and_finance: bool = True,
+) -> DemoResult:
+    """Load the demo, running on from the seeds' snapshot dates to `today` (default: today).
+
+    `reports_and_finance=False` leaves out the reporting periods and finance years (tests of the
+    registrations that do not need them run faster)."""
     started = time.monotonic()
     today = today or timezone.localdate()
     result = DemoResult()
@@ -203,6 +213,18 @@ def load_demo(*, data: dict | None = None, today: datetime.date | None = None) -
             registrar,
             today,
             result,
+        )
+    # Reports and finance last: submitting a report freezes statistics of the registrations.
+    secretariats = {
+        login.association: users[login.email] for login in LOGINS if login.role == Role.SECRETARIAT
+    }
+    writer = users["insatsansvarig@skaraborg.demo.finsam.se"]
+    for spec in data["associations"] if reports_and_finance else []:
+        association = associations[spec["slug"]]
+        secretariat = secretariats[spec["slug"]]
+        load_finance_years(spec, association, actor=secretariat, result=result)
+        load_reporting_periods(
+            spec, association, secretariat=secretariat, writer=writer, result=result
         )
     result.seconds = time.monotonic() - started
     return result

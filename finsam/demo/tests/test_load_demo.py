@@ -19,10 +19,14 @@ from finsam.demo.loading import (
     load_demo,
     read_data,
 )
+from finsam.demo.reports import by_municipality
+from finsam.finance.models import AssociationYear, MemberContribution
+from finsam.finance.selectors import year_rows
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget, Status
 from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.participants.selectors import missing_rules
+from finsam.reports.models import InitiativeReport, ReportComment, ReportingPeriod, ReportStatus
 
 REPORT_DATE = datetime.date(2021, 8, 31)
 TODAY = datetime.date(2026, 11, 23)
@@ -30,6 +34,12 @@ TODAY = datetime.date(2026, 11, 23)
 
 @pytest.fixture
 def loaded(db):
+    """The registrations (reporting periods and finance years left out: faster)."""
+    return load_demo(today=TODAY, reports_and_finance=False)
+
+
+@pytest.fixture
+def loaded_all(db):
     return load_demo(today=TODAY)
 
 
@@ -54,6 +64,11 @@ def _counts():
         Authenticator,
         Initiative.history.model,
         Enrolment.history.model,
+        ReportingPeriod,
+        InitiativeReport,
+        ReportComment,
+        AssociationYear,
+        MemberContribution,
     ]
     return {m.__name__: m.objects.count() for m in models}
 
@@ -151,7 +166,7 @@ def test_generated_people_are_valid_and_identified_ones_have_consent(loaded):
     assert moved.count() == 2
 
 
-def test_a_second_run_changes_nothing(loaded):
+def test_a_second_run_changes_nothing(loaded_all):
     before = _counts()
     result = load_demo()
     assert _counts() == before
@@ -337,7 +352,7 @@ def test_volume_initiatives_count_heads_only_within_their_period(loaded):
     assert rehabforum.first().month == datetime.date(2020, 4, 1)
 
 
-def test_a_later_rerun_and_a_rerun_of_an_old_load_change_nothing_more(loaded):
+def test_a_later_rerun_changes_nothing_more(loaded_all):
     before = _counts()
     load_demo(today=TODAY + datetime.timedelta(days=40))
     assert _counts() == before
@@ -355,3 +370,125 @@ def test_the_demo_registrar_sees_what_is_missing_in_stärka_individen(loaded, cl
     page = response.content.decode()
     assert "Stärka individen" in page
     assert "Pågående" in page
+
+
+# --- Reporting periods and finance years (issue 3) -----------------------------------------
+
+PERIOD_2021 = "Delårsrapport januari–augusti 2021"
+PERIOD_2026 = "Delårsrapport januari–augusti 2026"
+STÄRKA_MUNICIPALITIES = ["Falköping", "Hjo", "Karlsborg", "Skövde", "Tibro", "Tidaholm"]
+
+
+def test_the_2021_interim_reports_are_those_of_seed_003(loaded_all):
+    period = ReportingPeriod.objects.get(association__slug="skaraborg", name=PERIOD_2021)
+    assert (period.start_date, period.end_date, period.deadline) == (
+        datetime.date(2021, 1, 1),
+        datetime.date(2021, 8, 31),
+        datetime.date(2021, 9, 20),
+    )
+    main = period.reports.filter(parent=None)
+    assert main.count() == 23
+    seed = {i["name"]: i for i in read_data()["associations"][0]["initiatives"]}
+    assert set(main.values_list("initiative__name", flat=True)) == set(seed)
+    subs = period.reports.exclude(parent=None).order_by("municipality__name")
+    assert list(subs.values_list("municipality__name", flat=True)) == STÄRKA_MUNICIPALITIES
+    assert set(subs.values_list("initiative__name", flat=True)) == {"Stärka individen"}
+    statuses = Counter(period.reports.values_list("status", flat=True))
+    assert statuses == {
+        ReportStatus.APPROVED: 25,
+        ReportStatus.SUBMITTED: 2,
+        ReportStatus.RETURNED: 2,
+    }
+    # The seed's texts: sections, results, and the analysis split without losing a word.
+    cresco = main.get(initiative__name="Cresco Create")
+    written = seed["Cresco Create"]
+    assert cresco.project_period == written["period_as_written"]
+    assert cresco.background == written["sections"]["background"]
+    assert cresco.results == written["interim_report_2021"]["results"]
+    for report in main.exclude(initiative__name="Stärka individen"):
+        analysis = seed[report.initiative.name]["interim_report_2021"]["analysis"]
+        parts = [
+            report.analysis_success_factors,
+            report.analysis_cooperation,
+            report.analysis_goal_attainment,
+        ]
+        assert "\n\n".join(p for p in parts if p) == analysis.strip(), report.initiative.name
+    falkoping = subs.get(municipality__name="Falköping")
+    assert (
+        falkoping.results
+        == by_municipality(seed["Stärka individen"]["interim_report_2021"]["results"])["Falköping"]
+    )
+    # Submitted in September 2021, approved after, statistics frozen with the seed's figures.
+    assert cresco.status == ReportStatus.APPROVED
+    assert datetime.date(2021, 9, 6) <= cresco.submitted_at.date() <= datetime.date(2021, 9, 20)
+    assert cresco.submitted_at < cresco.approved_at
+    assert (
+        "119 deltagare totalt, varav 60 kvinnor och 59 män"
+        in (cresco.statistics_snapshot["summary"])
+    )
+    assert cresco.statistics_snapshot["taken_at"].startswith("2021-09")
+    locked = period.reports.exclude(status=ReportStatus.DRAFT)
+    assert all(report.statistics_snapshot.get("tables") for report in locked)
+    # Sent back with the secretariat's comment.
+    returned = period.reports.filter(status=ReportStatus.RETURNED)
+    assert set(returned.values_list("project_name", flat=True)) == {
+        "AFI/Sötåsen",
+        "Stärka individen – Tibro",
+    }
+    comments = ReportComment.objects.filter(report__in=returned)
+    assert comments.count() == 2
+    assert set(comments.values_list("author__email", flat=True)) == {
+        "kansli@skaraborg.demo.finsam.se"
+    }
+    assert all(c.created_at.year == 2021 for c in comments)
+
+
+def test_the_current_period_has_drafts_past_their_deadline(loaded_all, client_for):
+    from django.urls import reverse
+
+    period = ReportingPeriod.objects.get(association__slug="skaraborg", name=PERIOD_2026)
+    assert period.deadline < TODAY
+    statuses = dict(
+        period.reports.values_list("municipality__name", "status").order_by("municipality__name")
+    )
+    assert statuses == {
+        None: ReportStatus.DRAFT,
+        "Falköping": ReportStatus.APPROVED,
+        "Hjo": ReportStatus.RETURNED,
+        "Karlsborg": ReportStatus.DRAFT,
+        "Skövde": ReportStatus.SUBMITTED,
+        "Tibro": ReportStatus.DRAFT,
+        "Tidaholm": ReportStatus.DRAFT,
+    }
+    main = period.reports.get(parent=None)
+    assert "Den 31 augusti 2026 hade Stärka individen" in main.results
+    assert not main.statistics_snapshot
+    secretariat = User.objects.get(email="kansli@skaraborg.demo.finsam.se")
+    response = client_for(secretariat).get(reverse("reports:period", kwargs={"pk": period.pk}))
+    assert response.status_code == 200
+    assert "Stärka individen" in response.content.decode()
+
+
+def test_finance_years_split_the_funds_by_the_members_shares(loaded_all):
+    expected = {
+        ("skaraborg", 2020): (18600000, "below"),
+        ("skaraborg", 2021): (19200000, "ok"),
+        ("ostra-skaraborg", 2020): (7200000, "above"),
+        ("ostra-skaraborg", 2021): (7200000, "ok"),
+    }
+    seen = {}
+    for association in Association.objects.all():
+        for row in year_rows(association):
+            seen[(association.slug, row.year.year)] = (row.year.funds, row.equity.status)
+            by_kind = Counter()
+            for c in row.year.contributions.select_related("member"):
+                by_kind[c.member.kind] += c.amount
+            funds = row.year.funds
+            assert by_kind["fk"] + by_kind["af"] == funds / 2
+            assert by_kind["region"] == funds / 4
+            assert by_kind["municipality"] == funds / 4
+            assert row.year.contributions.count() == association.members.count()
+    assert seen == expected
+    ostra_2021 = AssociationYear.objects.get(association__slug="ostra-skaraborg", year=2021)
+    ostra_2020 = AssociationYear.objects.get(association__slug="ostra-skaraborg", year=2020)
+    assert ostra_2021.equity_at_start == ostra_2020.equity_at_end
