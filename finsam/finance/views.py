@@ -25,6 +25,10 @@ def _can_edit(access) -> bool:
     return access.has(Role.SECRETARIAT)
 
 
+def _can_see_successor(access) -> bool:
+    return access.is_operator or access.has(Role.SECRETARIAT)
+
+
 def _wants_partial(request) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
@@ -46,6 +50,7 @@ def year_list(request):
         "association": association,
         "rows": selectors.year_rows(association),
         "can_edit": _can_edit(request.access),
+        "can_see_successor": _can_see_successor(request.access),
         "add_form": YearAddForm(auto_id="year-add-%s"),
         "band_min": selectors.EQUITY_BAND_MIN,
         "band_max": selectors.EQUITY_BAND_MAX,
@@ -83,6 +88,7 @@ def _section_context(request, association_year, *, form=None):
         "detail": detail,
         "year": association_year,
         "can_edit": _can_edit(request.access),
+        "can_see_successor": _can_see_successor(request.access),
         "form": form,
         "band_min": selectors.EQUITY_BAND_MIN,
         "band_max": selectors.EQUITY_BAND_MAX,

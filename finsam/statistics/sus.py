@@ -1100,9 +1100,8 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
             sheet.append(
                 [_("Övergångstabell: försörjningskälla före (rader) och efter (kolumner)")]
             )
-            sheet.append(
-                [_("Före \\ efter"), _("Antal före"), *(_text(lbl) for _k, lbl in value.sources)]
-            )
+            sources = [_text(label) for _key, label in value.sources]
+            sheet.append([_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
             _bold_row(sheet, _header_fill())
             for label, total, cells in value.matrix_rows():
                 sheet.append([_text(label), _cell_value(total), *(_cell_value(c) for c in cells)])

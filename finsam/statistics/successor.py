@@ -1,0 +1,388 @@
+"""What the national successor "Uppföljning Finsam" (Försäkringskassan, from 2023) asks of an
+association for one year (participant-follow-up.md §1.4, §5), produced from the registrations so
+that nothing is typed twice:
+
+- per initiative: name, orientation, specific orientation, target groups, follow-up method, ESF,
+  planned participants, participants by sex, budget and outcome;
+- the association: allocated funds per member, equity, administration cost budget and outcome.
+
+Participants by sex: for initiatives followed person by person, the distinct persons enrolled at
+some time during the year (a person enrolled twice counts once; each anonymous enrolment is one
+person, as anonymous counts are kept per year, rule R5); for volume initiatives the monthly head
+counts of the year summed.
+
+The figures are the association's own report and are not suppressed (small counts are shown).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.participants.models import Gender
+from finsam.statistics import engine
+from finsam.statistics.engine import Scope, StatsFilter
+
+NOT_SUPPRESSED_TEXT = gettext_lazy(
+    "Uppgifterna är förbundets egen redovisning till Försäkringskassan och visas därför utan "
+    "maskering: även antal från 1 till 4 visas."
+)
+PERSONS, HEAD_COUNTS = "persons", "head_counts"
+
+
+@dataclass
+class SuccessorLine:
+    initiative: Initiative
+    planned_participants: int | None
+    women: int
+    men: int
+    other: int
+    counted_as: str  # PERSONS or HEAD_COUNTS
+    budget: Decimal | None
+    outcome: Decimal | None
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men + self.other
+
+    @property
+    def counted_as_label(self) -> str:
+        if self.counted_as == HEAD_COUNTS:
+            return _("Antal (volyminsats)")
+        return _("Personer")
+
+
+@dataclass
+class SuccessorReport:
+    association: object
+    year: int
+    lines: list[SuccessorLine]
+    finance: object | None  # finsam.finance.selectors.YearDetail, None when not registered
+    notes: list[str] = field(default_factory=list)
+
+    def _sum(self, name):
+        return sum(getattr(line, name) for line in self.lines)
+
+    @property
+    def women(self) -> int:
+        return self._sum("women")
+
+    @property
+    def men(self) -> int:
+        return self._sum("men")
+
+    @property
+    def other(self) -> int:
+        return self._sum("other")
+
+    @property
+    def total(self) -> int:
+        return self._sum("total")
+
+    @property
+    def budget_total(self) -> Decimal | None:
+        known = [line.budget for line in self.lines if line.budget is not None]
+        return sum(known) if known else None
+
+    @property
+    def outcome_total(self) -> Decimal | None:
+        known = [line.outcome for line in self.lines if line.outcome is not None]
+        return sum(known) if known else None
+
+    @property
+    def planned_total(self) -> int | None:
+        known = [line.planned_participants for line in self.lines]
+        known = [n for n in known if n is not None]
+        return sum(known) if known else None
+
+
+def _year_filter(year: int) -> StatsFilter:
+    return StatsFilter(
+        period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31)
+    )
+
+
+def _association_scope(association) -> Scope:
+    return Scope(
+        kind="association",
+        label=association.name,
+        initiative_ids=None,
+        association_ids=frozenset({association.pk}),
+        suppress=False,
+    )
+
+
+def initiatives_of_year(association, year: int):
+    """The association's initiatives running at some time in `year`, or budgeted for it."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    running = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+    budgeted = Q(
+        pk__in=InitiativeBudget.objects.filter(
+            initiative__association=association, year=year
+        ).values("initiative_id")
+    )
+    return Initiative.objects.filter(association=association).filter(running | budgeted)
+
+
+def _persons(association, year: int) -> dict:
+    """{initiative id: {gender: persons}} in one GROUP BY query."""
+    rows = (
+        engine.counted_enrolments(_association_scope(association), _year_filter(year))
+        .values("initiative_id", "gender")
+        .annotate(
+            identified=Count("participant", distinct=True),
+            anonymous=Count("id", filter=Q(participant__isnull=True)),
+        )
+        .order_by()
+    )
+    counts: dict = {}
+    for item in rows:
+        gender = item["gender"] if item["gender"] in (Gender.WOMAN, Gender.MAN) else Gender.OTHER
+        per_gender = counts.setdefault(item["initiative_id"], {})
+        per_gender[gender] = per_gender.get(gender, 0) + item["identified"] + item["anonymous"]
+    return counts
+
+
+def _head_counts(association, year: int) -> dict:
+    rows = (
+        HeadCount.objects.filter(initiative__association=association, month__year=year)
+        .values("initiative_id")
+        .annotate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
+        .order_by()
+    )
+    return {
+        item["initiative_id"]: {
+            Gender.WOMAN: item["women"] or 0,
+            Gender.MAN: item["men"] or 0,
+            Gender.OTHER: item["other"] or 0,
+        }
+        for item in rows
+    }
+
+
+def successor_report(association, year: int) -> SuccessorReport:
+    """The association's year as Uppföljning Finsam asks for it (a fixed number of queries)."""
+    from finsam.finance import selectors as finance
+
+    initiatives = list(
+        initiatives_of_year(association, year)
+        .select_related("specific_orientation")
+        .prefetch_related("target_groups")
+        .order_by("name", "pk")
+    )
+    budgets = {
+        b.initiative_id: b
+        for b in InitiativeBudget.objects.filter(initiative__association=association, year=year)
+    }
+    persons = _persons(association, year)
+    heads = _head_counts(association, year)
+    lines = []
+    for initiative in initiatives:
+        volume = initiative.is_volume
+        counts = (heads if volume else persons).get(initiative.pk, {})
+        budget = budgets.get(initiative.pk)
+        planned = budget.planned_participants if budget else None
+        lines.append(
+            SuccessorLine(
+                initiative=initiative,
+                planned_participants=planned
+                if planned is not None
+                else initiative.planned_participants,
+                women=counts.get(Gender.WOMAN, 0),
+                men=counts.get(Gender.MAN, 0),
+                other=counts.get(Gender.OTHER, 0),
+                counted_as=HEAD_COUNTS if volume else PERSONS,
+                budget=budget.amount if budget else None,
+                outcome=budget.outcome if budget else None,
+            )
+        )
+    association_year = finance.year_of(association, year)
+    notes = [
+        str(NOT_SUPPRESSED_TEXT),
+        _(
+            "Deltagare i insatser med personuppföljning är unika personer som var inskrivna "
+            "någon gång under året (anonyma deltagare räknas per deltagande); felregistreringar "
+            "räknas inte. För volyminsatser är det summan av årets månadsvisa antal."
+        ),
+        _(
+            "Planerat antal deltagare, budget och utfall kommer från insatsens budget för året; "
+            "finns ingen budget visas insatsens planerade antal."
+        ),
+    ]
+    return SuccessorReport(
+        association=association,
+        year=year,
+        lines=lines,
+        finance=finance.year_detail(association_year) if association_year else None,
+        notes=notes,
+    )
+
+
+def default_year(association, today: datetime.date) -> int:
+    """The latest year (up to this one) whose finances are registered; else the latest year with
+    initiative budgets; else last year (the report is made for a finished year)."""
+    from finsam.finance.models import AssociationYear
+
+    for queryset in (
+        AssociationYear.objects.filter(association=association, year__lte=today.year),
+        InitiativeBudget.objects.filter(initiative__association=association, year__lte=today.year),
+    ):
+        year = queryset.order_by("-year").values_list("year", flat=True).first()
+        if year is not None:
+            return year
+    return today.year - 1
+
+
+# --- Download: laid out like the transcription form -----------------------------------------
+
+
+def successor_xlsx(report: SuccessorReport) -> bytes:
+    """Two sheets as in Uppföljning Finsam: "Förbundet" (allocated funds per member, equity,
+    administration costs) and "Insatser" (one row per initiative)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from finsam.statistics.exports import _text
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E7EEF7")
+    workbook = Workbook()
+    workbook.properties.creator = "finsam"
+    association = report.association
+
+    sheet = workbook.active
+    sheet.title = _("Förbundet")
+    sheet.append([_("Uppföljning Finsam – underlag för inrapportering")])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.append([_("Samordningsförbund"), _text(association.name)])
+    sheet.append([_("Organisationsnummer"), association.org_number])
+    sheet.append([_("År"), report.year])
+    sheet.append([str(NOT_SUPPRESSED_TEXT)])
+    sheet.append([])
+    detail = report.finance
+    sheet.append([_("Tilldelade medel"), _("Typ"), _("Belopp (kr)")])
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = bold, fill
+    if detail is None:
+        sheet.append([_("Förbundets ekonomi för året är inte registrerad i finsam.")])
+    else:
+        for line in detail.lines:
+            sheet.append(
+                [
+                    _text(line.member.name),
+                    line.member.get_kind_display(),
+                    int(line.amount) if line.amount is not None else None,
+                ]
+            )
+        sheet.append([_("Summa tilldelade medel"), "", int(detail.funds)])
+        sheet[sheet.max_row][0].font = bold
+        sheet.append([])
+        year = detail.year
+        sheet.append([_("Eget kapital"), "", _("Belopp (kr)")])
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.fill = bold, fill
+        sheet.append([_("Eget kapital vid årets början"), "", _int(year.equity_at_start)])
+        sheet.append([_("Eget kapital vid årets slut"), "", _int(year.equity_at_end)])
+        percent = detail.equity.percent
+        sheet.append(
+            [
+                _("Eget kapital i % av tilldelade medel"),
+                "",
+                float(percent) if percent is not None else None,
+            ]
+        )
+        sheet.append([])
+        sheet.append([_("Administrativa kostnader"), _("Budget (kr)"), _("Utfall (kr)")])
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.fill = bold, fill
+        sheet.append(
+            [
+                _("Administrativa kostnader"),
+                _int(year.admin_cost_budget),
+                _int(year.admin_cost_outcome),
+            ]
+        )
+    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["B"].width = 22
+    sheet.column_dimensions["C"].width = 18
+
+    sheet = workbook.create_sheet(_("Insatser"))
+    header = [
+        _("Insatsnamn"),
+        _("Inriktning"),
+        _("Preciserad inriktning"),
+        _("Målgrupp"),
+        _("Deltagarregistrering"),
+        _("ESF-finansierad"),
+        _("Planerat antal deltagare"),
+        _("Kvinnor"),
+        _("Män"),
+        _("Annat/ej angivet"),
+        _("Totalt"),
+        _("Räknat som"),
+        _("Budget (kr)"),
+        _("Utfall (kr)"),
+    ]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+    for line in report.lines:
+        initiative = line.initiative
+        sheet.append(
+            [
+                _text(initiative.name),
+                initiative.get_orientation_display(),
+                str(initiative.specific_orientation or ""),
+                ", ".join(str(c) for c in initiative.target_groups.all()),
+                initiative.get_follow_up_display(),
+                _("Ja") if initiative.esf_funded else _("Nej"),
+                line.planned_participants,
+                line.women,
+                line.men,
+                line.other,
+                line.total,
+                line.counted_as_label,
+                _int(line.budget),
+                _int(line.outcome),
+            ]
+        )
+    sheet.append(
+        [
+            _("Totalt"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            report.planned_total,
+            report.women,
+            report.men,
+            report.other,
+            report.total,
+            "",
+            _int(report.budget_total),
+            _int(report.outcome_total),
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    sheet.column_dimensions["A"].width = 36
+    for index in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 16
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _int(value):
+    return int(value) if value is not None else None
