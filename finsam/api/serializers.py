@@ -41,7 +41,11 @@ def code_out(**kwargs):
 
 @extend_schema_field(OpenApiTypes.STR)
 class CodeField(serializers.RelatedField):
-    """An active code of one code list, given as its slug."""
+    """An active code of one code list, given as its slug.
+
+    The codes are looked up in the serializer's code book (`code_book`): one query for all code
+    fields of a request, not one per field and list item.
+    """
 
     def __init__(self, code_list, **kwargs):
         self.code_list = code_list
@@ -51,15 +55,44 @@ class CodeField(serializers.RelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError(_("Ange koden som text."))
-        try:
-            return self.get_queryset().get(code=data.strip())
-        except Code.DoesNotExist as exc:
+        code = code_book(self).get((self.code_list, data.strip()))
+        if code is None:
             raise serializers.ValidationError(
                 _("Okänd kod i kodlistan %(list)s.") % {"list": CodeList(self.code_list).label}
-            ) from exc
+            )
+        return code
 
     def to_representation(self, value):
         return value.code
+
+
+def _code_lists(field) -> set[str]:
+    """The code lists of every `CodeField` in `field` (a serializer) and its nested fields."""
+    if isinstance(field, CodeField):
+        return {field.code_list}
+    if isinstance(field, serializers.ManyRelatedField):
+        return _code_lists(field.child_relation)
+    if isinstance(field, serializers.ListSerializer):
+        return _code_lists(field.child)
+    if isinstance(field, serializers.Serializer):
+        return set().union(*(_code_lists(f) for f in field.fields.values()))
+    return set()
+
+
+def code_book(field: CodeField) -> dict[tuple[str, str], Code]:
+    """The active codes of every code list the field's root serializer uses, by (code list,
+    code). Loaded with one query the first time one of its code fields parses a value, then
+    kept on the root serializer (one per request) for the others."""
+    root = field.root
+    book = getattr(root, "_code_book", None)
+    if book is None:
+        lists = _code_lists(root) | {field.code_list}
+        book = {
+            (code.code_list, code.code): code
+            for code in Code.objects.filter(code_list__in=sorted(lists), active=True)
+        }
+        root._code_book = book
+    return book
 
 
 @extend_schema_field(OpenApiTypes.STR)

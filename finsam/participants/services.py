@@ -34,10 +34,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.signals import pre_create_historical_record
 
 from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access
@@ -172,13 +170,19 @@ def _fmt(day: datetime.date) -> str:
 
 def _require_registrar(access, initiative) -> None:
     """The initiative must be in `registrar_initiatives(access)` (no query needed: the access
-    object already holds the assignments of the current association)."""
+    object already holds the assignments of the current association).
+
+    The initiative's association is then the access's current association: it is put on the
+    initiative if not loaded yet, so the rules reading it (start date) need no query.
+    """
     if not (
         access is not None
         and access.association_id == initiative.association_id
         and can_see_identity(access, initiative.pk)
     ):
         raise PermissionDenied
+    if not type(initiative).association.is_cached(initiative):
+        initiative.association = access.association
 
 
 def _check_code(errors: _Errors, key: str, value) -> None:
@@ -337,41 +341,58 @@ def _overlap_message(other) -> str:
     ) % {"pseudonym": other.pseudonym, "start": _fmt(other.start_date), "end": _fmt(other.end_date)}
 
 
-@receiver(pre_create_historical_record)
-def _history_type_from_service(sender, instance, history_instance, **kwargs):
-    """Let a service mark the single record it writes for a new enrolment as a creation."""
-    history_type = getattr(instance, "_history_type", None)
-    if history_type:
-        history_instance.history_type = history_type
+def _write_code_set(enrolment: Enrolment, name: str, values, *, created: bool) -> list:
+    """Make the code set `name` of `enrolment` exactly `values`; return its through rows.
+
+    Like the related manager's `set()`/`add()` but without their look-ups of what is already
+    there when the enrolment is new, and handing back the rows (with their ids) so that the
+    history need not read them again. No `m2m_changed` signal is sent: the only receiver,
+    simple_history, is replaced by the one record `_save_with_history` writes.
+    """
+    field = Enrolment._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    wanted = list(dict.fromkeys(value.pk for value in values))
+    kept = []
+    if not created:
+        current = list(through.objects.filter(**{source: enrolment.pk}))
+        stale = [row.pk for row in current if getattr(row, target) not in wanted]
+        if stale:
+            through.objects.filter(pk__in=stale).delete()
+        kept = [row for row in current if getattr(row, target) in wanted]
+    have = {getattr(row, target) for row in kept}
+    added = [through(**{source: enrolment.pk, target: pk}) for pk in wanted if pk not in have]
+    if added:
+        through.objects.bulk_create(added)
+    getattr(enrolment, "_prefetched_objects_cache", {}).pop(name, None)
+    return kept + added
 
 
 def _save_with_history(obj, *, user, reason: str, m2m: dict | None = None) -> None:
     """Save `obj` (and its code sets) as ONE historical record with who and why.
 
     simple_history writes a record on every save and on every change of a many-to-many set; a
-    registration or correction touching two sets would otherwise leave three records.
+    registration or correction touching two sets would otherwise leave three records. Here the
+    enrolment and its sets are written without history, then one record is written with the
+    sets as they now are (the sets written here are not read back).
     """
     obj._history_user = user
     obj._change_reason = reason[:100]
-    if not m2m:
+    created = obj.pk is None
+    if not m2m and not created:
         obj.save()
         return
-    created = obj.pk is None
-    obj.skip_history_when_saving = True
-    try:
-        obj.save()
-        for name, values in m2m.items():
-            if created:
-                getattr(obj, name).add(*values)
-            else:
-                getattr(obj, name).set(values)
-    finally:
-        del obj.skip_history_when_saving
-    obj._history_type = "+" if created else "~"
-    try:
-        obj.save(update_fields=["updated_at"])
-    finally:
-        del obj._history_type
+    obj.save_without_historical_record()
+    code_sets = {
+        name: _write_code_set(obj, name, values, created=created)
+        for name, values in (m2m or {}).items()
+    }
+    if created:
+        code_sets.update({name: [] for name in M2M_FIELDS if name not in code_sets})
+    if any(row.pk is None for rows in code_sets.values() for row in rows):
+        # The database did not return the new rows' ids: let the history read them.
+        code_sets = {}
+    type(obj)._lean_history.write_record(obj, "+" if created else "~", code_sets=code_sets)
 
 
 def _new_unique_pseudonym() -> str:
@@ -402,9 +423,17 @@ class _Registration:
     gender: str
     age_at_start: int | None
     name: str
+    pseudonym_taken: bool = False
 
 
-def _check_registration(initiative, data: EnrolmentInput, today) -> _Registration:
+def _check_registration(
+    initiative, data: EnrolmentInput, today, *, pseudonym: str = ""
+) -> _Registration:
+    """Validate a registration; find the person among the association's participants.
+
+    `pseudonym`, a candidate for a new participant, is looked for in the same query
+    (`pseudonym_taken`), so that registering a new person needs no query of its own for it.
+    """
     errors = _Errors()
     if initiative.is_volume:
         errors.add(
@@ -475,17 +504,25 @@ def _check_registration(initiative, data: EnrolmentInput, today) -> _Registratio
 
     participant = None
     digest = ""
+    pseudonym_taken = False
     if personal_number is not None:
         digest = lookup_hash(personal_number.normalized)
-        participant = Participant.objects.filter(
-            association_id=initiative.association_id, personal_number_hash=digest
-        ).first()
+        wanted = Q(association_id=initiative.association_id, personal_number_hash=digest)
+        if pseudonym:
+            wanted |= Q(pseudonym=pseudonym)
+        for found in Participant.objects.filter(wanted):
+            if (
+                found.association_id == initiative.association_id
+                and found.personal_number_hash == digest
+            ):
+                participant = found
+            pseudonym_taken = pseudonym_taken or found.pseudonym == pseudonym
         if participant is not None and data.start_date is not None:
             other = _overlapping(participant.pk, initiative, data.start_date, None)
             if other is not None:
                 errors.add("personal_number", _overlap_message(other))
     errors.raise_if_any()
-    return _Registration(personal_number, digest, participant, gender, age, name)
+    return _Registration(personal_number, digest, participant, gender, age, name, pseudonym_taken)
 
 
 def enrolment_register_check(*, access, initiative, data: EnrolmentInput) -> None:
@@ -501,14 +538,17 @@ def enrolment_register(
     _require_registrar(access, initiative)
     user = access.user
     with transaction.atomic():
-        checked = _check_registration(initiative, data, _today())
+        pseudonym = new_pseudonym()
+        checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
         participant = checked.participant
         if checked.personal_number is not None:
             pn = checked.personal_number
             if participant is None:
+                if checked.pseudonym_taken:
+                    pseudonym = _new_unique_pseudonym()
                 participant = Participant(
                     association_id=initiative.association_id,
-                    pseudonym=_new_unique_pseudonym(),
+                    pseudonym=pseudonym,
                     personal_number=pn.normalized,
                     personal_number_hash=checked.hash,
                     name=checked.name,

@@ -1,0 +1,148 @@
+"""Query counts of the registration services: fixed numbers, so that a regression shows.
+
+Each count is the whole call. The tests run inside a transaction, so a service's own transaction
+is a savepoint here (SAVEPOINT ... RELEASE instead of BEGIN ... COMMIT: the same count). The
+counts do not depend on how many income sources are given.
+"""
+
+import datetime
+
+from finsam.participants import services
+from finsam.participants.models import Enrolment
+from finsam.participants.tests.factories import EnrolmentFactory
+
+DAY = datetime.timedelta(days=1)
+
+
+def codes_of(record, name):
+    return sorted(row.code_id for row in getattr(record, name).all())
+
+
+def test_registering_a_new_person_takes_eleven_queries(
+    world, registrar_access, enrolment_input, codes, django_assert_num_queries
+):
+    data = enrolment_input(income_sources_before=[codes.social_assistance, codes.sickness])
+    # savepoint; the person by look-up hash and the new pseudonym (one query); participant;
+    # enrolment; its income sources (one INSERT); history record and its income sources;
+    # consent and its history record; access log; release.
+    with django_assert_num_queries(11):
+        enrolment = services.enrolment_register(
+            access=registrar_access, initiative=world.a_initiative, data=data
+        )
+    # The one history record holds the income sources as written, with the rows' ids.
+    (record,) = enrolment.history.all()
+    assert record.history_type == "+"
+    expected = sorted([codes.social_assistance.pk, codes.sickness.pk])
+    assert codes_of(record, "income_sources_before") == expected
+    assert codes_of(record, "income_sources_after") == []
+    through = Enrolment.income_sources_before.through
+    assert sorted(row.id for row in record.income_sources_before.all()) == sorted(
+        through.objects.filter(enrolment=enrolment).values_list("id", flat=True)
+    )
+
+
+def test_registering_a_known_person_again_takes_eleven_queries(
+    world, registrar_access, enrolment_input, exit_input, codes, today, django_assert_num_queries
+):
+    first = services.enrolment_register(
+        access=registrar_access,
+        initiative=world.a_initiative,
+        data=enrolment_input(start_date=today - 60 * DAY),
+    )
+    services.enrolment_exit(
+        access=registrar_access, enrolment=first, data=exit_input(end_date=today - 40 * DAY)
+    )
+    data = enrolment_input(start_date=today - 10 * DAY)
+    # As a new person, but the overlap check replaces the participant's INSERT.
+    with django_assert_num_queries(11):
+        enrolment = services.enrolment_register(
+            access=registrar_access, initiative=world.a_initiative, data=data
+        )
+    assert enrolment.participant_id == first.participant_id
+
+
+def test_registering_an_anonymous_person_takes_six_queries(
+    world, registrar_access, enrolment_input, codes, django_assert_num_queries
+):
+    data = enrolment_input(
+        personal_number="", name="", consent=None, anonymous_reason="no_consent", gender="woman"
+    )
+    # savepoint; enrolment; income sources; history record and its income sources; release.
+    with django_assert_num_queries(6):
+        services.enrolment_register(
+            access=registrar_access, initiative=world.a_initiative, data=data
+        )
+
+
+def test_registering_out_takes_eleven_queries(
+    world, registrar_access, enrolment_input, exit_input, codes, django_assert_num_queries
+):
+    enrolment = services.enrolment_register(
+        access=registrar_access,
+        initiative=world.a_initiative,
+        data=enrolment_input(income_sources_before=[codes.social_assistance, codes.sickness]),
+    )
+    data = exit_input(income_sources_after=[codes.salary, codes.sickness])
+    # savepoint; the locked enrolment; its UPDATE; the income sources after (read, INSERT);
+    # history record, the income sources before (read) and both sets' history; access log;
+    # release.
+    with django_assert_num_queries(11):
+        services.enrolment_exit(access=registrar_access, enrolment=enrolment, data=data)
+    record = enrolment.history.first()
+    assert (record.history_type, record.history_change_reason) == ("~", "Utregistrering")
+    assert codes_of(record, "income_sources_before") == sorted(
+        [codes.social_assistance.pk, codes.sickness.pk]
+    )
+    assert codes_of(record, "income_sources_after") == sorted([codes.salary.pk, codes.sickness.pk])
+
+
+def test_a_correction_keeps_both_code_sets_in_its_history(
+    world, registrar_access, enrolment_input, exit_input, codes, today
+):
+    enrolment = services.enrolment_register(
+        access=registrar_access,
+        initiative=world.a_initiative,
+        data=enrolment_input(
+            start_date=today - 30 * DAY,
+            income_sources_before=[codes.social_assistance, codes.sickness],
+        ),
+    )
+    services.enrolment_exit(
+        access=registrar_access,
+        enrolment=enrolment,
+        data=exit_input(income_sources_after=[codes.salary]),
+    )
+    # One set replaced (one code kept, one removed, one added), the other not touched.
+    services.enrolment_correct(
+        access=registrar_access,
+        enrolment=enrolment,
+        changes={"income_sources_before": [codes.sickness, codes.salary]},
+        reason="Fel på blanketten",
+    )
+    assert sorted(c.pk for c in enrolment.income_sources_before.all()) == sorted(
+        [codes.sickness.pk, codes.salary.pk]
+    )
+    record = enrolment.history.first()
+    assert codes_of(record, "income_sources_before") == sorted([codes.sickness.pk, codes.salary.pk])
+    assert codes_of(record, "income_sources_after") == [codes.salary.pk]
+    # A correction without code sets still snapshots both of them.
+    services.enrolment_correct(
+        access=registrar_access,
+        enrolment=enrolment,
+        changes={"occupation_extent_after": 75},
+        reason="Fel omfattning",
+    )
+    record = enrolment.history.first()
+    assert record.history_change_reason == "Fel omfattning"
+    assert codes_of(record, "income_sources_before") == sorted([codes.sickness.pk, codes.salary.pk])
+    assert codes_of(record, "income_sources_after") == [codes.salary.pk]
+    assert enrolment.history.count() == 4
+
+
+def test_the_history_of_a_factory_enrolment_is_read_back(world, codes, today):
+    """A plain save (simple_history's own path) snapshots the code sets from the database."""
+    enrolment = EnrolmentFactory(initiative=world.a_initiative, start_date=today - 5 * DAY)
+    enrolment.income_sources_before.set([codes.salary])
+    record = enrolment.history.first()
+    assert record.history_type == "~"
+    assert codes_of(record, "income_sources_before") == [codes.salary.pk]
