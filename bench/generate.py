@@ -309,6 +309,19 @@ def _generate(sizes, seed, connection, now) -> dict:
                 )
             )
     initiatives = Initiative.objects.bulk_create(initiatives, batch_size=1000)
+    # One to three target groups each (the statistics' target-group table and filter).
+    target_groups = list(
+        Code.objects.filter(code_list="target_group", active=True).values_list("pk", flat=True)
+    )
+    groups_through = Initiative.target_groups.through
+    groups_through.objects.bulk_create(
+        (
+            groups_through(initiative_id=ini.pk, code_id=code)
+            for ini in initiatives
+            for code in rng.sample(target_groups, rng.randint(1, 3))
+        ),
+        batch_size=5000,
+    )
     by_assoc: dict[int, list] = {}
     for ini in initiatives:
         by_assoc.setdefault(ini.association_id, []).append(ini)

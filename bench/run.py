@@ -10,7 +10,11 @@
     registrar's enrol form (POST /participants/initiative/<id>/enrol/, session); with
     `--gunicorn` also the API through a real gunicorn on 127.0.0.1 (2 sync workers, one client);
 (c) the registrar's list page of an initiative with 2 000 enrolments (100 rows a page):
-    median and p95 over N requests, and the number of SQL queries per request.
+    median and p95 over N requests, and the number of SQL queries per request;
+(d)–(f) issue 3 (bench/stats_bench.py): national statistics by the engine beside hand-written
+    SQL (ratio, numbers checked equal), the statistics pages, and the compiled report (PDF and
+    DOCX) of an association with 30 initiatives. `--skip-enrolments` runs only these,
+    `--skip-statistics` only (a)–(c).
 
 Figures are printed (with ratios, no pass/fail) and written to bench/out/. See bench/README.md.
 """
@@ -377,8 +381,10 @@ def environment() -> dict:
 
 
 def report(results: dict) -> str:
+    from bench import stats_bench
+
     gen = results["generate"]
-    svc = results["service"]
+    svc = results.get("service")
     lines = [
         f"# finsam benchmark, {results['when']}",
         "",
@@ -388,6 +394,17 @@ def report(results: dict) -> str:
         f"initiatives, {gen['enrolments']} enrolments"
         + (f" (generated in {gen['seconds']} s)" if not gen.get("skipped") else " (existing)"),
         "",
+    ]
+    if svc:
+        lines += _enrolment_report(results)
+    if results.get("issue3"):
+        lines += ["", stats_bench.report(results["issue3"])]
+    return "\n".join(lines) + "\n"
+
+
+def _enrolment_report(results: dict) -> list[str]:
+    svc = results["service"]
+    lines = [
         "| benchmark | calls | time (s) | enrolments/s | vs service layer | SQL queries/call |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
         f"| (a) service layer `enrolment_register` | {svc['calls']} | {svc['seconds']} | "
@@ -419,7 +436,7 @@ def report(results: dict) -> str:
             lines.append(
                 f"| {label} | {r['median_ms']} | {r['p95_ms']} | {r['queries']} | {r['bytes']} |"
             )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv=None) -> None:
@@ -432,6 +449,11 @@ def main(argv=None) -> None:
     parser.add_argument("--gunicorn", action="store_true", help="also the API through gunicorn")
     parser.add_argument("--any-database", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-enrolments", action="store_true", help="only (d)–(f)")
+    parser.add_argument("--skip-statistics", action="store_true", help="only (a)–(c)")
+    from bench import stats_bench
+
+    stats_bench.add_arguments(parser)
     args = parser.parse_args(argv)
     common.setup(any_database=args.any_database)
     # WhiteNoise warns that STATIC_ROOT does not exist; the benchmark serves no static files.
@@ -444,19 +466,22 @@ def main(argv=None) -> None:
     print(f"== generate (scale {scale})")
     results["generate"] = generate(scale, reset=args.reset)
     fx = Fixture(args.seed)
-    print(f"== (a) service layer: {args.service_calls} × enrolment_register")
-    results["service"] = bench_service(fx, args.service_calls)
-    print(f"   {results['service']}")
-    print(f"== (b) HTTP: {args.http_calls} × POST API, {args.http_calls} × POST enrol form")
-    results["http_api"] = bench_http_api(fx, args.http_calls)
-    print(f"   {results['http_api']}")
-    results["http_form"] = bench_http_form(fx, args.http_calls)
-    print(f"   {results['http_form']}")
-    if args.gunicorn:
-        results["http_gunicorn"] = bench_http_gunicorn(fx, args.http_calls)
-        print(f"   {results['http_gunicorn']}")
-    print(f"== (c) registrar list page × {args.list_requests}")
-    results["list"] = bench_list(fx, args.list_requests)
+    if not args.skip_enrolments:
+        print(f"== (a) service layer: {args.service_calls} × enrolment_register")
+        results["service"] = bench_service(fx, args.service_calls)
+        print(f"   {results['service']}")
+        print(f"== (b) HTTP: {args.http_calls} × POST API, {args.http_calls} × POST enrol form")
+        results["http_api"] = bench_http_api(fx, args.http_calls)
+        print(f"   {results['http_api']}")
+        results["http_form"] = bench_http_form(fx, args.http_calls)
+        print(f"   {results['http_form']}")
+        if args.gunicorn:
+            results["http_gunicorn"] = bench_http_gunicorn(fx, args.http_calls)
+            print(f"   {results['http_gunicorn']}")
+        print(f"== (c) registrar list page × {args.list_requests}")
+        results["list"] = bench_list(fx, args.list_requests)
+    if not args.skip_statistics:
+        results["issue3"] = stats_bench.run(args)
     text = report(results)
     stem = f"results-{results['environment']['database'].split()[0].lower()}-{fx.stamp}"
     (common.OUT / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
