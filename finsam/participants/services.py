@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -412,6 +412,21 @@ def _locked(enrolment) -> Enrolment:
     )
 
 
+def _locked_for_exit(enrolment) -> Enrolment:
+    """`_locked` with only what an exit needs: the participant's pseudonym (for the access log)
+    instead of the participant and its decrypted identity, and the caller's initiative (the
+    one the access was checked against; an enrolment never changes initiative)."""
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .annotate(participant_pseudonym=F("participant__pseudonym"))
+        .get(pk=enrolment.pk)
+    )
+    if locked.initiative_id != enrolment.initiative_id:  # pragma: no cover
+        raise PermissionDenied
+    locked.initiative = enrolment.initiative
+    return locked
+
+
 # --- Register in ------------------------------------------------------------------------------
 
 
@@ -650,7 +665,7 @@ def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") 
     """Register a participant out of the initiative (utregistrering)."""
     _require_registrar(access, enrolment.initiative)
     with transaction.atomic():
-        enrolment = _locked(enrolment)
+        enrolment = _locked_for_exit(enrolment)
         _check_exit(enrolment, data, _today())
         enrolment.end_date = data.end_date
         enrolment.exit_reason = data.exit_reason
@@ -672,7 +687,7 @@ def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") 
                 access=access,
                 action=Action.EXIT,
                 initiative=enrolment.initiative,
-                pseudonyms=[enrolment.participant.pseudonym],
+                pseudonyms=[enrolment.participant_pseudonym],
                 fields=_("utregistrering"),
                 channel=channel,
             )
