@@ -255,7 +255,7 @@ class StatisticsBlock:
     charts: list[str]
     summary: str
     frozen: bool  # True: from the snapshot taken at submission
-    taken_at: str = ""
+    taken_at: datetime.datetime | None = None
     available: bool = True
 
     @property
@@ -269,6 +269,13 @@ def statistics_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _parse_taken_at(value) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _chart_svg(table) -> str:
@@ -330,12 +337,12 @@ def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
         tables = tables_from_snapshot(snapshot)
         summary = snapshot.get("summary", "")
         frozen = True
-        taken_at = snapshot.get("taken_at", "")
+        taken_at = _parse_taken_at(snapshot.get("taken_at"))
     else:
         tables = live_statistics_tables(report=report)
         summary = live_summary(report=report)
         frozen = False
-        taken_at = ""
+        taken_at = None
     charts = [_chart_svg(table) for table in tables]
     return StatisticsBlock(
         tables=tables, charts=charts, summary=summary, frozen=frozen, taken_at=taken_at
