@@ -1,0 +1,76 @@
+"""The compiled report (projektsammanställning) of an association for a reporting period.
+
+One chapter per initiative report of the period (sub-chapters per municipality), each with its
+sections and statistics, a table of contents with page numbers and a summary chapter across all
+initiatives; as PDF (WeasyPrint) or DOCX (python-docx). Every report of the period is included;
+those not yet submitted are marked "Utkast – ej inlämnad" and show statistics computed now.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.utils.text import slugify
+
+from finsam.reports.documents.content import build_document
+from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
+
+PDF_CONTENT_TYPE = "application/pdf"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def compile_pdf(*, association, period: ReportingPeriod, today: datetime.date | None = None):
+    """The compiled report as PDF bytes."""
+    from finsam.reports.documents.pdf import render_pdf
+
+    return render_pdf(build_document(association=association, period=period, today=today))
+
+
+def compile_docx(*, association, period: ReportingPeriod, today: datetime.date | None = None):
+    """The compiled report as DOCX bytes."""
+    from finsam.reports.documents.docx import render_docx
+
+    return render_docx(build_document(association=association, period=period, today=today))
+
+
+def compiled_filename(period: ReportingPeriod, extension: str) -> str:
+    """E.g. "projektsammanstallning-skaraborg-delarsrapport-januari-augusti-2021.pdf"."""
+    text = f"projektsammanställning {period.association.slug} {period.name}"
+    name = slugify(text.replace("–", " ").replace("—", " "))
+    return f"{name}.{extension}"
+
+
+def periods_with_reports(association):
+    """The association's reporting periods that have at least one report, latest first."""
+    return (
+        ReportingPeriod.objects.filter(association=association)
+        .filter(Exists(InitiativeReport.objects.filter(period=OuterRef("pk"))))
+        .order_by("-end_date", "-start_date", "-pk")
+    )
+
+
+def latest_period_with_reports(association) -> ReportingPeriod | None:
+    return periods_with_reports(association).first()
+
+
+def all_reports_approved(period: ReportingPeriod) -> bool:
+    """Whether every report of the period (sub-reports included) is approved: then the compiled
+    report is final and the board may download it themselves."""
+    reports = InitiativeReport.objects.filter(period=period)
+    return reports.exists() and not reports.exclude(status=ReportStatus.APPROVED).exists()
+
+
+def can_download_compiled(access, period: ReportingPeriod) -> bool:
+    """Who may download the compiled report of a period of the current association: the
+    secretariat and the operator always; the board once every report of the period is approved
+    (before that the compilation is a working copy for the secretariat)."""
+    from finsam.core.roles import Role
+
+    if access.association is None or period.association_id != access.association.pk:
+        return False
+    if access.is_operator or access.has(Role.SECRETARIAT):
+        return True
+    if access.has(Role.BOARD):
+        return all_reports_approved(period)
+    return False

@@ -1,0 +1,328 @@
+"""The compiled report: content, PDF (table of contents with the right page numbers) and DOCX."""
+
+import datetime
+import io
+import re
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from finsam.initiatives.tests.factories import InitiativeFactory
+from finsam.participants.models import Gender
+from finsam.participants.tests.factories import EnrolmentFactory
+from finsam.reference.models import Municipality
+from finsam.reports import services
+from finsam.reports.compile import (
+    all_reports_approved,
+    compile_docx,
+    compile_pdf,
+    compiled_filename,
+    latest_period_with_reports,
+)
+from finsam.reports.documents.content import build_document, swedish_sort_key
+from finsam.reports.models import InitiativeReport, ReportStatus
+from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
+
+TODAY = datetime.date(2021, 9, 15)
+LONG_TEXT = "\n\n".join(
+    "Deltagarna har under perioden arbetat med kartläggning, hälsa och arbetsträning i egen "
+    "takt, med stöd av handledare och i samverkan med Försäkringskassan och Arbetsförmedlingen."
+    for _ in range(14)
+)
+
+
+def _enrol(initiative, n, gender, **kwargs):
+    for _ in range(n):
+        EnrolmentFactory(
+            initiative=initiative,
+            gender=gender,
+            start_date=kwargs.get("start_date", datetime.date(2021, 2, 1)),
+            age_at_start=kwargs.get("age", 30),
+            home_municipality=kwargs.get("municipality"),
+        )
+
+
+@pytest.fixture
+def compiled(world):
+    """Association A's period with four initiative reports: Cresco Create (approved, long
+    text), Level Upgrade (draft), Stärka individen (approved, with sub-reports for Hjo and
+    Skövde) and Åsbo träffpunkt (submitted; sorts last in Swedish)."""
+    a = world.a
+    hjo = Municipality.objects.get(name="Hjo")
+    skovde = Municipality.objects.get(name="Skövde")
+    starka = InitiativeFactory(association=a, name="Stärka individen", owner_organisation="Hjo")
+    starka.municipalities.set([hjo, skovde])
+    asbo = InitiativeFactory(association=a, name="Åsbo träffpunkt")
+    _enrol(world.a_initiative, 6, Gender.WOMAN)
+    _enrol(world.a_initiative, 5, Gender.MAN, age=22)
+    _enrol(world.a_other, 2, Gender.WOMAN)
+    _enrol(starka, 3, Gender.WOMAN, municipality=hjo)
+    _enrol(starka, 4, Gender.MAN, municipality=skovde)
+    period = ReportingPeriodFactory(
+        association=a, name="Delårsrapport januari–augusti 2021", deadline=TODAY
+    )
+    services.reports_create_for_period(
+        actor=world.secretariat, period=period, sub_report_initiative_ids=[starka.pk]
+    )
+    reports = {
+        (r.initiative.name, r.municipality.name if r.municipality_id else None): r
+        for r in InitiativeReport.objects.filter(period=period).select_related(
+            "initiative", "municipality"
+        )
+    }
+    for (name, municipality), report in reports.items():
+        if municipality:
+            report.results = f"Resultat i {municipality}: deltagarna har tagit steg framåt."
+        else:
+            for field, value in FILLED.items():
+                setattr(report, field, value)
+            report.analysis_success_factors = f"Framgångsfaktorer för {name}."
+        if name == "Cresco Create":
+            report.results = LONG_TEXT
+        report.save()
+    for key in [("Cresco Create", None), ("Stärka individen", None), ("Åsbo träffpunkt", None)]:
+        report = services.report_submit(actor=world.manager, report=reports[key])
+        if key[0] != "Åsbo träffpunkt":
+            services.report_approve(actor=world.secretariat, report=report)
+    for municipality in ("Hjo", "Skövde"):
+        report = services.report_submit(
+            actor=world.manager, report=reports[("Stärka individen", municipality)]
+        )
+        services.report_approve(actor=world.secretariat, report=report)
+    assert asbo.reports.filter(period=period).exists()
+    return period
+
+
+CHAPTERS = ["Cresco Create", "Level Upgrade", "Stärka individen", "Åsbo träffpunkt"]
+SUMMARY = "Sammanfattning för förbundet"
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _toc_entries(toc_text: str) -> dict[str, int]:
+    """ "Cresco Create.......... 3" lines → {"Cresco Create": 3}."""
+    entries = {}
+    for line in toc_text.splitlines():
+        match = re.match(r"^\s*(.+?)(?:\s*\(.*\))?[\s.]*?\.{3,}\s*(\d+)\s*$", line)
+        if match:
+            entries[match.group(1).strip(" .")] = int(match.group(2))
+    return entries
+
+
+# --- Content ----------------------------------------------------------------------------------
+
+
+def test_it_orders_chapters_by_name_the_swedish_way(compiled, world):
+    document = build_document(association=world.a, period=compiled, today=TODAY)
+    assert [c.title for c in document.chapters] == CHAPTERS
+    assert sorted(["Östra", "Åsbo", "Ädel", "Zeta"], key=swedish_sort_key) == [
+        "Zeta",
+        "Åsbo",
+        "Ädel",
+        "Östra",
+    ]
+    starka = document.chapters[2]
+    assert [s.title for s in starka.sub_chapters] == ["Hjo", "Skövde"]
+    assert [level for level, _t, _a in document.toc] == [1, 1, 1, 2, 2, 1, 1]
+
+
+def test_it_marks_drafts_and_takes_statistics_from_the_snapshot_when_submitted(compiled, world):
+    document = build_document(association=world.a, period=compiled, today=TODAY)
+    cresco, level, starka, asbo = document.chapters
+    assert level.status == "Utkast – ej inlämnad"
+    assert not level.is_final_status
+    assert "inte inlämnad" in level.statistics.note
+    assert cresco.status.startswith("Godkänd")
+    assert asbo.status.startswith("Inlämnad")
+    assert "fryst" in cresco.statistics.note
+    # Registrations after submission do not change a submitted report's figures...
+    _enrol(world.a_initiative, 3, Gender.WOMAN)
+    _enrol(world.a_other, 1, Gender.MAN)
+    again = build_document(association=world.a, period=compiled, today=TODAY)
+    cresco_active = again.chapters[0].statistics.headline.rows[0]
+    assert cresco_active.label == "Aktiva någon gång under perioden"
+    assert cresco_active.cells == ["6", "5", "11"]
+    # ...but a draft's are computed now.
+    level_active = again.chapters[1].statistics.headline.rows[0]
+    assert level_active.cells == ["2", "1", "3"]
+
+
+def test_it_counts_sub_reports_by_the_participants_municipality(compiled, world):
+    document = build_document(association=world.a, period=compiled, today=TODAY)
+    hjo, skovde = document.chapters[2].sub_chapters
+    assert hjo.header[0] == ("Kommun", "Hjo")
+    assert hjo.statistics.headline.rows[0].cells == ["3", "0", "3"]
+    assert skovde.statistics.headline.rows[0].cells == ["0", "4", "4"]
+    assert [s.heading for s in hjo.sections][0] == "Resultat"
+
+
+def test_it_summarises_the_association(compiled, world):
+    document = build_document(association=world.a, period=compiled, today=TODAY)
+    summary = document.summary
+    rows = {row.name: row for row in summary.initiatives}
+    assert list(rows) == CHAPTERS
+    assert (rows["Cresco Create"].women, rows["Cresco Create"].men) == ("6", "5")
+    assert rows["Cresco Create"].total == "11"
+    assert rows["Level Upgrade"].status == "Utkast – ej inlämnad"
+    assert rows["Åsbo träffpunkt"].total == "0"
+    assert summary.initiatives_total.total == "20"
+    assert summary.headline.rows[0].cells == ["11", "9", "20"]
+    assert summary.gender is not None and summary.gender.has_chart
+    assert "20 deltaganden" in summary.intro[0]
+    assert "6 insatsrapporter" in summary.intro[1]
+
+
+def test_it_lists_initiatives_active_in_the_period_without_a_report(compiled, world):
+    late = InitiativeFactory(association=world.a, name="Nystart", start_date=TODAY)
+    _enrol(late, 2, Gender.MAN, start_date=datetime.date(2021, 9, 10))
+    InitiativeFactory(association=world.a, name="Bygget", start_date=datetime.date(2021, 3, 1))
+    document = build_document(association=world.a, period=compiled, today=TODAY)
+    rows = {row.name: row for row in document.summary.initiatives}
+    assert rows["Bygget"].status == "Rapport saknas"
+    assert rows["Bygget"].anchor is None
+    assert "Nystart" not in rows  # starts after the period
+
+
+def test_it_refuses_a_period_of_another_association(compiled, world):
+    with pytest.raises(ValueError):
+        build_document(association=world.b, period=compiled)
+
+
+def test_it_finds_the_latest_period_with_reports(compiled, world):
+    ReportingPeriodFactory(
+        association=world.a,
+        name="Empty, later",
+        start_date=datetime.date(2021, 9, 1),
+        end_date=datetime.date(2021, 12, 31),
+        deadline=datetime.date(2022, 1, 31),
+    )
+    assert latest_period_with_reports(world.a) == compiled
+    assert latest_period_with_reports(world.b) is None
+    assert not all_reports_approved(compiled)
+    assert compiled_filename(compiled, "pdf") == (
+        "projektsammanstallning-a-delarsrapport-januari-augusti-2021.pdf"
+    )
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world):
+    pdf = compile_pdf(association=world.a, period=compiled, today=TODAY)
+    assert pdf.startswith(b"%PDF")
+    pages = _pages(pdf)
+    cover = _flat(pages[0])
+    assert "Projektsammanställning" in cover
+    assert "DELÅRSRAPPORT" in cover.upper()
+    assert "Samordningsförbundet A".upper() in cover.upper()
+    assert "Delårsrapport januari–augusti 2021" in cover
+    assert "1 januari 2021 – 31 augusti 2021" in cover
+    assert "15 september 2021" in cover
+
+    assert pages[1].lstrip().startswith("Innehåll")
+    assert "Samordningsförbundet A" in pages[1]  # the running header
+    toc = _toc_entries(pages[1])
+    assert list(toc) == CHAPTERS[:3] + ["Hjo", "Skövde", CHAPTERS[3], SUMMARY]
+    # Cresco Create's long text makes its chapter more than one page long.
+    assert toc["Level Upgrade"] > toc["Cresco Create"] + 1
+    for title, number in toc.items():
+        page = _flat(pages[number - 1])
+        previous = _flat(pages[number - 2])
+        if title in ("Hjo", "Skövde"):
+            assert f"Kommun {title}" in page
+            assert f"Kommun {title}" not in previous
+        elif title == SUMMARY:
+            assert "Deltagare och rapportstatus per insats" in page
+        else:
+            assert f"Projektets namn {title}" in page
+            assert f"Projektets namn {title}" not in previous
+    # Footer "Sida x av y" on every page after the cover; the running header names the chapter.
+    assert f"Sida 2 av {len(pages)}" in pages[1]
+    assert f"Sida {len(pages)} av {len(pages)}" in pages[-1]
+    assert "Sida" not in pages[0]
+    level_page = _flat(pages[toc["Level Upgrade"] - 1])
+    assert "Utkast – ej inlämnad" in level_page
+    assert "Statistik för perioden" in _flat(" ".join(pages[toc["Cresco Create"] - 1 :]))
+    assert "Den 31 augusti 2021 hade Cresco Create 11 deltagare" in _flat(" ".join(pages))
+
+
+def test_it_draws_charts_in_the_pdf(compiled, world, monkeypatch):
+    drawn = []
+    from finsam.statistics import charts
+
+    real = charts.table_chart_svg
+
+    def spy(table):
+        drawn.append(table.dimension)
+        return real(table)
+
+    monkeypatch.setattr(charts, "table_chart_svg", spy)
+    monkeypatch.setattr("finsam.reports.documents.charts.PARALLEL_MIN_CHARTS", 10_000)
+    compile_pdf(association=world.a, period=compiled, today=TODAY)
+    assert "age_group" in drawn and "income_before" in drawn
+    assert "gender" in drawn and "initiative" in drawn  # the summary chapter's charts
+    # Drawn once per table content: compiling again draws nothing new.
+    drawn.clear()
+    compile_pdf(association=world.a, period=compiled, today=TODAY)
+    assert drawn == []
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+
+def test_it_renders_a_docx_with_headings_contents_and_tables(compiled, world):
+    data = compile_docx(association=world.a, period=compiled, today=TODAY)
+    document = Document(io.BytesIO(data))
+    paragraphs = document.paragraphs
+    styles = [(p.style.name, p.text) for p in paragraphs]
+    headings = [text for style, text in styles if style in ("Heading 1", "Heading 2")]
+    assert headings == CHAPTERS[:3] + ["Hjo", "Skövde", CHAPTERS[3], SUMMARY]
+    assert [text for style, text in styles if style == "Heading 2"] == ["Hjo", "Skövde"]
+    # A real TOC field over the headings, with the titles pre-rendered as its result.
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body
+    toc = [text for style, text in styles if style in ("toc 1", "toc 2")]
+    assert toc == headings
+    assert "<w:updateFields" in document.settings.element.xml
+    # Page numbers in the footer are fields.
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    assert document.sections[0].different_first_page_header_footer
+    # Statistics tables and charts.
+    captions = [text for style, text in styles if style == "Caption"]
+    assert "Deltagare under perioden" in captions
+    assert "Åldersgrupp (ålder vid start)" in captions
+    assert len(document.tables) > 10
+    assert len(document.inline_shapes) >= 3
+    status_cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Utkast – ej inlämnad" in status_cells
+    all_text = "\n".join(p.text for p in paragraphs)
+    assert "Projektsammanställning" in all_text
+    assert LONG_TEXT.split("\n\n")[0] in all_text
+    assert "Framgångsfaktorer för Level Upgrade." in all_text
+
+
+def test_it_compiles_a_period_without_reports(world):
+    period = ReportingPeriodFactory(association=world.a)
+    pdf = compile_pdf(association=world.a, period=period)
+    pages = _pages(pdf)
+    assert SUMMARY in _flat(" ".join(pages))
+    document = Document(io.BytesIO(compile_docx(association=world.a, period=period)))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [SUMMARY]
+
+
+def test_it_draws_nothing_for_an_initiative_without_participants(world):
+    period = ReportingPeriodFactory(association=world.a)
+    InitiativeReportFactory(period=period, initiative=world.a_other, filled=True)
+    document = build_document(association=world.a, period=period)
+    statistics = document.chapters[0].statistics
+    assert statistics.empty
+    assert not [t for t in document.stat_tables() if t.has_chart]
+    assert document.chapters[0].status_key == ReportStatus.DRAFT
