@@ -485,20 +485,32 @@ class Transition:
 
     code: Code | None
     table: Table  # after-sources by gender for those with `code` before
-    sources: list[tuple[str, str]]  # (code, label) of the matrix rows and columns
+    sources: list[tuple[str, str]]  # (code, label) of the codes that occur, code-list order
     matrix: dict[tuple[str, str], Cell]
     before_totals: dict[str, Cell]
     suppressed: bool
 
+    @property
+    def row_sources(self) -> list[tuple[str, str]]:
+        """Sources someone had before (the matrix rows)."""
+        return [(k, label) for k, label in self.sources if k in self.before_totals]
+
+    @property
+    def column_sources(self) -> list[tuple[str, str]]:
+        """Sources someone had after (the matrix columns)."""
+        after = {a for _b, a in self.matrix}
+        return [(k, label) for k, label in self.sources if k in after]
+
     def matrix_rows(self) -> list[tuple[str, Cell, list[Cell]]]:
         zero = Cell(0)
+        columns = self.column_sources
         return [
             (
                 label,
-                self.before_totals.get(key, zero),
-                [self.matrix.get((key, after), zero) for after, _l in self.sources],
+                self.before_totals[key],
+                [self.matrix.get((key, after), zero) for after, _l in columns],
             )
-            for key, label in self.sources
+            for key, label in self.row_sources
         ]
 
 
@@ -695,14 +707,16 @@ def transition(scope: Scope, flt: StatsFilter, exited, code: Code | None) -> Tra
         chosen, "income_sources_after", CodeList.INCOME_SOURCE, distinct=True
     )
     title = (
-        _("Försörjningskälla efter, för dem med %(source)s före") % {"source": str(code).lower()}
+        _("Försörjning efter för dem med %(source)s före")
+        % {"source": str(code).split(" (")[0].lower()}
         if code
         else _("Försörjningskälla efter")
     )
     table = Table(
         dimension="transition",
         title=title,
-        rows=[make_row(k, label, after.get(k)) for k, label in order],
+        # Only the sources someone went to: the chosen group is small and the list long.
+        rows=[make_row(k, label, after.get(k)) for k, label in order if after.get(k)],
         total=make_row("total", _("Totalt"), _gender_totals(chosen)),
         population=_(
             "deltagare som avslutades under perioden och hade den valda försörjningskällan före. "
@@ -740,9 +754,9 @@ def transition(scope: Scope, flt: StatsFilter, exited, code: Code | None) -> Tra
     used = {k for pair in matrix for k in pair} | set(before_totals)
     sources = [
         (c.code, str(c))
-        for c in Code.objects.filter(code_list=CodeList.INCOME_SOURCE)
-        .filter(Q(active=True) | Q(code__in=used))
-        .order_by("sort_order", "code")
+        for c in Code.objects.filter(code_list=CodeList.INCOME_SOURCE, code__in=used).order_by(
+            "sort_order", "code"
+        )
     ]
     if engine.MISSING in used:
         sources.append((engine.MISSING, _("Uppgift saknas")))
@@ -825,9 +839,12 @@ def comparison_chart_svg(comparison: Comparison) -> str:
 
     from finsam.statistics import charts
 
-    pairs = list(zip(comparison.before.rows, comparison.after.rows, strict=True))
-    if len(pairs) > charts.MAX_ROWS_WITH_ZEROS:
-        pairs = [(b, a) for b, a in pairs if b.total.value != 0 or a.total.value != 0]
+    # Rows nobody had before or after carry nothing to look at (the table keeps them).
+    pairs = [
+        (b, a)
+        for b, a in zip(comparison.before.rows, comparison.after.rows, strict=True)
+        if b.total.value != 0 or a.total.value != 0
+    ]
     series = (
         ("women", _("Kvinnor före"), _("Kvinnor efter")),
         ("men", _("Män före"), _("Män efter")),
@@ -1100,7 +1117,7 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
             sheet.append(
                 [_("Övergångstabell: försörjningskälla före (rader) och efter (kolumner)")]
             )
-            sources = [_text(label) for _key, label in value.sources]
+            sources = [_text(label) for _key, label in value.column_sources]
             sheet.append([_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
             _bold_row(sheet, _header_fill())
             for label, total, cells in value.matrix_rows():

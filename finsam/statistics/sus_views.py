@@ -212,7 +212,14 @@ def _initiative_rows(report, linkable) -> list[dict]:
                 cells.append({"text": line.initiative.purpose, "description": True})
             else:
                 value = sus.initiative_value(line, key)
-                cells.append({"text": _display(value), "numeric": not isinstance(value, str)})
+                cells.append(
+                    {
+                        "text": _display(value),
+                        "numeric": key in ("planned_participants", "budget", "outcome"),
+                        "nowrap": not isinstance(value, str),
+                        "small": key == "target_groups",
+                    }
+                )
         rows.append(
             {"initiative": line.initiative, "link": line.initiative.pk in linkable, "cells": cells}
         )
