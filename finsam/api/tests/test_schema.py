@@ -15,6 +15,9 @@ EXPECTED = {
     "/api/v1/initiatives/{id}/enrolments/": {"get", "post"},
     "/api/v1/enrolments/{uuid}/": {"get"},
     "/api/v1/enrolments/{uuid}/exit/": {"post"},
+    "/api/v1/statistics/": {"get"},
+    "/api/v1/statistics/national/": {"get"},
+    "/api/v1/statistics/{kind}/{id}/": {"get"},
 }
 
 
