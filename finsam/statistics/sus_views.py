@@ -27,7 +27,7 @@ from finsam.finance.templatetags.finance_tags import kr
 from finsam.reference.models import Code, CodeList
 from finsam.statistics import engine, successor, sus
 from finsam.statistics.charts import table_chart_svg
-from finsam.statistics.forms import PERIOD_END, PERIOD_START, StatsFilterForm
+from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
 from finsam.statistics.scopes import available_scopes, scope_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -166,16 +166,20 @@ def initiative_report(request):
             "total_cells": _initiative_totals(report) if report else [],
             "columns": _initiative_columns(report) if report else [],
             "count_variables": sus.COUNT_VARIABLES,
-            "export_url": _export_url(request),
+            "export_url": _export_url(request, form),
         }
     )
     return render(request, "statistics/sus_initiative_report.html", context)
 
 
-def _export_url(request) -> str:
+def _export_url(request, form) -> str:
+    """The page's own query with the resolved period (a quick pick is turned into its dates)."""
     query = request.GET.copy()
+    query.pop(PRESET, None)
+    if form.is_valid():
+        query[PERIOD_START] = form.cleaned_data[PERIOD_START].isoformat()
+        query[PERIOD_END] = form.cleaned_data[PERIOD_END].isoformat()
     query[EXPORT] = "xlsx"
-    query.pop("preset", None)
     return f"{request.path}?{query.urlencode()}"
 
 
@@ -279,7 +283,7 @@ def participant_report(request):
             ],
             "income_codes": income_codes,
             "income_before": wanted,
-            "export_url": _export_url(request),
+            "export_url": _export_url(request, form),
         }
     )
     return render(request, "statistics/sus_participant_report.html", context)

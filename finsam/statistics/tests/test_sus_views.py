@@ -268,3 +268,16 @@ def test_the_national_participant_xlsx_hides_small_counts(world, client_for, kno
     workbook, _rows = rows_of(response.content)
     sheet = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert row_starting(sheet, "Avslutade under perioden")[1:5] == ("1–4", "1–4", 0, 5)
+
+
+def test_a_quick_pick_sets_the_period_and_the_download_follows_it(world, client_for, known):
+    response = client_for(world.secretariat).get(
+        PARTICIPANTS, {**YEAR, "preset": "t1", "report": "time"}
+    )
+    flt = response.context["report"].flt
+    assert (flt.period_start.isoformat(), flt.period_end.isoformat()) == (
+        "2021-01-01",
+        "2021-04-30",
+    )
+    url = response.context["export_url"]
+    assert "period_end=2021-04-30" in url and "preset" not in url and "report=time" in url
