@@ -395,10 +395,12 @@ def test_the_2021_interim_reports_are_those_of_seed_003(loaded_all):
     assert set(subs.values_list("initiative__name", flat=True)) == {"Stärka individen"}
     statuses = Counter(period.reports.values_list("status", flat=True))
     assert statuses == {
-        ReportStatus.APPROVED: 25,
+        ReportStatus.APPROVED: 24,
         ReportStatus.SUBMITTED: 2,
         ReportStatus.RETURNED: 2,
+        ReportStatus.DRAFT: 1,
     }
+    assert main.get(initiative__name="Kick Off").status == ReportStatus.DRAFT
     # The seed's texts: sections, results, and the analysis split without losing a word.
     cresco = main.get(initiative__name="Cresco Create")
     written = seed["Cresco Create"]
