@@ -412,18 +412,23 @@ def _locked(enrolment) -> Enrolment:
     )
 
 
-def _locked_for_exit(enrolment) -> Enrolment:
-    """`_locked` with only what an exit needs: the participant's pseudonym (for the access log)
-    instead of the participant and its decrypted identity, and the caller's initiative (the
-    one the access was checked against; an enrolment never changes initiative)."""
-    locked = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .annotate(participant_pseudonym=F("participant__pseudonym"))
-        .get(pk=enrolment.pk)
+def _locked_for_exit(access, enrolment) -> Enrolment:
+    """`_locked` with only what an exit needs, checking the caller's access on it.
+
+    The participant's pseudonym (for the access log) is read instead of the participant and its
+    decrypted identity; the initiative is the caller's if it came with the enrolment, otherwise
+    read with the locked row rather than by a query of its own.
+    """
+    known = Enrolment.initiative.is_cached(enrolment)
+    queryset = Enrolment.objects.select_for_update(of=("self",)).annotate(
+        participant_pseudonym=F("participant__pseudonym")
     )
-    if locked.initiative_id != enrolment.initiative_id:  # pragma: no cover
-        raise PermissionDenied
-    locked.initiative = enrolment.initiative
+    if not known:
+        queryset = queryset.select_related("initiative")
+    locked = queryset.get(pk=enrolment.pk)
+    if known and locked.initiative_id == enrolment.initiative_id:
+        locked.initiative = enrolment.initiative
+    _require_registrar(access, locked.initiative)
     return locked
 
 
@@ -663,9 +668,13 @@ def enrolment_exit_check(*, access, enrolment, data: ExitInput) -> None:
 
 def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") -> Enrolment:
     """Register a participant out of the initiative (utregistrering)."""
-    _require_registrar(access, enrolment.initiative)
+    # Nothing read or locked for a caller who is not a registrar of the initiative (a user's
+    # registrar initiatives all belong to its current association); checked in full on the
+    # locked row, whose initiative need not have been loaded by the caller.
+    if not (access is not None and can_see_identity(access, enrolment.initiative_id)):
+        raise PermissionDenied
     with transaction.atomic():
-        enrolment = _locked_for_exit(enrolment)
+        enrolment = _locked_for_exit(access, enrolment)
         _check_exit(enrolment, data, _today())
         enrolment.end_date = data.end_date
         enrolment.exit_reason = data.exit_reason

@@ -7,6 +7,10 @@ counts do not depend on how many income sources are given.
 
 import datetime
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from finsam.core.access import build_access
 from finsam.initiatives.models import Initiative
 from finsam.participants import services
 from finsam.participants.models import Enrolment
@@ -149,3 +153,34 @@ def test_the_history_of_a_factory_enrolment_is_read_back(world, codes, today):
     record = enrolment.history.first()
     assert record.history_type == "~"
     assert codes_of(record, "income_sources_before") == [codes.salary.pk]
+
+
+def test_registering_out_an_enrolment_read_without_its_initiative_takes_eleven_queries(
+    world, registrar_access, enrolment_input, exit_input, django_assert_num_queries
+):
+    """As the import finds it: the initiative comes with the locked row, not by its own query."""
+    registered = services.enrolment_register(
+        access=registrar_access, initiative=world.a_initiative, data=enrolment_input()
+    )
+    enrolment = Enrolment.objects.get(pk=registered.pk)
+    with django_assert_num_queries(11):
+        exited = services.enrolment_exit(
+            access=registrar_access, enrolment=enrolment, data=exit_input()
+        )
+    assert exited.initiative == world.a_initiative
+    assert exited.end_date is not None
+
+
+def test_a_refused_exit_reads_nothing(
+    world, registrar_access, enrolment_input, exit_input, django_assert_num_queries
+):
+    registered = services.enrolment_register(
+        access=registrar_access, initiative=world.a_initiative, data=enrolment_input()
+    )
+    enrolment = Enrolment.objects.get(pk=registered.pk)
+    for user, association in [(world.manager, world.a), (world.b_registrar, world.b)]:
+        access = build_access(user, association.pk)
+        with django_assert_num_queries(0), pytest.raises(PermissionDenied):
+            services.enrolment_exit(access=access, enrolment=enrolment, data=exit_input())
+    enrolment.refresh_from_db()
+    assert enrolment.end_date is None
