@@ -12,9 +12,11 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from finsam.accounts.models import InitiativeAssignment, Invitation
 from finsam.associations.tests.factories import MemberFactory
+from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.models import InitiativeBudget
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants.tests.factories import EnrolmentFactory
+from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
 
 PERSONAL_NUMBER = "19811218-9876"
 NAME = "Sigrid Testsson"
@@ -58,7 +60,10 @@ def objects(world):
             participant__personal_number=PERSONAL_NUMBER.replace("-", ""),
             participant__name=NAME,
         )
+        period = ReportingPeriodFactory(association=association)
         out[side] = {
+            "period": period,
+            "report": InitiativeReportFactory(period=period, initiative=initiative),
             "member": MemberFactory(association=association),
             "initiative": initiative,
             "volume_initiative": InitiativeFactory(association=association, volume=True),
@@ -75,6 +80,7 @@ def objects(world):
                 expires_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
             ),
             "enrolment": enrolment,
+            "year": AssociationYearFactory(association=association),
             "user": world.registrar if side == "own" else world.b_registrar,
         }
     return out
@@ -125,6 +131,31 @@ OBJECT_KWARGS = {
         )
     },
 }
+OBJECT_KWARGS.update(
+    {
+        "statistics:scope": lambda o: {"kind": "initiative", "obj_id": o["initiative"].pk},
+        **{
+            f"reports:{name}": (lambda o: {"pk": o["period"].pk})
+            for name in ("period", "period_edit", "create_reports", "compiled_pdf", "compiled_docx")
+        },
+        **{
+            f"reports:{name}": (lambda o: {"pk": o["report"].pk})
+            for name in (
+                "detail",
+                "autosave",
+                "insert_summary",
+                "submit",
+                "return",
+                "approve",
+                "comment",
+            )
+        },
+        **{
+            f"finance:{name}": (lambda o: {"pk": o["year"].pk})
+            for name in ("year_detail", "year_edit", "year_delete")
+        },
+    }
+)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 
 
