@@ -1,11 +1,13 @@
 """The statistics engine's charts for documents: cached by content, drawn in parallel.
 
-Drawing a chart with matplotlib costs more than laying out its page, so:
+Drawing a chart with matplotlib costs about as much as laying out a page, so:
 - each chart is kept in the cache under a hash of the table it shows (the tables of submitted
   reports are frozen, so compiling the report again redraws only what changed);
 - the charts still missing are drawn by a pool of forked worker processes, one per CPU, when
-  there are enough of them to pay for the pool. The workers only draw: they get an engine
-  `Table` and return SVG text or PNG bytes, and never touch the database.
+  there are enough of them to pay for the pool, while the caller goes on with its own work
+  (WeasyPrint parses and styles the document meanwhile, and picks each chart up when it needs
+  it). The workers only draw: they get an engine `Table` and return SVG text or PNG bytes, and
+  never touch the database.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,31 +51,58 @@ def _workers(n_jobs: int) -> int:
     return max(1, min(workers, n_jobs))
 
 
-def _draw_many(jobs: list[tuple[str, object]]) -> list:
-    workers = _workers(len(jobs))
-    if workers == 1:
-        return [_draw(job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        return list(pool.map(_draw, jobs, chunksize=chunk))
+class PendingCharts:
+    """The charts of `tables`, being drawn; `result(i)` waits for the i-th one."""
+
+    def __init__(self, tables: list, kind: str):
+        self.kind = kind
+        self.tables = tables
+        self.keys = [_key(table, kind) for table in tables]
+        self.done: dict = cache.get_many(self.keys)
+        self.futures: dict[str, Future] = {}
+        self.pool = None
+        missing: dict = {}
+        for key, table in zip(self.keys, tables, strict=True):
+            if key not in self.done:
+                missing.setdefault(key, table)
+        workers = _workers(len(missing))
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork")
+            )
+            self.futures = {
+                key: self.pool.submit(_draw, (kind, table)) for key, table in missing.items()
+            }
+
+    def result(self, index: int):
+        key = self.keys[index]
+        if key not in self.done:
+            future = self.futures.get(key)
+            if future is not None:
+                chart = future.result()
+            else:
+                chart = _draw((self.kind, self.tables[index]))
+            self.done[key] = chart
+            cache.set(key, chart, CHART_CACHE_SECONDS)
+        return self.done[key]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def charts(tables: list, kind: str = "svg") -> list:
     """The chart of every table in `tables` ("svg" → SVG text, "png150" → PNG bytes at 150 dpi),
     from the cache where the same table was drawn before."""
-    keys = [_key(table, kind) for table in tables]
-    found = cache.get_many(keys)
-    missing = {}
-    for key, table in zip(keys, tables, strict=True):
-        if key not in found and key not in missing:
-            missing[key] = table
-    if missing:
-        drawn = _draw_many([(kind, table) for table in missing.values()])
-        new = dict(zip(missing.keys(), drawn, strict=True))
-        cache.set_many(new, CHART_CACHE_SECONDS)
-        found.update(new)
-    return [found[key] for key in keys]
+    with PendingCharts(tables, kind) as pending:
+        return [pending.result(i) for i in range(len(tables))]
 
 
 def chart_svg(table) -> str:

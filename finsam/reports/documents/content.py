@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportKind, ReportStatus
 
-# Tables of a chapter that also get a chart (the seed's key figures: age bands and income source
-# before; the gender split is in the headline table and in the summary chapter's chart).
-CHART_DIMENSIONS = ("age_group", "income_before")
+# Tables of a chapter that also get a chart: the income source before the initiative, which says
+# whose clients the initiative serves (municipality, Försäkringskassan, Arbetsförmedlingen, the
+# region). One chart per chapter keeps the compiled report short and quick to produce; the gender
+# split is in the headline table and the summary chapter has charts across initiatives.
+CHART_DIMENSIONS = ("income_before",)
 # Statistics tables of a chapter, in order (headline first); others in a snapshot are skipped.
 CHAPTER_DIMENSIONS = ("headline", "age_group", "income_before", "outcome", "exit_reason")
 
@@ -90,7 +92,7 @@ class StatTable:
     total: TableRow | None
     chart_source: object | None = None
     key: str = ""
-    # Filled by a renderer: the chart in its format (a data URI for the PDF).
+    # Filled by a renderer: where its chart is (the image URL in the PDF's HTML).
     rendered_chart: str = ""
 
     @property
@@ -157,7 +159,7 @@ class SummaryChapter:
     intro: list[str]
     headline: StatTable | None
     gender: StatTable | None
-    by_initiative: StatTable | None  # chart only: participants per initiative by gender
+    by_initiative: list[StatTable]  # charts only: participants per initiative by gender
     columns: list[str]
     initiatives: list[InitiativeSummaryRow]
     initiatives_total: InitiativeSummaryRow
@@ -185,7 +187,7 @@ class CompiledDocument:
                         yield ch.statistics.headline
                     yield from ch.statistics.tables
         summary = self.summary
-        for table in (summary.headline, summary.gender, summary.by_initiative):
+        for table in (summary.headline, summary.gender, *summary.by_initiative):
             if table is not None:
                 yield table
 
@@ -523,7 +525,7 @@ def build_summary(
         intro=intro,
         headline=stat_table(association_headline, chart=False),
         gender=stat_table(gender, chart=True) if _has_data(gender) else None,
-        by_initiative=_by_initiative_chart(rows),
+        by_initiative=_by_initiative_charts(rows),
         columns=columns,
         initiatives=summary_rows,
         initiatives_total=total_row,
@@ -532,9 +534,14 @@ def build_summary(
     )
 
 
-def _by_initiative_chart(rows) -> StatTable | None:
-    """Participants per initiative by gender as an engine table, for a chart comparing the
-    initiatives (volume initiatives and initiatives without participants are left out)."""
+# Initiatives per chart in the summary chapter: more would make the chart taller than a page.
+INITIATIVES_PER_CHART = 12
+
+
+def _by_initiative_charts(rows) -> list[StatTable]:
+    """Participants per initiative by gender as engine tables, for charts comparing the
+    initiatives (initiatives without participants, such as volume initiatives, are left out),
+    at most INITIATIVES_PER_CHART initiatives per chart."""
     from finsam.statistics.engine import Cell, Row, Table
 
     def row(key, label, counts):
@@ -547,21 +554,25 @@ def _by_initiative_chart(rows) -> StatTable | None:
             total=Cell(counts[3]),
         )
 
-    chart_rows = [
-        row(str(i), name, counts) for i, (name, _a, counts, _s, _k) in enumerate(rows) if counts[3]
-    ]
-    if not chart_rows:
-        return None
-    sums = [sum(r[2][i] or 0 for r in rows) for i in range(4)]
-    table = Table(
-        dimension="initiative",
-        title=_("Deltagare per insats"),
-        rows=chart_rows,
-        total=row("total", _("Totalt"), sums),
-        population=_("deltaganden som var aktiva någon gång under perioden"),
-        suppressed=False,
-    )
-    return stat_table(table, chart=True)
+    with_participants = [(name, counts) for name, _a, counts, _s, _k in rows if counts[3]]
+    charts = []
+    n = len(with_participants)
+    for start in range(0, n, INITIATIVES_PER_CHART):
+        chunk = with_participants[start : start + INITIATIVES_PER_CHART]
+        title = _("Deltagare per insats")
+        if n > INITIATIVES_PER_CHART:
+            title += f" ({start + 1}–{start + len(chunk)} {_('av')} {n})"
+        sums = [sum(counts[i] or 0 for _name, counts in chunk) for i in range(4)]
+        table = Table(
+            dimension="initiative",
+            title=title,
+            rows=[row(str(start + i), name, counts) for i, (name, counts) in enumerate(chunk)],
+            total=row("total", _("Totalt"), sums),
+            population=_("deltaganden som var aktiva någon gång under perioden"),
+            suppressed=False,
+        )
+        charts.append(stat_table(table, chart=True))
+    return charts
 
 
 # --- The whole document -----------------------------------------------------------------------

@@ -477,8 +477,9 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
     _widths(grid, [TEXT_WIDTH - status - number * n_numbers] + [number] * n_numbers + [status])
     for note in s.notes:
         doc.add_paragraph(note, style="Note")
-    if s.by_initiative is not None and s.by_initiative.has_chart:
-        _chart(doc, pngs[id(s.by_initiative)], width=Cm(15))
+    for chart in s.by_initiative:
+        if chart.has_chart:
+            _chart(doc, pngs[id(chart)], width=Cm(15))
 
 
 def _pngs(document: CompiledDocument) -> dict:

@@ -1,132 +1,88 @@
-"""The compiled report of the demo association (seed 003: Samordningsförbundet Skaraborg).
+"""The compiled report of the demo association: Samordningsförbundet Skaraborg's interim report
+January–August 2021, the compilation of seed 003 (23 initiatives, Stärka individen with one
+sub-report per municipality), as `load_demo` loads it."""
 
-`fill_demo_reports` writes the seed's interim report texts into the reports of a period (the demo
-data keeps them under `interim_report_2021`), with "Stärka individen" split into one sub-report
-per municipality as in the seed; it is also used to render the demo PDF by hand.
-"""
-
-import datetime
 import io
-import re
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
 
 from finsam.associations.models import Association
-from finsam.demo.loading import load_demo, read_data
-from finsam.reports import services
+from finsam.demo.loading import load_demo
 from finsam.reports.compile import compile_docx, compile_pdf
-from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
+from finsam.reports.documents.content import swedish_sort_key
+from finsam.reports.models import ReportingPeriod
+from finsam.reports.selectors import compiled_reports
 
-DEMO_PERIOD = {
-    "name": "Delårsrapport januari–augusti 2021",
-    "start_date": datetime.date(2021, 1, 1),
-    "end_date": datetime.date(2021, 8, 31),
-    "deadline": datetime.date(2021, 9, 30),
-}
-SUB_REPORT_INITIATIVE = "Stärka individen"
-# Left as drafts, to show how unsubmitted reports are marked.
-DRAFTS = ("Kick Off", "Startgrid")
-
-
-def _split_by_municipality(text: str) -> dict[str, str]:
-    """ "[Falköping]\n\ntext [Hjo]\n\ntext" → {"Falköping": "text", "Hjo": "text"}."""
-    parts = re.split(r"^\[([^\]]+)\]\s*$", text or "", flags=re.MULTILINE)
-    return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
-
-
-def fill_demo_reports(*, actor=None) -> tuple[Association, ReportingPeriod]:
-    """Create the demo period's reports from the seed texts; submit and approve all but DRAFTS."""
-    association = Association.objects.get(slug="skaraborg")
-    period, _created = ReportingPeriod.objects.get_or_create(
-        association=association, name=DEMO_PERIOD["name"], defaults=DEMO_PERIOD
-    )
-    sub_initiative = association.initiatives.get(name=SUB_REPORT_INITIATIVE)
-    services.reports_create_for_period(
-        actor=actor, period=period, sub_report_initiative_ids=[sub_initiative.pk]
-    )
-    specs = {
-        spec["name"]: spec
-        for spec in read_data()["associations"][0]["initiatives"]
-        if spec.get("interim_report_2021")
-    }
-    reports = InitiativeReport.objects.filter(period=period).select_related(
-        "initiative", "municipality", "period"
-    )
-    for report in reports:
-        spec = specs.get(report.initiative.name)
-        if spec is None or report.status != ReportStatus.DRAFT:
-            continue
-        texts = spec["interim_report_2021"]
-        if report.initiative.name == SUB_REPORT_INITIATIVE:
-            if report.is_sub_report:
-                name = report.municipality.name
-                report.results = _split_by_municipality(texts["results"]).get(name, "")
-                report.analysis_success_factors = _split_by_municipality(texts["analysis"]).get(
-                    name, ""
-                )
-            else:
-                report.results = "Resultat och analys redovisas per kommun nedan."
-        else:
-            report.results = texts["results"]
-            report.analysis_success_factors = texts["analysis"]
-        for field in ("background", "purpose", "goals", "method"):
-            if not report.is_sub_report:
-                setattr(report, field, spec["sections"].get(field, "") or getattr(report, field))
-        if spec.get("period_as_written") and not report.is_sub_report:
-            report.project_period = spec["period_as_written"]
-        report.save()
-        if report.initiative.name in DRAFTS or not report.results:
-            continue
-        report = services.report_submit(actor=actor, report=report)
-        services.report_approve(actor=actor, report=report)
-    return association, period
+DEMO_PERIOD = "Delårsrapport januari–augusti 2021"
+SUMMARY = "Sammanfattning för förbundet"
 
 
 @pytest.fixture
 def demo(db):
     load_demo()
-    return fill_demo_reports()
+    association = Association.objects.get(slug="skaraborg")
+    period = ReportingPeriod.objects.get(association=association, name=DEMO_PERIOD)
+    expected = []
+    for report in sorted(
+        compiled_reports(period), key=lambda r: swedish_sort_key(r.initiative.name)
+    ):
+        expected.append(report.initiative.name)
+        expected += [sub.municipality.name for sub in report.sub_reports.all()]
+    return association, period, expected
 
 
-def _page_texts(pdf: bytes) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
-def test_it_compiles_the_demo_association_as_pdf(demo):
-    association, period = demo
+def test_it_compiles_the_demo_association_as_pdf_and_docx(demo):
+    """One test for both (loading the demo takes a while)."""
+    association, period, expected = demo
+    assert len(compiled_reports(period)) == 23
+    assert {"Falköping", "Hjo", "Skövde"} <= set(expected)
     pdf = compile_pdf(association=association, period=period)
-    pages = _page_texts(pdf)
-    assert "Projektsammanställning" in pages[0]
-    assert "Samordningsförbundet Skaraborg".upper() in pages[0].upper()
-    toc = pages[1]
-    assert "Innehåll" in toc
-    # Every initiative with a report of the period is a chapter listed in the contents.
-    names = list(
-        InitiativeReport.objects.filter(period=period, parent__isnull=True).values_list(
-            "initiative__name", flat=True
-        )
-    )
-    assert len(names) == 23
-    toc_text = "\n".join(p for p in pages[1:4] if "Innehåll" in p.split("\n")[0] or True)
-    for name in names:
-        assert name in toc_text
-    for municipality in ("Falköping", "Hjo", "Karlsborg", "Skövde", "Tibro", "Tidaholm"):
-        assert municipality in toc_text
-    assert "Sammanfattning för förbundet" in pages[-1] or any(
-        "Sammanfattning för förbundet" in p for p in pages[-3:]
-    )
-    # Drafts are marked.
-    assert any("Utkast – ej inlämnad" in p for p in pages)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
+    cover = _flat(pages[0])
+    assert "SAMORDNINGSFÖRBUNDET SKARABORG" in cover
+    assert "Projektsammanställning" in cover
+    assert DEMO_PERIOD in cover
 
-def test_it_compiles_the_demo_association_as_docx(demo):
-    association, period = demo
+    # The contents list every chapter in order, each with the page its chapter starts on.
+    toc = []
+    for line in pages[1].splitlines():
+        if "...." in line:
+            title, number = line.rsplit(" ", 1)
+            title = title.rstrip(" .").split(" (")[0]
+            toc.append((title, int(number)))
+    assert [title for title, _n in toc] == [*expected, SUMMARY]
+    numbers = [n for _t, n in toc]
+    assert numbers == sorted(numbers)
+    municipalities = {"Falköping", "Hjo", "Karlsborg", "Skövde", "Tibro", "Tidaholm"}
+    for title, number in toc:
+        page, previous = _flat(pages[number - 1]), _flat(pages[number - 2])
+        if title == SUMMARY:
+            assert f"{SUMMARY} Under perioden 1 januari 2021" in page
+        elif title in municipalities:  # a sub-report of Stärka individen
+            assert page.count(f"Kommun {title}") == 1
+            assert f"Kommun {title}" not in previous
+        else:
+            assert page.startswith(f"DELÅRSRAPPORT – VERKSAMHETSBESKRIVNING {title} ")
+            assert "Projektets namn" in page
+    assert f"Sida {len(pages)} av {len(pages)}" in pages[-1]
+    everything = _flat(" ".join(pages))
+    # Seed 003's figures of Cresco Create come back from the registrations.
+    assert "hade Cresco Create 119 deltagare totalt, varav 60 kvinnor och 59 män" in everything
+    # Reports not yet approved say so.
+    assert "Utkast – ej inlämnad" in everything
+    assert "Återsänd för komplettering" in everything
+
     document = Document(io.BytesIO(compile_docx(association=association, period=period)))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "AFI/Sötåsen"
-    assert "Cresco Create" in headings
-    assert headings[-1] == "Sammanfattning för förbundet"
-    subs = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert subs[:6] == ["Falköping", "Hjo", "Karlsborg", "Skövde", "Tibro", "Tidaholm"]
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert headings == [*expected, SUMMARY]
+    toc = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert toc == headings
+    assert len(document.tables) > 100
+    assert len(document.inline_shapes) > 10
