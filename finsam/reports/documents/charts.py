@@ -67,6 +67,10 @@ class PendingCharts:
                 missing.setdefault(key, table)
         workers = _workers(len(missing))
         if workers > 1:
+            # Import matplotlib here once, so that the forked workers inherit it instead of
+            # each importing it again.
+            import finsam.statistics.charts  # noqa: F401
+
             self.pool = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("fork")
             )

@@ -199,8 +199,8 @@ def _styles(doc) -> None:
     table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
     _set_font(table_text, HEADING_FONT, 8.5)
-    table_text.paragraph_format.space_after = Pt(0)
-    table_text.paragraph_format.space_before = Pt(0)
+    table_text.paragraph_format.space_after = Pt(1.5)
+    table_text.paragraph_format.space_before = Pt(1.5)
     table_text.paragraph_format.line_spacing = 1.0
 
     caption = styles["Caption"]
