@@ -325,12 +325,16 @@ def _status(report: InitiativeReport) -> tuple[str, bool]:
 
 
 def _sections(report: InitiativeReport) -> tuple[list[Section], list[Section]]:
-    """The report's sections split around the statistics block, which follows "Resultat"."""
+    """The report's sections split around the statistics block, which follows "Resultat".
+    A submitted or approved report leaves out the optional sections its writers left empty; a
+    draft shows them as not filled in."""
     before: list[Section] = []
     after: list[Section] = []
     target = before
     for field_name, heading, _questions in report.sections():
-        target.append(Section(str(heading), _paragraphs(getattr(report, field_name))))
+        section = Section(str(heading), _paragraphs(getattr(report, field_name)))
+        if not (section.is_empty and report.is_locked):
+            target.append(section)
         if field_name == "results":
             target = after
     return before, after

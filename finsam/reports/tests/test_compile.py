@@ -142,6 +142,10 @@ def test_it_marks_drafts_and_takes_statistics_from_the_snapshot_when_submitted(c
     assert cresco.status.startswith("Godkänd")
     assert asbo.status.startswith("Inlämnad")
     assert "fryst" in cresco.statistics.note
+    # Sections left empty are left out of a submitted report, shown as empty in a draft.
+    assert "Analys: intag och samverkan" not in [s.heading for s in cresco.sections]
+    empty = [s for s in level.sections if s.heading == "Analys: intag och samverkan"]
+    assert len(empty) == 1 and empty[0].is_empty
     # Registrations after submission do not change a submitted report's figures...
     _enrol(world.a_initiative, 3, Gender.WOMAN)
     _enrol(world.a_other, 1, Gender.MAN)
