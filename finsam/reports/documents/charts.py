@@ -6,7 +6,8 @@ Drawing a chart with matplotlib costs about as much as laying out a page, so:
 - the charts still missing are drawn by a pool of forked worker processes, one per CPU, when
   there are enough of them to pay for the pool, while the caller goes on with its own work
   (WeasyPrint parses and styles the document meanwhile, and picks each chart up when it needs
-  it). The workers only draw: they get an engine `Table` and return SVG text or PNG bytes, and
+  it; a chart no worker has started yet is then drawn by the caller itself rather than waited
+  for). The workers only draw: they get an engine `Table` and return SVG text or PNG bytes, and
   never touch the database.
 """
 
@@ -82,9 +83,9 @@ class PendingCharts:
         key = self.keys[index]
         if key not in self.done:
             future = self.futures.get(key)
-            if future is not None:
+            if future is not None and not future.cancel():
                 chart = future.result()
-            else:
+            else:  # not started by a worker yet: draw it here rather than wait
                 chart = _draw((self.kind, self.tables[index]))
             self.done[key] = chart
             cache.set(key, chart, CHART_CACHE_SECONDS)

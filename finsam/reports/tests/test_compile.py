@@ -331,3 +331,39 @@ def test_it_draws_nothing_for_an_initiative_without_participants(world):
     assert statistics.empty
     assert not [t for t in document.stat_tables() if t.has_chart]
     assert document.chapters[0].status_key == ReportStatus.DRAFT
+
+
+def test_it_draws_charts_in_worker_processes_the_same_as_here(settings):
+    from django.core.cache import cache
+
+    from finsam.reports.documents import charts
+    from finsam.statistics.engine import Cell, Row, Table
+
+    def table(n):
+        row = Row(
+            key="a",
+            label="Försörjningsstöd",
+            women=Cell(n),
+            men=Cell(2),
+            other=Cell(0),
+            total=Cell(n + 2),
+        )
+        return Table(
+            dimension="income_before",
+            title=f"Tabell {n}",
+            rows=[row],
+            total=row,
+            population="",
+            suppressed=False,
+        )
+
+    tables = [table(n) for n in range(5, 13)] + [table(5)]  # the last one twice
+    settings.COMPILED_REPORT_CHART_WORKERS = 2
+    parallel = charts.charts(tables, "svg")
+    assert parallel[0] == parallel[-1]
+    assert all(svg.lstrip().startswith("<svg") for svg in parallel)
+    cache.clear()
+    settings.COMPILED_REPORT_CHART_WORKERS = 1
+    assert charts.charts(tables, "svg") == parallel
+    png = charts.chart_png(tables[0])
+    assert png.startswith(b"\x89PNG")
