@@ -19,13 +19,15 @@ REPORT_URLS = (
     "comment",
 )
 PLAIN_URLS = ("periods", "mine", "period_create")
+# The compiled report's downloads have their own permission tests (test_compile_views.py).
+COMPILED_URLS = ("compiled_pdf", "compiled_docx")
 
 
 def test_every_reports_url_is_walked_here():
     names = {
         name for name in get_resolver("finsam.reports.urls").reverse_dict if isinstance(name, str)
     }
-    assert names == set(PERIOD_URLS + REPORT_URLS + PLAIN_URLS)
+    assert names == set(PERIOD_URLS + REPORT_URLS + PLAIN_URLS + COMPILED_URLS)
 
 
 @pytest.fixture
