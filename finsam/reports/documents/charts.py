@@ -55,18 +55,19 @@ def _workers(n_jobs: int) -> int:
 class PendingCharts:
     """The charts of `tables`, being drawn; `result(i)` waits for the i-th one."""
 
-    def __init__(self, tables: list, kind: str):
+    def __init__(self, tables: list, kind: str, *, workers: int | None = None):
         self.kind = kind
         self.tables = tables
         self.keys = [_key(table, kind) for table in tables]
         self.done: dict = cache.get_many(self.keys)
+        self.drawn: dict = {}  # the charts drawn here, by cache key
         self.futures: dict[str, Future] = {}
         self.pool = None
         missing: dict = {}
         for key, table in zip(self.keys, tables, strict=True):
             if key not in self.done:
                 missing.setdefault(key, table)
-        workers = _workers(len(missing))
+        workers = _workers(len(missing)) if workers is None else workers
         if workers > 1:
             # Import matplotlib here once, so that the forked workers inherit it instead of
             # each importing it again.
@@ -87,7 +88,7 @@ class PendingCharts:
                 chart = future.result()
             else:  # not started by a worker yet: draw it here rather than wait
                 chart = _draw((self.kind, self.tables[index]))
-            self.done[key] = chart
+            self.done[key] = self.drawn[key] = chart
             cache.set(key, chart, CHART_CACHE_SECONDS)
         return self.done[key]
 

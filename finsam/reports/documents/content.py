@@ -134,6 +134,7 @@ class Chapter:
     statistics: Statistics | None
     sections_after_statistics: list[Section]
     sub_chapters: list[Chapter] = field(default_factory=list)
+    page: int | None = None  # set when a renderer knows it before laying out the contents
 
     @property
     def sections(self) -> list[Section]:
@@ -165,6 +166,7 @@ class SummaryChapter:
     initiatives_total: InitiativeSummaryRow
     notes: list[str]
     status_counts: list[tuple[str, int]]
+    page: int | None = None
 
 
 @dataclass

@@ -218,7 +218,32 @@ def test_it_finds_the_latest_period_with_reports(compiled, world):
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world):
+@pytest.fixture(params=["one layout", "two parts in parallel"])
+def layout_mode(request, settings, monkeypatch):
+    """Both ways of laying out the PDF (pdf.py) must give the same document."""
+    if request.param == "one layout":
+        settings.COMPILED_REPORT_PARTS = 1
+    else:
+        settings.COMPILED_REPORT_PARTS = 2
+        monkeypatch.setattr("finsam.reports.documents.pdf.PARALLEL_MIN_CHAPTERS", 2)
+    return request.param
+
+
+def _link_targets(pdf: bytes) -> dict[int, list[int]]:
+    """Page number → the page numbers its internal links go to."""
+    reader = PdfReader(io.BytesIO(pdf))
+    dests = reader.named_destinations
+    out = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots", []):
+            name = annotation.get_object().get("/Dest")
+            if name is not None:
+                target = reader.get_destination_page_number(dests[str(name)]) + 1
+                out.setdefault(number, []).append(target)
+    return out
+
+
+def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world, layout_mode):
     pdf = compile_pdf(association=world.a, period=compiled, today=TODAY)
     assert pdf.startswith(b"%PDF")
     pages = _pages(pdf)
@@ -251,6 +276,16 @@ def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world):
     assert f"Sida 2 av {len(pages)}" in pages[1]
     assert f"Sida {len(pages)} av {len(pages)}" in pages[-1]
     assert "Sida" not in pages[0]
+    # The contents link to the chapters, and so does the summary's table of initiatives.
+    links = _link_targets(pdf)
+    assert sorted(set(links[2])) == sorted(toc.values())
+    summary_links = set(links[toc[SUMMARY]] + links.get(toc[SUMMARY] + 1, []))
+    assert {toc["Cresco Create"], toc["Level Upgrade"], toc["Åsbo träffpunkt"]} <= summary_links
+    # The outline (bookmarks) has the chapters, with the sub-reports under their initiative.
+    outline = PdfReader(io.BytesIO(pdf)).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == ["Innehåll", *CHAPTERS, SUMMARY]
+    assert [item.title for item in outline[4]] == ["Hjo", "Skövde"]
     level_page = _flat(pages[toc["Level Upgrade"] - 1])
     assert "Utkast – ej inlämnad" in level_page
     assert "Statistik för perioden" in _flat(" ".join(pages[toc["Cresco Create"] - 1 :]))
