@@ -287,7 +287,7 @@ def report_statistics(report: InitiativeReport) -> Statistics:
     by_dimension = {t.dimension: t for t in tables}
     headline = by_dimension.get("headline")
     if report.is_sub_report and report.municipality_id:
-        note += " " + _("Deltagare folkbokförda i %(municipality)s.") % {
+        note += " " + _("Deltagare med hemkommun %(municipality)s.") % {
             "municipality": report.municipality.name
         }
     others = [
@@ -295,7 +295,10 @@ def report_statistics(report: InitiativeReport) -> Statistics:
         for d in CHAPTER_DIMENSIONS[1:]
         if d in by_dimension and _has_data(by_dimension[d])
     ]
-    empty = headline is None or not _has_data(headline)
+    # Volume initiatives have no enrolments, only the headline's row of monthly head counts.
+    empty = headline is None or not any(
+        getattr(row.total, "value", 0) != 0 for row in [*headline.rows, headline.total]
+    )
     return Statistics(
         summary=summary,
         headline=stat_table(headline, chart=False) if headline is not None else None,

@@ -402,3 +402,17 @@ def test_it_draws_charts_in_worker_processes_the_same_as_here(settings):
     assert charts.charts(tables, "svg") == parallel
     png = charts.chart_png(tables[0])
     assert png.startswith(b"\x89PNG")
+
+
+def test_it_shows_the_head_counts_of_a_volume_initiative(world):
+    from finsam.initiatives.tests.factories import HeadCountFactory
+
+    period = ReportingPeriodFactory(association=world.a)
+    volume = InitiativeFactory(association=world.a, name="Rehabforum", volume=True)
+    HeadCountFactory(initiative=volume, month=datetime.date(2021, 3, 1), women=7, men=3)
+    HeadCountFactory(initiative=volume, month=datetime.date(2021, 4, 1), women=2, men=1)
+    InitiativeReportFactory(period=period, initiative=volume, filled=True)
+    chapter = build_document(association=world.a, period=period).chapters[0]
+    assert not chapter.statistics.empty
+    rows = {row.label: row.cells for row in chapter.statistics.headline.rows}
+    assert rows["Volyminsatser: summa av antal per månad"] == ["9", "4", "13"]
