@@ -108,7 +108,7 @@ def period_create(
 
 @transaction.atomic
 def period_update(*, actor, period: ReportingPeriod, data: dict) -> ReportingPeriod:
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
     for name in PERIOD_FIELDS:
         if name in data:
             setattr(period, name, data[name])
@@ -153,7 +153,7 @@ def reports_create_for_period(
     `sub_report_initiative_ids` (which must have at least two municipalities). Existing reports
     are left as they are; returns the reports created."""
     # Lock the period: two clicks at once must not create the reports twice.
-    ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    ReportingPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
     candidates = {c.initiative.pk: c for c in selectors.creation_candidates(period=period)}
     wanted_subs = {int(pk) for pk in sub_report_initiative_ids}
     errors = []
@@ -240,7 +240,7 @@ def _clean_value(report: InitiativeReport, field: str, value) -> str:
 @transaction.atomic
 def report_autosave(*, actor, report: InitiativeReport, field: str, value: str) -> InitiativeReport:
     """Save one field of a draft (the autosave of the report page)."""
-    report = InitiativeReport.objects.select_for_update().get(pk=report.pk)
+    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     _check_writable(report)
     if field not in editable_fields(report):
         raise ValidationError(_("Fältet finns inte i rapporten."))
@@ -252,7 +252,7 @@ def report_autosave(*, actor, report: InitiativeReport, field: str, value: str) 
 @transaction.atomic
 def report_update(*, actor, report: InitiativeReport, data: dict) -> InitiativeReport:
     """Save the header and sections given in `data` (the page's plain save button)."""
-    report = InitiativeReport.objects.select_for_update().get(pk=report.pk)
+    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     _check_writable(report)
     allowed = editable_fields(report)
     changed = []
@@ -276,7 +276,7 @@ def report_update(*, actor, report: InitiativeReport, data: dict) -> InitiativeR
 @transaction.atomic
 def report_insert_summary(*, actor, report: InitiativeReport) -> InitiativeReport:
     """Append the summary sentence of the registrations to the results section."""
-    report = InitiativeReport.objects.select_for_update().get(pk=report.pk)
+    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     _check_writable(report)
     if not selectors.statistics_available():
         raise ValidationError(_("Statistiken är inte tillgänglig."))
@@ -303,7 +303,7 @@ def _missing_sections(report: InitiativeReport) -> list[str]:
 
 def _locked_report(report: InitiativeReport) -> InitiativeReport:
     return (
-        InitiativeReport.objects.select_for_update()
+        InitiativeReport.objects.select_for_update(of=("self",))
         .select_related("period", "initiative", "municipality")
         .get(pk=report.pk)
     )
