@@ -5,13 +5,13 @@ Charts are the statistics engine's SVG charts, referenced as `finsam-chart:<n>` 
 fetches them from the chart pool while it lays the document out, and fetches nothing else (no
 files, no network), whatever a report's text contains.
 
-Laying out a hundred pages is the slow part, and WeasyPrint uses one CPU. With several CPUs and
-enough chapters, the chapters are split in two parts laid out at the same time (this process and
-one forked worker), each part drawing its own charts; then the contents (cover and table of
-contents, with the page numbers now known) are laid out, the parts are put together with pypdf,
-and the running header and footer are stamped on every page from a third, text-only layout.
+Laying out a hundred pages is the slow part, and WeasyPrint uses one CPU. When a second CPU is
+free and there are enough chapters, the chapters are split in two parts laid out at the same time
+(this process and one forked worker), each part drawing its own charts; then the contents (cover
+and table of contents, with the page numbers now known) are laid out, the parts are put together
+with pypdf, and the running header and footer are stamped on every page from a text-only layout.
 Otherwise the whole document is one layout and WeasyPrint numbers the contents itself
-(`target-counter`). Both give the same pages.
+(`target-counter`). Both give the same pages (tested).
 """
 
 from __future__ import annotations
@@ -175,16 +175,27 @@ def _lay_out_parts(jobs: list[tuple[str, str, list]]) -> list[Part]:
     return [_lay_out_part(*job) for job in jobs]
 
 
+def _idle_cpus() -> float:
+    """CPUs not busy with other work right now (from the load average)."""
+    try:
+        return (os.cpu_count() or 1) - os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average on this platform
+        return 0.0
+
+
 def _part_workers(document: CompiledDocument) -> int:
+    """2 to lay the document out in two parts at once, 1 for one layout. Two parts cost some
+    more work in all (contents twice, the running header stamped on, fonts per part), which pays
+    only when a second CPU is free: by default they are used when one is (setting
+    COMPILED_REPORT_PARTS: 1 never, 2 always, given enough chapters)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
-    workers = configured if configured is not None else (os.cpu_count() or 1)
-    if (
-        workers < 2
-        or len(document.chapters) < PARALLEL_MIN_CHAPTERS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if len(document.chapters) < PARALLEL_MIN_CHAPTERS:
         return 1
-    return 2
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return 1
+    if configured is not None:
+        return 2 if configured >= 2 else 1
+    return 2 if _idle_cpus() >= 1 else 1
 
 
 def _weight(chapter) -> int:
