@@ -141,12 +141,14 @@ def _cant_split(row) -> None:
 
 def _cell_text(cell, text: str, *, bold=False, align=None, size=8.5, color=None) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = "Table Text"
+    paragraph._p.style = "TableText"  # by id: see _add
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
+    if size != 8.5:  # the style's size
+        run.font.size = Pt(size)
+    if bold:
+        run.bold = True
     if color is not None:
         run.font.color.rgb = color
 
@@ -160,6 +162,15 @@ def _widths(table, widths) -> None:
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(width.twips)))
+
+
+def _add(doc, text: str = "", style: str | None = None):
+    """`doc.add_paragraph(text, style)`, setting the style by id: python-docx looks a style up
+    by name through every style of the document each time, which made the tables slow."""
+    paragraph = doc.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = style.replace(" ", "")
+    return paragraph
 
 
 # --- Styles -----------------------------------------------------------------------------------
@@ -274,7 +285,7 @@ def _cover(doc, document: CompiledDocument) -> None:
     run = p.add_run(document.kind_label.upper())
     _set_font(run, HEADING_FONT, 13, color=GREEN)
     p.paragraph_format.space_after = Pt(4)
-    p = doc.add_paragraph(style="Title")
+    p = _add(doc, style="Title")
     run = p.add_run(document.title)
     _set_font(run, HEADING_FONT, 32, bold=True, color=BLUE)
     p.paragraph_format.space_after = Pt(24)
@@ -298,28 +309,29 @@ def _cover(doc, document: CompiledDocument) -> None:
 
 
 def _toc(doc, document: CompiledDocument) -> None:
-    heading = doc.add_paragraph(_("Innehåll"), style="TOC Heading")
+    heading = _add(doc, _("Innehåll"), "TOC Heading")
     heading.paragraph_format.page_break_before = True
     entries = document.toc
-    first = doc.add_paragraph(style=f"toc {entries[0][0]}")
+    first = _add(doc, style=f"toc {entries[0][0]}")
     _field_begin(first, 'TOC \\o "1-2" \\h \\z \\u')
     first.add_run(entries[0][1])
     last = first
     for level, title, _anchor in entries[1:]:
-        last = doc.add_paragraph(title, style=f"toc {level}")
+        last = _add(doc, title, f"toc {level}")
     _field_end(last)
-    note = doc.add_paragraph(
+    note = _add(
+        doc,
         _(
             "Sidnumren fylls i när Word uppdaterar fälten (Word frågar när dokumentet öppnas; "
             "annars: högerklicka på innehållsförteckningen och välj Uppdatera fält)."
         ),
-        style="Note",
+        "Note",
     )
     note.paragraph_format.space_before = Pt(12)
 
 
 def _section(doc, section: Section) -> None:
-    doc.add_paragraph(section.heading, style="Heading 3")
+    _add(doc, section.heading, "Heading 3")
     if section.is_empty:
         p = doc.add_paragraph()
         run = p.add_run(_("Ej ifyllt."))
@@ -336,7 +348,7 @@ def _section(doc, section: Section) -> None:
 
 
 def _stat_table(doc, table: StatTable, *, width=TEXT_WIDTH) -> None:
-    doc.add_paragraph(table.title, style="Caption")
+    _add(doc, table.title, "Caption")
     n_cols = 1 + len(table.columns)
     grid = doc.add_table(rows=1, cols=n_cols)
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -364,7 +376,7 @@ def _stat_table(doc, table: StatTable, *, width=TEXT_WIDTH) -> None:
         _cant_split(row)
     number = Cm(2.0)
     _widths(grid, [width - number * (n_cols - 1)] + [number] * (n_cols - 1))
-    doc.add_paragraph(table.population, style="Note")
+    _add(doc, table.population, "Note")
 
 
 def _chart(doc, png: bytes, *, width=CHART_WIDTH) -> None:
@@ -389,7 +401,7 @@ def _header_block(doc, chapter: Chapter) -> None:
 
 def _statistics(doc, chapter: Chapter, pngs: dict) -> None:
     st = chapter.statistics
-    doc.add_paragraph(_("Statistik för perioden"), style="Heading 3")
+    _add(doc, _("Statistik för perioden"), "Heading 3")
     if st.summary:
         p = doc.add_paragraph(st.summary)
         _shade(p._p.get_or_add_pPr(), "EEF5F3")
@@ -405,16 +417,16 @@ def _statistics(doc, chapter: Chapter, pngs: dict) -> None:
             _stat_table(doc, table)
             if table.has_chart:
                 _chart(doc, pngs[id(table)])
-    doc.add_paragraph(st.note, style="Note")
+    _add(doc, st.note, "Note")
 
 
 def _chapter(doc, chapter: Chapter, pngs: dict) -> None:
     if chapter.level == 1:
-        doc.add_paragraph(chapter.kicker, style="Kicker").paragraph_format.page_break_before = True
-        heading = doc.add_paragraph(chapter.title, style="Heading 1")
+        _add(doc, chapter.kicker, "Kicker").paragraph_format.page_break_before = True
+        heading = _add(doc, chapter.title, "Heading 1")
         heading.paragraph_format.page_break_before = False
     else:
-        doc.add_paragraph(chapter.title, style="Heading 2")
+        _add(doc, chapter.title, "Heading 2")
     if not chapter.is_final_status:
         p = doc.add_paragraph()
         run = p.add_run(chapter.status)
@@ -433,9 +445,9 @@ def _chapter(doc, chapter: Chapter, pngs: dict) -> None:
 
 def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
     s = document.summary
-    doc.add_paragraph(f"{document.kind_label} · {document.period_name}", style="Kicker")
+    _add(doc, f"{document.kind_label} · {document.period_name}", "Kicker")
     doc.paragraphs[-1].paragraph_format.page_break_before = True
-    doc.add_paragraph(s.title, style="Heading 1").paragraph_format.page_break_before = False
+    _add(doc, s.title, "Heading 1").paragraph_format.page_break_before = False
     for text in s.intro:
         doc.add_paragraph(text)
     if s.headline is not None:
@@ -444,7 +456,7 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
         _stat_table(doc, s.gender)
         if s.gender.has_chart:
             _chart(doc, pngs[id(s.gender)], width=Cm(12))
-    doc.add_paragraph(_("Deltagare och rapportstatus per insats"), style="Heading 3")
+    _add(doc, _("Deltagare och rapportstatus per insats"), "Heading 3")
     grid = doc.add_table(rows=1, cols=len(s.columns))
     _borders(grid, {"top": ("single", 8, "1D4E6B"), "insideH": ("single", 2, "D5DDE2")})
     header = grid.rows[0]
@@ -476,7 +488,7 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
     n_numbers = len(s.columns) - 2
     _widths(grid, [TEXT_WIDTH - status - number * n_numbers] + [number] * n_numbers + [status])
     for note in s.notes:
-        doc.add_paragraph(note, style="Note")
+        _add(doc, note, "Note")
     for chart in s.by_initiative:
         if chart.has_chart:
             _chart(doc, pngs[id(chart)], width=Cm(15))
