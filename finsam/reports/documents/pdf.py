@@ -39,6 +39,8 @@ ANCHOR_SCHEME = "finsam-anchor:"
 # Fewer chapters than this are laid out in one go: splitting would not pay for itself.
 PARALLEL_MIN_CHAPTERS = 8
 PLACEHOLDER_PAGE = 888
+# Two parts are laid out at once when at least this much of a CPU is idle (1 − load per CPU).
+IDLE_CPU_FOR_PARTS = 0.5
 
 
 def _css_string(text: str) -> str:
@@ -186,8 +188,9 @@ def _idle_cpus() -> float:
 def _part_workers(document: CompiledDocument) -> int:
     """2 to lay the document out in two parts at once, 1 for one layout. Two parts cost some
     more work in all (contents twice, the running header stamped on, fonts per part), which pays
-    only when a second CPU is free: by default they are used when one is (setting
-    COMPILED_REPORT_PARTS: 1 never, 2 always, given enough chapters)."""
+    only when a second CPU is free: by default they are used when the load average leaves at
+    least half a CPU idle (setting COMPILED_REPORT_PARTS: 1 never, 2 always, given enough
+    chapters)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
     if len(document.chapters) < PARALLEL_MIN_CHAPTERS:
         return 1
@@ -195,7 +198,7 @@ def _part_workers(document: CompiledDocument) -> int:
         return 1
     if configured is not None:
         return 2 if configured >= 2 else 1
-    return 2 if _idle_cpus() >= 1 else 1
+    return 2 if _idle_cpus() >= IDLE_CPU_FOR_PARTS else 1
 
 
 def _weight(chapter) -> int:
