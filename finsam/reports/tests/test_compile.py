@@ -416,3 +416,23 @@ def test_it_shows_the_head_counts_of_a_volume_initiative(world):
     assert not chapter.statistics.empty
     rows = {row.label: row.cells for row in chapter.statistics.headline.rows}
     assert rows["Volyminsatser: summa av antal per månad"] == ["9", "4", "13"]
+
+
+def test_it_lays_out_in_two_parts_only_with_enough_chapters_and_a_free_cpu(
+    compiled, world, settings, monkeypatch
+):
+    from finsam.reports.documents import pdf
+
+    document = build_document(association=world.a, period=compiled)
+    settings.COMPILED_REPORT_PARTS = None
+    monkeypatch.setattr(pdf, "PARALLEL_MIN_CHAPTERS", 4)
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.5)
+    assert pdf._part_workers(document) == 2
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.2)  # the other CPU is busy
+    assert pdf._part_workers(document) == 1
+    settings.COMPILED_REPORT_PARTS = 2
+    assert pdf._part_workers(document) == 2
+    monkeypatch.setattr(pdf, "PARALLEL_MIN_CHAPTERS", 5)  # too few chapters to split
+    assert pdf._part_workers(document) == 1
+    first, second = pdf._split(document)
+    assert first and second and first + second == document.chapters
