@@ -26,6 +26,7 @@ from finsam.core.access import (
 )
 from finsam.core.roles import Role
 from finsam.reports import selectors, services
+from finsam.reports.compile import can_download_compiled
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
 
@@ -107,6 +108,7 @@ def period_overview(request, pk):
             (status, label, overview.counts[status]) for status, label in ReportStatus.choices
         ],
         "can_manage": request.access.has(Role.SECRETARIAT),
+        "can_download_compiled": can_download_compiled(request.access, period),
         "warning_days": selectors.DEADLINE_WARNING_DAYS,
     }
     return render(request, "reports/period.html", context)

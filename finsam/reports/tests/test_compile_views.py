@@ -159,3 +159,13 @@ def test_it_never_allows_a_period_of_another_association(world, period):
     assert not can_download_compiled(build_access(world.secretariat, world.a.pk), b_period)
     assert not can_download_compiled(build_access(world.operator, world.a.pk), b_period)
     assert can_download_compiled(build_access(world.operator, world.b.pk), b_period)
+
+
+def test_the_period_page_offers_the_compiled_report_to_the_secretariat(world, client_for):
+    from django.urls import reverse
+
+    from finsam.reports.tests.reporting import ReportingPeriodFactory
+
+    period = ReportingPeriodFactory(association=world.a)
+    body = client_for(world.secretariat).get(reverse("reports:period", args=[period.pk]))
+    assert reverse("reports:compiled_pdf", args=[period.pk]) in body.content.decode()
