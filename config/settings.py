@@ -225,11 +225,34 @@ if not _dev:
 IDENTITY_RETENTION_MONTHS = env.int("IDENTITY_RETENTION_MONTHS", default=24)
 SMALL_CELL_LIMIT = env.int("SMALL_CELL_LIMIT", default=5)
 
+# Caches. "default" is per process (rate limits, the statistics pages' charts); "documents" keeps
+# what compiled reports are made of, by content (charts, typeset chapters), on disk so that every
+# server process shares it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("DOCUMENT_CACHE_DIR", default=str(BASE_DIR / "var" / "documents")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+if TESTING:
+    CACHES["documents"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "documents",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint's font subsetting (fontTools) and layout progress log every step at INFO.
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
     # Request logs carry URLs only; URLs never carry personal data (UUIDs and pseudonyms only).
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.core.cache import cache
+from django.core.cache import caches
 
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
@@ -25,10 +25,13 @@ PASSWORD = "demo-password-1"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (failed logins) live in the cache: never let one test throttle the next."""
-    cache.clear()
+    """Rate limits (failed logins) live in the cache: never let one test throttle the next (nor
+    find the charts another test drew)."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def make_user(association, role, initiatives=(), email=None):

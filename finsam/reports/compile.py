@@ -9,12 +9,15 @@ those not yet submitted are marked "Utkast – ej inlämnad" and show statistics
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
 from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
+
+logger = logging.getLogger(__name__)
 
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -32,6 +35,24 @@ def compile_docx(*, association, period: ReportingPeriod, today: datetime.date |
     from finsam.reports.documents.docx import render_docx
 
     return render_docx(build_document(association=association, period=period, today=today))
+
+
+def typeset_chapter(report: InitiativeReport) -> None:
+    """Typeset the PDF chapter of `report`'s initiative now (into the documents cache), so that
+    compiling its period later does not have to: called when a report is submitted or approved,
+    after which its chapter stays the same. A failure here only leaves the work to the compile."""
+    from finsam.reports.documents.pdf import PARTS_MIN_CHAPTERS, typeset_chapters
+
+    main = report.parent or report
+    period = main.period
+    top_level = InitiativeReport.objects.filter(period=period, parent__isnull=True)
+    if top_level.count() < PARTS_MIN_CHAPTERS:
+        return  # short documents are laid out in one go, not from typeset chapters
+    try:
+        document = build_document(association=period.association, period=period, only_report=main)
+        typeset_chapters(document)
+    except Exception:  # noqa: BLE001 - never fail the submission or approval for this
+        logger.exception("Typesetting the chapter of report %s ahead failed", main.pk)
 
 
 def compiled_filename(period: ReportingPeriod, extension: str) -> str:

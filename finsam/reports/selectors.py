@@ -54,14 +54,15 @@ def reports_for_period(access: Access, period: ReportingPeriod) -> QuerySet:
     )
 
 
-def compiled_reports(period: ReportingPeriod) -> list[InitiativeReport]:
-    """Top-level reports of the period ordered by initiative name, their sub-reports
-    prefetched and ordered by municipality name (for the compiled report)."""
+def compiled_reports(period: ReportingPeriod, *, pk: int | None = None) -> list[InitiativeReport]:
+    """Top-level reports of the period (or the one with `pk`) ordered by initiative name, their
+    sub-reports prefetched and ordered by municipality name (for the compiled report)."""
     subs = InitiativeReport.objects.select_related("municipality", "initiative").order_by(
         "municipality__name", "pk"
     )
+    reports = InitiativeReport.objects.filter(period=period, parent__isnull=True)
     return list(
-        InitiativeReport.objects.filter(period=period, parent__isnull=True)
+        (reports if pk is None else reports.filter(pk=pk))
         .select_related("initiative", "period", "period__association")
         .prefetch_related(Prefetch("sub_reports", queryset=subs))
         .order_by("initiative__name", "pk")

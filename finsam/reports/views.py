@@ -26,7 +26,7 @@ from finsam.core.access import (
 )
 from finsam.core.roles import Role
 from finsam.reports import selectors, services
-from finsam.reports.compile import can_download_compiled
+from finsam.reports.compile import can_download_compiled, typeset_chapter
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
 
@@ -289,11 +289,12 @@ def _posted(form: ReportForm) -> dict:
 def report_submit(request, pk):
     report = _writable_report_or_error(request, pk)
     try:
-        services.report_submit(actor=request.user, report=report)
+        report = services.report_submit(actor=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Rapporten är inlämnad till kansliet."))
+        typeset_chapter(report)
     return redirect("reports:detail", pk=pk)
 
 
@@ -325,11 +326,12 @@ def report_return(request, pk):
 def report_approve(request, pk):
     report = get_report(request.access, pk)
     try:
-        services.report_approve(actor=request.user, report=report)
+        report = services.report_approve(actor=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Rapporten är godkänd."))
+        typeset_chapter(report)
     return redirect("reports:detail", pk=pk)
 
 

@@ -20,14 +20,17 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600
+# The documents cache (settings.CACHES): charts and typeset parts, shared by the server's processes.
+document_cache = ConnectionProxy(caches, "documents")
 # Below this many charts to draw, a worker pool costs more than it saves.
 PARALLEL_MIN_CHARTS = 6
 
 
-def _key(table, kind: str) -> str:
+def chart_key(table, kind: str) -> str:
     from finsam.reports.selectors import table_to_dict
 
     payload = json.dumps(table_to_dict(table), sort_keys=True, ensure_ascii=False)
@@ -58,8 +61,8 @@ class PendingCharts:
     def __init__(self, tables: list, kind: str, *, workers: int | None = None):
         self.kind = kind
         self.tables = tables
-        self.keys = [_key(table, kind) for table in tables]
-        self.done: dict = cache.get_many(self.keys)
+        self.keys = [chart_key(table, kind) for table in tables]
+        self.done: dict = document_cache.get_many(self.keys)
         self.drawn: dict = {}  # the charts drawn here, by cache key
         self.futures: dict[str, Future] = {}
         self.pool = None
@@ -89,7 +92,7 @@ class PendingCharts:
             else:  # not started by a worker yet: draw it here rather than wait
                 chart = _draw((self.kind, self.tables[index]))
             self.done[key] = self.drawn[key] = chart
-            cache.set(key, chart, CHART_CACHE_SECONDS)
+            document_cache.set(key, chart, CHART_CACHE_SECONDS)
         return self.done[key]
 
     def close(self) -> None:

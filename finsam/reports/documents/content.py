@@ -178,7 +178,7 @@ class CompiledDocument:
     period_dates: str
     compiled_on: str
     chapters: list[Chapter]
-    summary: SummaryChapter
+    summary: SummaryChapter | None  # None when only a chapter is built (to typeset it ahead)
 
     def stat_tables(self):
         """Every statistics table of the document (chapters, sub-chapters, summary)."""
@@ -588,30 +588,42 @@ def _by_initiative_charts(rows) -> list[StatTable]:
 
 
 def build_document(
-    *, association, period: ReportingPeriod, today: datetime.date | None = None
+    *,
+    association,
+    period: ReportingPeriod,
+    today: datetime.date | None = None,
+    only_report: InitiativeReport | None = None,
 ) -> CompiledDocument:
-    """Everything the compiled report of `association` for `period` shows."""
+    """Everything the compiled report of `association` for `period` shows; with `only_report`
+    (a top-level report) only its chapter and no summary, to typeset that chapter ahead."""
     from finsam.reports.selectors import compiled_reports
 
     if period.association_id != association.pk:
         raise ValueError("The period belongs to another association.")
     today = today or timezone.localdate()
-    reports = sorted(compiled_reports(period), key=lambda r: swedish_sort_key(r.initiative.name))
+    reports = sorted(
+        compiled_reports(period, pk=only_report.pk if only_report else None),
+        key=lambda r: swedish_sort_key(r.initiative.name),
+    )
     chapters: list[Chapter] = []
     headlines = []
-    for number, report in enumerate(reports, start=1):
-        chapter = build_chapter(report, anchor=f"kapitel-{number}")
-        for sub_number, sub in enumerate(report.sub_reports.all(), start=1):
-            chapter.sub_chapters.append(build_chapter(sub, anchor=f"kapitel-{number}-{sub_number}"))
+    for report in reports:
+        # Anchors by report, not by position: a chapter's typeset pages stay valid (pdf.py caches
+        # them by content) when another chapter comes before it.
+        chapter = build_chapter(report, anchor=f"rapport-{report.pk}")
+        for sub in report.sub_reports.all():
+            chapter.sub_chapters.append(build_chapter(sub, anchor=f"rapport-{sub.pk}"))
         chapters.append(chapter)
         headlines.append(chapter.statistics.headline_source)
-    summary = build_summary(
-        association=association,
-        period=period,
-        reports=reports,
-        chapters=chapters,
-        headlines=headlines,
-    )
+    summary = None
+    if only_report is None:
+        summary = build_summary(
+            association=association,
+            period=period,
+            reports=reports,
+            chapters=chapters,
+            headlines=headlines,
+        )
     kind_label = _("Slutrapport") if period.kind == ReportKind.FINAL else _("Delårsrapport")
     return CompiledDocument(
         association_name=association.name,

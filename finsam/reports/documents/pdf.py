@@ -5,41 +5,50 @@ Charts are the statistics engine's SVG charts, referenced as `finsam-chart:<n>` 
 fetches them from the chart pool while it lays the document out, and fetches nothing else (no
 files, no network), whatever a report's text contains.
 
-Laying out a hundred pages is the slow part, and WeasyPrint uses one CPU. When a second CPU is
-free and there are enough chapters, the chapters are split in two parts laid out at the same time
-(this process and one forked worker), each part drawing its own charts; then the contents (cover
-and table of contents, with the page numbers now known) are laid out, the parts are put together
-with pypdf, and the running header and footer are stamped on every page from a text-only layout.
-Otherwise the whole document is one layout and WeasyPrint numbers the contents itself
-(`target-counter`). Both give the same pages (tested).
+Laying out a hundred pages is the slow part (WeasyPrint uses one CPU, about a tenth of a second
+a page here). With enough chapters the document is therefore made of parts, each laid out on its
+own: every chapter (with its sub-chapters), the summary chapter, the contents (cover and table of
+contents) and the running header and footer. Parts are kept in the documents cache under a hash
+of their content, so compiling again lays out only what changed: a chapter whose report was
+submitted or approved is typeset once. The parts not in the cache are laid out by forked worker
+processes, one per idle CPU, each drawing its own charts. Once the chapters' page counts are
+known the contents are laid out with their page numbers, the parts are put together with pypdf,
+and the running header and footer are stamped on every page from a text-only layout.
+Chapters start on a new page, so the parts give the same pages as one layout of the whole
+document, which is used for short documents and in which WeasyPrint numbers the contents itself
+(`target-counter`) (tested).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from finsam.reports.documents.charts import CHART_CACHE_SECONDS, PendingCharts
+from finsam.reports.documents.charts import (
+    CHART_CACHE_SECONDS,
+    PendingCharts,
+    chart_key,
+    document_cache,
+)
 from finsam.reports.documents.content import CompiledDocument
-
-# WeasyPrint logs every layout step of every page at INFO: keep that out of the server log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 CHART_SCHEME = "finsam-chart:"
 ANCHOR_SCHEME = "finsam-anchor:"
-# Fewer chapters than this are laid out in one go: splitting would not pay for itself.
-PARALLEL_MIN_CHAPTERS = 8
+# Fewer chapters than this are laid out in one go: parts would not pay for themselves.
+PARTS_MIN_CHAPTERS = 8
+# Typeset parts are kept by content: a chapter whose report did not change is not laid out again.
+PART_CACHE_SECONDS = 30 * 24 * 3600
+CHART_KIND = "svg"
 PLACEHOLDER_PAGE = 888
-# Two parts are laid out at once when at least this much of a CPU is idle (1 − load per CPU).
+# A CPU lays out parts when at least this much of it is idle (1 − load per CPU).
 IDLE_CPU_FOR_PARTS = 0.5
 
 
@@ -130,7 +139,7 @@ def _layout(html: str, css: str, chart_tables: list, *, chart_workers: int | Non
     from weasyprint.text.fonts import FontConfiguration
 
     # The charts are drawn in the background while WeasyPrint parses and styles the HTML.
-    with PendingCharts(chart_tables, "svg", workers=chart_workers) as pending:
+    with PendingCharts(chart_tables, CHART_KIND, workers=chart_workers) as pending:
         fetcher = _fetcher(pending)
         font_config = FontConfiguration()
         stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
@@ -146,7 +155,7 @@ def _render_single(document: CompiledDocument) -> bytes:
     return rendered.write_pdf()
 
 
-# --- In parallel ------------------------------------------------------------------------------
+# --- In parts ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -157,7 +166,10 @@ class Part:
     pages: int
     anchors: dict[str, int]  # anchor → page index in the part (first occurrence)
     headers: list[str]  # running header of each page ("" = as on the page before)
-    charts: dict = field(default_factory=dict)  # charts drawn, by cache key
+    charts: dict = field(default_factory=dict)  # charts drawn, by cache key (not cached)
+
+
+Job = tuple[str, str, list]  # (html, css, engine tables of its charts)
 
 
 def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
@@ -172,9 +184,50 @@ def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
     return Part(rendered.write_pdf(), len(rendered.pages), anchors, headers, drawn)
 
 
-def _lay_out_parts(jobs: list[tuple[str, str, list]]) -> list[Part]:
-    """Several parts one after the other (in the worker process)."""
-    return [_lay_out_part(*job) for job in jobs]
+def _job_key(job: Job) -> str:
+    """The cache key of a part: its HTML and CSS, its charts' tables and WeasyPrint's version."""
+    import weasyprint
+
+    html, css, chart_tables = job
+    digest = hashlib.sha256()
+    for text in (
+        weasyprint.__version__,
+        css,
+        html,
+        *(chart_key(t, CHART_KIND) for t in chart_tables),
+    ):
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return f"finsam:compiled-part:{digest.hexdigest()}"
+
+
+def _lay_out_job(job: Job) -> Part:
+    return _lay_out_part(*job)
+
+
+def _lay_out(jobs: list[Job], workers: int) -> list[Part]:
+    """The parts of `jobs`: from the cache where the same content was laid out before, the
+    others laid out by `workers` processes (the longest first, each worker taking the next job
+    when it is done) and kept in the cache."""
+    keys = [_job_key(job) for job in jobs]
+    found = document_cache.get_many(keys)
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
+    order = sorted(missing, key=lambda key: -len(missing[key][0]))
+    if workers > 1 and len(order) > 1:
+        import finsam.statistics.charts  # noqa: F401 - imported once, before forking
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = pool.map(_lay_out_job, [missing[key] for key in order])
+            laid = dict(zip(order, parts, strict=True))
+    else:
+        laid = {key: _lay_out_job(missing[key]) for key in order}
+    for key, part in laid.items():
+        if part.charts:
+            document_cache.set_many(part.charts, CHART_CACHE_SECONDS)
+            part.charts = {}
+        document_cache.set(key, part, PART_CACHE_SECONDS)
+    return [found.get(key) or laid[key] for key in keys]
 
 
 def _idle_cpus() -> float:
@@ -185,48 +238,15 @@ def _idle_cpus() -> float:
         return 0.0
 
 
-def _part_workers(document: CompiledDocument) -> int:
-    """2 to lay the document out in two parts at once, 1 for one layout. Two parts cost some
-    more work in all (contents twice, the running header stamped on, fonts per part), which pays
-    only when a second CPU is free: by default they are used when the load average leaves at
-    least half a CPU idle (setting COMPILED_REPORT_PARTS: 1 never, 2 always, given enough
-    chapters)."""
+def _part_workers() -> int:
+    """How many processes lay out the parts not in the cache: one per CPU that is at least half
+    idle by the load average (setting COMPILED_REPORT_PARTS: a fixed number)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
-    if len(document.chapters) < PARALLEL_MIN_CHAPTERS:
-        return 1
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return 1
     if configured is not None:
-        return 2 if configured >= 2 else 1
-    return 2 if _idle_cpus() >= IDLE_CPU_FOR_PARTS else 1
-
-
-def _weight(chapter) -> int:
-    """A rough measure of how long a chapter takes to lay out (text, tables, charts)."""
-    total = 0
-    for ch in [chapter, *chapter.sub_chapters]:
-        total += sum(len(p) for s in ch.sections for p in s.paragraphs) + 600
-        if ch.statistics is not None:
-            tables = ch.statistics.tables + [ch.statistics.headline]
-            total += sum(1200 + 150 * len(t.rows) for t in tables if t is not None)
-            total += sum(2500 for t in ch.statistics.tables if t.has_chart)
-    return total
-
-
-def _split(document: CompiledDocument) -> tuple[list, list]:
-    """The chapters in two runs of about equal weight. The second run goes to the worker with
-    the summary and the first layout of the contents, so it is weighted with them."""
-    weights = [_weight(c) for c in document.chapters]
-    extra = 8000 + 4000 * len(document.summary.by_initiative) + 300 * len(document.toc)
-    half = (sum(weights) + extra) / 2
-    running, cut = 0, len(weights)
-    for index, weight in enumerate(weights):
-        if running + weight / 2 > half:
-            cut = index
-            break
-        running += weight
-    cut = max(1, min(cut, len(weights) - 1))
-    return document.chapters[:cut], document.chapters[cut:]
+        return max(1, configured)
+    return max(1, min(os.cpu_count() or 1, int(_idle_cpus() + 1 - IDLE_CPU_FOR_PARTS)))
 
 
 def _set_page_numbers(document: CompiledDocument, offsets: list[tuple[Part, int]]) -> None:
@@ -344,14 +364,26 @@ def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes])
     return out.getvalue()
 
 
-def _render_parallel(document: CompiledDocument) -> bytes:
-    first, second = _split(document)
+def _chapter_jobs(document: CompiledDocument, css: str) -> list[Job]:
+    jobs = []
+    for chapter in document.chapters:
+        html, chart_tables = render_html(
+            document, front=False, chapters=[chapter], summary=False, link=ANCHOR_SCHEME
+        )
+        jobs.append((html, css, chart_tables))
+    return jobs
+
+
+def typeset_chapters(document: CompiledDocument) -> None:
+    """Lay out the chapters of `document` into the cache (as compiling it in parts would), so
+    that compiling the period later finds them there."""
+    _lay_out(_chapter_jobs(document, render_css(document, running=False)), workers=1)
+
+
+def _render_in_parts(document: CompiledDocument) -> bytes:
     css = render_css(document, running=False)
-    first_job = render_html(
-        document, front=False, chapters=first, summary=False, link=ANCHOR_SCHEME
-    )
-    second_job = render_html(
-        document, front=False, chapters=second, summary=True, link=ANCHOR_SCHEME
+    summary, summary_charts = render_html(
+        document, front=False, chapters=[], summary=True, link=ANCHOR_SCHEME
     )
     # The contents take the same number of pages whatever the numbers in them: a first layout
     # with placeholders tells where the chapters start.
@@ -359,40 +391,41 @@ def _render_parallel(document: CompiledDocument) -> bytes:
     placeholder_front, _ = render_html(
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
-    import finsam.statistics.charts  # noqa: F401 - imported once, before forking
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        later = pool.submit(
-            _lay_out_parts,
-            [(placeholder_front, css, []), (second_job[0], css, second_job[1])],
-        )
-        first_part = _lay_out_part(first_job[0], css, first_job[1])
-        front_pages, second_part = later.result()
-        offsets = [
-            (first_part, front_pages.pages + 1),
-            (second_part, front_pages.pages + first_part.pages + 1),
-        ]
-        _set_page_numbers(document, offsets)
-        running = _running_pages([front_pages, first_part, second_part])
-        # The running header and footer of the second half of the pages are laid out by the
-        # worker while this process lays out the contents and the first half.
-        half = len(running) // 2 + 3
-        later = pool.submit(_lay_out_parts, [_running_job(document, running[half:], False)])
-        front_html, _ = render_html(
-            document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
-        )
-        front = _lay_out_part(front_html, css, [])
-        first_running = _lay_out_part(*_running_job(document, running[:half], True))
-        (second_running,) = later.result()
+    workers = _part_workers()
+    jobs = [
+        (placeholder_front, css, []),
+        *_chapter_jobs(document, css),
+        (summary, css, summary_charts),
+    ]
+    front_pages, *body = _lay_out(jobs, workers)
+    first_page = front_pages.pages + 1
+    offsets = []
+    for part in body:
+        offsets.append((part, first_page))
+        first_page += part.pages
+    _set_page_numbers(document, offsets)
+    running = _running_pages([front_pages, *body])
+    front_html, _ = render_html(
+        document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
+    )
+    # The running header and footer are laid out in two parts, the contents beside the
+    # smaller one.
+    third = len(running) // 3
+    front, first_running, other_running = _lay_out(
+        [
+            (front_html, css, []),
+            _running_job(document, running[:third], True),
+            _running_job(document, running[third:], third == 0),
+        ],
+        workers,
+    )
     if front.pages != front_pages.pages:  # pragma: no cover - the contents grew a page
         return _render_single(document)
-    cache.set_many({**first_part.charts, **second_part.charts}, CHART_CACHE_SECONDS)
-    parts = [front, first_part, second_part]
-    return _merge(document, parts, [first_running.pdf, second_running.pdf])
+    overlays = [first_running.pdf] if third else []
+    return _merge(document, [front, *body], [*overlays, other_running.pdf])
 
 
 def render_pdf(document: CompiledDocument) -> bytes:
-    if _part_workers(document) > 1:
-        return _render_parallel(document)
+    if len(document.chapters) >= PARTS_MIN_CHAPTERS:
+        return _render_in_parts(document)
     return _render_single(document)

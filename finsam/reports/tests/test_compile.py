@@ -218,14 +218,14 @@ def test_it_finds_the_latest_period_with_reports(compiled, world):
 # --- PDF --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["one layout", "two parts in parallel"])
+@pytest.fixture(params=["one layout", "in parts, two processes", "in parts, one process"])
 def layout_mode(request, settings, monkeypatch):
-    """Both ways of laying out the PDF (pdf.py) must give the same document."""
+    """Every way of laying out the PDF (pdf.py) must give the same document."""
     if request.param == "one layout":
         settings.COMPILED_REPORT_PARTS = 1
     else:
-        settings.COMPILED_REPORT_PARTS = 2
-        monkeypatch.setattr("finsam.reports.documents.pdf.PARALLEL_MIN_CHAPTERS", 2)
+        settings.COMPILED_REPORT_PARTS = 2 if "two" in request.param else 1
+        monkeypatch.setattr("finsam.reports.documents.pdf.PARTS_MIN_CHAPTERS", 2)
     return request.param
 
 
@@ -369,8 +369,6 @@ def test_it_draws_nothing_for_an_initiative_without_participants(world):
 
 
 def test_it_draws_charts_in_worker_processes_the_same_as_here(settings):
-    from django.core.cache import cache
-
     from finsam.reports.documents import charts
     from finsam.statistics.engine import Cell, Row, Table
 
@@ -397,7 +395,7 @@ def test_it_draws_charts_in_worker_processes_the_same_as_here(settings):
     parallel = charts.charts(tables, "svg")
     assert parallel[0] == parallel[-1]
     assert all(svg.lstrip().startswith("<svg") for svg in parallel)
-    cache.clear()
+    charts.document_cache.clear()
     settings.COMPILED_REPORT_CHART_WORKERS = 1
     assert charts.charts(tables, "svg") == parallel
     png = charts.chart_png(tables[0])
@@ -418,21 +416,93 @@ def test_it_shows_the_head_counts_of_a_volume_initiative(world):
     assert rows["Volyminsatser: summa av antal per månad"] == ["9", "4", "13"]
 
 
-def test_it_lays_out_in_two_parts_only_with_enough_chapters_and_a_free_cpu(
-    compiled, world, settings, monkeypatch
-):
+def test_it_lays_out_in_as_many_processes_as_cpus_are_idle(settings, monkeypatch):
     from finsam.reports.documents import pdf
 
-    document = build_document(association=world.a, period=compiled)
     settings.COMPILED_REPORT_PARTS = None
-    monkeypatch.setattr(pdf, "PARALLEL_MIN_CHAPTERS", 4)
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.5)
-    assert pdf._part_workers(document) == 2
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.2)  # the other CPU is busy
-    assert pdf._part_workers(document) == 1
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.6)
+    assert pdf._part_workers() == 2
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.2)  # the other CPU is mostly busy
+    assert pdf._part_workers() == 1
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: -3)  # overloaded
+    assert pdf._part_workers() == 1
     settings.COMPILED_REPORT_PARTS = 2
-    assert pdf._part_workers(document) == 2
-    monkeypatch.setattr(pdf, "PARALLEL_MIN_CHAPTERS", 5)  # too few chapters to split
-    assert pdf._part_workers(document) == 1
-    first, second = pdf._split(document)
-    assert first and second and first + second == document.chapters
+    assert pdf._part_workers() == 2
+
+
+def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, settings, monkeypatch):
+    from finsam.reports.documents import pdf
+
+    settings.COMPILED_REPORT_PARTS = 1
+    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+    laid_out = []
+    real = pdf._lay_out_job
+
+    def spy(job):
+        laid_out.append(job[0])
+        return real(job)
+
+    monkeypatch.setattr(pdf, "_lay_out_job", spy)
+    first = compile_pdf(association=world.a, period=compiled, today=TODAY)
+    # The contents (twice: with placeholders, then with the page numbers), every chapter, the
+    # summary and the running header and footer in two parts.
+    assert len(laid_out) == 2 + len(CHAPTERS) + 1 + 2
+    laid_out.clear()
+    assert compile_pdf(association=world.a, period=compiled, today=TODAY) == first
+    assert laid_out == []
+    # The draft of Level Upgrade changes a word: its chapter alone is laid out again (the summary
+    # shows the live statistics of the draft, which did not change).
+    report = InitiativeReport.objects.get(
+        period=compiled, initiative__name="Level Upgrade", parent=None
+    )
+    report.purpose = "Ett nytt syfte."
+    report.save()
+    again = compile_pdf(association=world.a, period=compiled, today=TODAY)
+    assert len(laid_out) == 1 and "Ett nytt syfte." in laid_out[0]
+    assert _pages(again) != _pages(first) and len(_pages(again)) == len(_pages(first))
+
+
+def test_approving_a_report_typesets_its_chapter_ahead(
+    compiled, world, client_for, settings, monkeypatch
+):
+    from django.urls import reverse
+
+    from finsam.reports.documents import pdf
+
+    settings.COMPILED_REPORT_PARTS = 1
+    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+    asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
+    response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
+    assert response.status_code == 302
+    laid_out = []
+    real = pdf._lay_out_job
+
+    def spy(job):
+        laid_out.append(job[0])
+        return real(job)
+
+    monkeypatch.setattr(pdf, "_lay_out_job", spy)
+    compile_pdf(association=world.a, period=compiled)
+    chapters = [html for html in laid_out if 'class="chapter"' in html]
+    assert len(chapters) == len(CHAPTERS) - 1  # all but Åsbo träffpunkt's, typeset at approval
+    assert not any("Åsbo träffpunkt" in html for html in chapters)
+
+
+def test_a_failure_to_typeset_ahead_does_not_fail_the_approval(
+    compiled, world, client_for, monkeypatch
+):
+    from django.urls import reverse
+
+    from finsam.reports.documents import pdf
+
+    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+
+    def broken(document):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(pdf, "typeset_chapters", broken)
+    asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
+    client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
+    asbo.refresh_from_db()
+    assert asbo.status == ReportStatus.APPROVED
