@@ -239,14 +239,16 @@ def _idle_cpus() -> float:
 
 
 def _part_workers() -> int:
-    """How many processes lay out the parts not in the cache: one per CPU that is at least half
-    idle by the load average (setting COMPILED_REPORT_PARTS: a fixed number)."""
+    """How many processes lay out the parts not in the cache: this one's CPU, and one more for
+    every other CPU at least half idle by the load average (setting COMPILED_REPORT_PARTS: a
+    fixed number)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return 1
     if configured is not None:
         return max(1, configured)
-    return max(1, min(os.cpu_count() or 1, int(_idle_cpus() + 1 - IDLE_CPU_FOR_PARTS)))
+    cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 1 + int(_idle_cpus() + 1 - IDLE_CPU_FOR_PARTS)))
 
 
 def _set_page_numbers(document: CompiledDocument, offsets: list[tuple[Part, int]]) -> None:

@@ -423,7 +423,9 @@ def test_it_lays_out_in_as_many_processes_as_cpus_are_idle(settings, monkeypatch
     monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.6)
     assert pdf._part_workers() == 2
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.2)  # the other CPU is mostly busy
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.6)  # one CPU busy with other work
+    assert pdf._part_workers() == 2
+    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.4)  # more than one CPU busy
     assert pdf._part_workers() == 1
     monkeypatch.setattr(pdf, "_idle_cpus", lambda: -3)  # overloaded
     assert pdf._part_workers() == 1
