@@ -243,6 +243,9 @@ if TESTING:
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 
+# Processes laying out a compiled PDF's parts (finsam/reports/documents/pdf.py); None: by load.
+COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
