@@ -316,7 +316,7 @@ def _make_row(key, label, counts: dict) -> Row:
     )
 
 
-def _gender_counts(qs) -> dict:
+def gender_counts(qs) -> dict:
     counts = dict.fromkeys(GENDER_KEYS, 0)
     for item in qs.values("gender").annotate(n=Count("id")).order_by():
         _split({"t": counts}, item["gender"], item["n"], "t")
@@ -355,7 +355,7 @@ def _table(
     return table
 
 
-def _grouped(qs, key_expr: str, *, distinct=False) -> dict:
+def grouped_counts(qs, key_expr: str, *, distinct=False) -> dict:
     """{key: {gender: n}} from one GROUP BY query."""
     counts: dict = {}
     rows = qs.values(key_expr, "gender").annotate(n=Count("id", distinct=distinct)).order_by()
@@ -372,7 +372,7 @@ def _codes(code_list: str, used_ids) -> list[Code]:
     )
 
 
-def _code_rows(code_list: str, counts: dict) -> tuple[list[tuple[str, str]], dict]:
+def code_rows(code_list: str, counts: dict) -> tuple[list[tuple[str, str]], dict]:
     """Rows in code-list order; counts keyed by code id become keyed by code; NULL goes to the
     list's "unknown" code if it has one, else to a "Uppgift saknas" row."""
     codes = _codes(code_list, counts.keys())
@@ -465,7 +465,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
     def totals(qs, population):
         # The persons of a multi-valued table: the same for every table of one population.
         if population not in memo:
-            memo[population] = _gender_counts(qs)
+            memo[population] = gender_counts(qs)
         return memo[population]
 
     if dimension not in DIMENSIONS:
@@ -479,8 +479,8 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
         multi = dimension in _MULTI_VALUED
         # Many-to-many pairs are unique, so each person counts once per value without DISTINCT
         # (which would make the database sort).
-        counts = _grouped(qs, field_name)
-        ordered, by_key = _code_rows(code_list, counts)
+        counts = grouped_counts(qs, field_name)
+        ordered, by_key = code_rows(code_list, counts)
         if dimension == "exit_reason":
             dropped = (EXIT_WRONG_REGISTRATION, MISSING)
             ordered = [(k, lbl) for k, lbl in ordered if k not in dropped]
@@ -496,7 +496,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
         )
 
     if dimension == "gender":
-        counts = _grouped(active, "gender")
+        counts = grouped_counts(active, "gender")
         ordered = [
             (Gender.WOMAN.value, _("Kvinnor")),
             (Gender.MAN.value, _("Män")),
@@ -519,7 +519,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
         qs = active.annotate(
             stat_key=Case(*whens, default=Value(MISSING), output_field=CharField())
         )
-        counts = _grouped(qs, "stat_key")
+        counts = grouped_counts(qs, "stat_key")
         ordered = [(key, age_group_label(key)) for key, _low, _high in _AGE_GROUPS]
         ordered.append((MISSING, _("Uppgift saknas")))
         return _table(
@@ -540,7 +540,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
                 output_field=CharField(),
             )
         )
-        counts = _grouped(qs, "stat_key")
+        counts = grouped_counts(qs, "stat_key")
         ordered = [(key, str(label)) for key, label in _OUTCOMES]
         known = {key for key, _label in _OUTCOMES}
         for key in list(counts):  # categories outside the four groups count as "other"
@@ -572,7 +572,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
         qs = qs.annotate(
             stat_key=Case(*whens, default=Value(_TIME_BUCKETS[-1][0]), output_field=CharField())
         )
-        counts = _grouped(qs, "stat_key")
+        counts = grouped_counts(qs, "stat_key")
         ordered = [(key, str(label)) for key, label, _limit in _TIME_BUCKETS]
         table = _table(
             scope,
@@ -587,7 +587,7 @@ def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -
         return table
 
     if dimension == "home_municipality":
-        counts = _grouped(active, "home_municipality_id")
+        counts = grouped_counts(active, "home_municipality_id")
         municipalities = _scope_municipalities(scope, flt, counts.keys())
         ordered = [(str(m.pk), m.name) for m in municipalities]
         by_key = {str(k): v for k, v in counts.items() if k is not None}

@@ -555,8 +555,8 @@ def _comparison(scope, *, key, title, population, before_counts, after_counts, o
 
 def _code_counts(qs, field_name: str, code_list: str, *, distinct=False):
     """Counts by code (one GROUP BY) in code-list order, NULL as "Uppgift saknas"."""
-    counts = engine._grouped(qs, field_name, distinct=distinct)
-    return engine._code_rows(code_list, counts)
+    counts = engine.grouped_counts(qs, field_name, distinct=distinct)
+    return engine.code_rows(code_list, counts)
 
 
 def _merge_order(*orders):
@@ -570,7 +570,7 @@ def _merge_order(*orders):
 
 
 def _gender_totals(qs) -> dict:
-    return engine._gender_counts(qs)
+    return engine.gender_counts(qs)
 
 
 def occupation_comparison(scope: Scope, flt: StatsFilter, exited, totals) -> Comparison:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportKind, ReportStatus
+from finsam.statistics.engine import sv_date
 
 # Tables of a chapter that also get a chart: the income source before the initiative, which says
 # whose clients the initiative serves (municipality, Försäkringskassan, Arbetsförmedlingen, the
@@ -37,26 +38,6 @@ STATUS_LABELS = {
     ReportStatus.APPROVED: "Godkänd",
 }
 MISSING_REPORT = "Rapport saknas"
-
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-def sv_date(day: datetime.date) -> str:
-    """2021-08-31 → "31 augusti 2021"."""
-    return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"
 
 
 def sv_number(n: int) -> str:

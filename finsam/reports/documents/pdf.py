@@ -48,7 +48,7 @@ PARTS_MIN_CHAPTERS = 8
 PART_CACHE_SECONDS = 30 * 24 * 3600
 CHART_KIND = "svg"
 PLACEHOLDER_PAGE = 888
-# A CPU lays out parts when at least this much of it is idle (1 − load per CPU).
+# A CPU lays out parts when at least this much of it is idle.
 IDLE_CPU_FOR_PARTS = 0.5
 
 
@@ -231,16 +231,17 @@ def _lay_out(jobs: list[Job], workers: int) -> list[Part]:
 
 
 def _idle_cpus() -> float:
-    """CPUs not busy with other work right now (from the load average)."""
-    try:
-        return (os.cpu_count() or 1) - os.getloadavg()[0]
-    except OSError:  # pragma: no cover - no load average on this platform
-        return 0.0
+    """CPUs not busy with other work right now, sampled over a tenth of a second (the load
+    average would still count a job that ended a minute ago)."""
+    import psutil
+
+    busy = psutil.cpu_percent(interval=0.1)
+    return (os.cpu_count() or 1) * (1 - busy / 100)
 
 
 def _part_workers() -> int:
     """How many processes lay out the parts not in the cache: this one's CPU, and one more for
-    every other CPU at least half idle by the load average (setting COMPILED_REPORT_PARTS: a
+    every other CPU at least half idle (setting COMPILED_REPORT_PARTS: a
     fixed number)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover

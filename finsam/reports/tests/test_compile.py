@@ -433,6 +433,18 @@ def test_it_lays_out_in_as_many_processes_as_cpus_are_idle(settings, monkeypatch
     assert pdf._part_workers() == 2
 
 
+def test_idle_cpus_are_measured_now_not_by_the_load_average(monkeypatch):
+    import psutil
+
+    from finsam.reports.documents import pdf
+
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 75.0)
+    assert pdf._idle_cpus() == 0.5
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 0.0)
+    assert pdf._idle_cpus() == 2
+
+
 def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, settings, monkeypatch):
     from finsam.reports.documents import pdf
 
