@@ -24,6 +24,7 @@ from finsam.statistics.engine import Table, sv_number  # noqa: E402
 
 # Okabe–Ito colour-blind-safe palette.
 COLOURS = {"women": "#CC79A7", "men": "#0072B2", "other": "#E69F00"}
+TOTAL_COLOUR = "#1D4E6B"  # totals only: the site's dark blue (finsam.css)
 SERIES = (("women", "Kvinnor"), ("men", "Män"), ("other", "Annat/ej angivet"))
 MAX_ROWS_WITH_ZEROS = 12  # longer tables (municipalities) chart only their non-empty rows
 
@@ -52,39 +53,54 @@ def _text_width(text: str, size: float) -> float:
 # Fixed margins in inches, computed from the labels instead of matplotlib's automatic
 # ("constrained") layout, which lays the figure out twice and made a chart cost three times as much.
 TOP = 0.42  # the title
-BOTTOM = 0.4  # the legend
+BOTTOM = 0.4  # the legend (0.1 without one)
 RIGHT = 0.2  # the x limit leaves room for the bar labels
 
 
-def _figure(table: Table) -> Figure:
+def _series(table: Table, rows, by_gender: bool) -> list[tuple[str, str, list]]:
+    """(cell attribute, legend label, bar colours) of each series of bars. By gender: women, men
+    and, when anyone is in it, the third category. The gender table itself, and any table when
+    the user asked for totals only, has one series of totals (the gender table's bars in their
+    gender's colour)."""
+    if table.dimension == "gender":
+        by_row = {"woman": "women", "man": "men"}
+        return [("total", "", [COLOURS[by_row.get(r.key, "other")] for r in rows])]
+    if not by_gender:
+        return [("total", "", [TOTAL_COLOUR] * len(rows))]
+    return [
+        (key, label, [COLOURS[key]] * len(rows))
+        for key, label in SERIES
+        if key != "other" or any(r.other.value != 0 for r in rows)
+    ]
+
+
+def _figure(table: Table, *, by_gender: bool = True) -> Figure:
     from django.utils.translation import gettext as _
 
     rows = table.rows
     if len(rows) > MAX_ROWS_WITH_ZEROS:
         rows = [r for r in rows if r.total.value != 0]
-    series = [
-        (key, label)
-        for key, label in SERIES
-        if key != "other" or any(r.other.value != 0 for r in rows)
-    ]
+    series = _series(table, rows, by_gender)
+    legend = len(series) > 1
+    bottom = BOTTOM if legend else 0.1
     lines = sum(max(1, len(textwrap.wrap(r.label, 38))) for r in rows)
-    height = TOP + BOTTOM + 0.05 + max(len(rows), 1) * (0.22 * len(series) + 0.18) + 0.08 * lines
+    height = TOP + bottom + 0.05 + max(len(rows), 1) * (0.22 * len(series) + 0.18) + 0.08 * lines
     width = 7.5
     labels = [_label(r.label) for r in rows]
     left = 0.25 + max([_text_width(line, 9) for text in labels for line in text.split("\n")] + [0])
     figure = Figure(figsize=(width, height))
     axes = figure.add_axes(
-        (left / width, BOTTOM / height, 1 - (left + RIGHT) / width, 1 - (TOP + BOTTOM) / height)
+        (left / width, bottom / height, 1 - (left + RIGHT) / width, 1 - (TOP + bottom) / height)
     )
     bar = 0.8 / len(series)
-    largest = max(
-        [c.value or 0 for r in rows for c in (r.women, r.men, r.other)] + [1],
-    )
-    for index, (key, label) in enumerate(series):
+    largest = max([getattr(r, key).value or 0 for r in rows for key, _l, _c in series] + [1])
+    for index, (key, label, colours) in enumerate(series):
         positions = [i + (index - (len(series) - 1) / 2) * bar for i in range(len(rows))]
         cells = [getattr(r, key) for r in rows]
         values = [c.value or 0 for c in cells]
-        bars = axes.barh(positions, values, height=bar * 0.92, color=COLOURS[key], label=_(label))
+        bars = axes.barh(
+            positions, values, height=bar * 0.92, color=colours, label=_(label) if label else None
+        )
         texts = [c.display if c.value is None else sv_number(c.value) for c in cells]
         axes.bar_label(bars, labels=texts, padding=3, fontsize=8, color="#222222")
     axes.set_yticks(range(len(rows)), labels)
@@ -96,23 +112,24 @@ def _figure(table: Table) -> Figure:
     axes.spines["bottom"].set_visible(False)
     axes.tick_params(axis="y", length=0)
     axes.set_title(table.title, loc="left", fontsize=11, fontweight="bold")
-    figure.legend(
-        loc="lower center",
-        bbox_to_anchor=(0.5, 0.02 / height),
-        frameon=False,
-        fontsize=8,
-        ncols=len(series),
-    )
+    if legend:
+        figure.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.02 / height),
+            frameon=False,
+            fontsize=8,
+            ncols=len(series),
+        )
     if not rows:
         axes.text(0.5, 0.5, _("Inga deltagare"), transform=axes.transAxes, ha="center")
     return figure
 
 
-def table_chart_svg(table: Table) -> str:
+def table_chart_svg(table: Table, *, by_gender: bool = True) -> str:
     """The chart as inline SVG markup (no XML prolog), scaling to its container's width."""
     buffer = io.StringIO()
     with rc_context(_RC):
-        _figure(table).savefig(buffer, format="svg", metadata={"Date": None})
+        _figure(table, by_gender=by_gender).savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     title = escape(table.title)

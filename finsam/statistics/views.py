@@ -134,7 +134,9 @@ def results_context(access, kind, obj_id, scope, form, page_url) -> dict:
     return {
         "headline": headline_tiles(tables[0]),
         "headline_table": tables[0],
-        "cards": [table_card(t, page_url, base) for t in tables[1:]],
+        "cards": [
+            table_card(t, page_url, base, by_gender=not form.wants_totals_only) for t in tables[1:]
+        ],
         "summary": summary,
         "totals_only": form.wants_totals_only,
         "canonical_url": f"{page_url}?{base}",
@@ -201,7 +203,7 @@ def row_view(row: engine.Row, table: engine.Table, *, with_share=True) -> dict:
     }
 
 
-def table_card(table: engine.Table, page_url: str, base_query: str) -> dict:
+def table_card(table: engine.Table, page_url: str, base_query: str, *, by_gender=True) -> dict:
     empty = table.total.total.value == 0
     return {
         "table": table,
@@ -210,7 +212,7 @@ def table_card(table: engine.Table, page_url: str, base_query: str) -> dict:
         # A chart takes matplotlib a few hundred milliseconds: the page inlines the ones drawn
         # before and lets the browser fetch the others (`?chart=<dimension>`) after showing the
         # figures.
-        "chart": None if empty else cache.get(chart_cache_key(table)),
+        "chart": None if empty else cache.get(chart_cache_key(table, by_gender=by_gender)),
         "chart_url": f"{page_url}?{base_query}&{CHART}={table.dimension}",
         "empty": empty,
         "xlsx_url": export_url(page_url, base_query, "xlsx", table.dimension),
@@ -236,22 +238,22 @@ def headline_tiles(table: engine.Table) -> list[dict]:
 # --- Charts ----------------------------------------------------------------------------------
 
 
-def chart_cache_key(table: engine.Table) -> str:
-    """The chart depends only on what the table shows (suppressed cells included as shown) and
-    the language of its labels."""
+def chart_cache_key(table: engine.Table, *, by_gender: bool) -> str:
+    """The chart depends only on what the table shows (suppressed cells included as shown),
+    whether it is split by gender and the language of its labels."""
     shown = [
         (row.key, row.label, [(c.value, c.secondary) for c in row.cells])
         for row in [*table.rows, table.total]
     ]
-    payload = repr((get_language(), table.dimension, table.title, shown))
+    payload = repr((get_language(), by_gender, table.dimension, table.title, shown))
     return "statistics-chart:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
-def chart_svg(table: engine.Table) -> str:
-    key = chart_cache_key(table)
+def chart_svg(table: engine.Table, *, by_gender: bool = True) -> str:
+    key = chart_cache_key(table, by_gender=by_gender)
     svg = cache.get(key)
     if svg is None:
-        svg = table_chart_svg(table)
+        svg = table_chart_svg(table, by_gender=by_gender)
         cache.set(key, svg, CHART_CACHE_SECONDS)
     return svg
 
@@ -264,7 +266,8 @@ def chart(request, scope, form):
     if not form.is_valid():
         return HttpResponseBadRequest()
     table = engine.stats_table(scope, form.to_filter(), name)
-    svg = mark_safe(chart_svg(table))  # noqa: S308 (drawn by matplotlib from our own labels)
+    svg = chart_svg(table, by_gender=not form.wants_totals_only)
+    svg = mark_safe(svg)  # noqa: S308 (drawn by matplotlib from our own labels)
     return render(request, "statistics/_chart.html", {"chart": svg, "table": table})
 
 

@@ -74,3 +74,24 @@ def test_it_draws_an_empty_table():
     table = make_table([("Kommun", 0, 0, 0, 0)])
     table.rows = []
     assert "Inga deltagare" in texts(table_chart_svg(table))
+
+
+def test_the_gender_table_has_one_bar_a_gender_in_its_colour():
+    rows = [
+        Row("woman", "Kvinnor", Cell(12), Cell(0), Cell(0), Cell(12)),
+        Row("man", "Män", Cell(0), Cell(9), Cell(0), Cell(9)),
+        Row("other", "Annat/ej angivet", Cell(0), Cell(0), Cell(0), Cell(0)),
+    ]
+    svg = table_chart_svg(Table("gender", "Kön", rows, rows[0], "", True))
+    found = texts(svg)
+    assert found.count("Kvinnor") == 1 and found.count("Män") == 1  # labels, no legend
+    assert "12" in found and "9" in found
+    assert found.count("0") == 1  # no empty bars of the other genders beside each one
+    assert "#cc79a7" in svg.lower() and "#0072b2" in svg.lower()
+
+
+def test_totals_only_draws_one_bar_a_row_without_legend():
+    found = texts(table_chart_svg(TABLE, by_gender=False))
+    assert "Kvinnor" not in found and "Män" not in found
+    assert "15" in found and "55" in found
+    assert "30" not in found and "1–4" not in found  # no gender figures

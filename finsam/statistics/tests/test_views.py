@@ -342,6 +342,21 @@ def test_totals_only_hides_the_gender_columns(registrations, client_for):
     assert "Kvinnor</th>" not in totals and "Män</th>" not in totals and "Totalt</th>" in totals
 
 
+def test_totals_only_charts_the_totals(registrations, client_for):
+    world = registrations
+    client = client_for(world.secretariat)
+    split = client.get(url(world, "association") + "&chart=age_group", **HX).content.decode()
+    totals_url = url(world, "association", query=PERIOD + "&totals_only=on") + "&chart=age_group"
+    totals = client.get(totals_url, **HX).content.decode()
+    assert ">Kvinnor<" in split and ">Män<" in split  # the legend of bars by gender
+    assert ">Kvinnor<" not in totals and ">Män<" not in totals  # one bar a row, no legend
+    # The page inlines the chart drawn for its own choice, not the other one.
+    html = client.get(url(world, "association", query=PERIOD + "&totals_only=on")).content.decode()
+    section = html[html.index('id="table-age_group"') :]
+    section = section[: section.index("</section>")]
+    assert "<svg" in section and ">Kvinnor<" not in section
+
+
 # --- Bad input --------------------------------------------------------------------------------
 
 
