@@ -205,15 +205,18 @@ def _lay_out_job(job: Job) -> Part:
     return _lay_out_part(*job)
 
 
-def _lay_out(jobs: list[Job], workers: int) -> list[Part]:
+def _lay_out(jobs: list[Job], workers: int | None = None) -> list[Part]:
     """The parts of `jobs`: from the cache where the same content was laid out before, the
-    others laid out by `workers` processes (the longest first, each worker taking the next job
+    others laid out by `workers` processes (None: as many as CPUs are idle, measured only when
+    more than one part is to be laid out; the longest first, each worker taking the next job
     when it is done) and kept in the cache."""
     keys = [_job_key(job) for job in jobs]
     found = document_cache.get_many(keys)
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
     order = sorted(missing, key=lambda key: -len(missing[key][0]))
-    if workers > 1 and len(order) > 1:
+    if len(order) > 1 and workers is None:
+        workers = _part_workers()
+    if len(order) > 1 and workers > 1:
         import finsam.statistics.charts  # noqa: F401 - imported once, before forking
 
         context = multiprocessing.get_context("fork")
@@ -394,13 +397,12 @@ def _render_in_parts(document: CompiledDocument) -> bytes:
     placeholder_front, _ = render_html(
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
-    workers = _part_workers()
     jobs = [
         (placeholder_front, css, []),
         *_chapter_jobs(document, css),
         (summary, css, summary_charts),
     ]
-    front_pages, *body = _lay_out(jobs, workers)
+    front_pages, *body = _lay_out(jobs)
     first_page = front_pages.pages + 1
     offsets = []
     for part in body:
@@ -419,8 +421,7 @@ def _render_in_parts(document: CompiledDocument) -> bytes:
             (front_html, css, []),
             _running_job(document, running[:third], True),
             _running_job(document, running[third:], third == 0),
-        ],
-        workers,
+        ]
     )
     if front.pages != front_pages.pages:  # pragma: no cover - the contents grew a page
         return _render_single(document)
