@@ -20,6 +20,7 @@ from matplotlib import rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
 
+from finsam.participants.models import Gender  # noqa: E402
 from finsam.statistics.engine import Table, sv_number  # noqa: E402
 
 # Okabe–Ito colour-blind-safe palette.
@@ -53,7 +54,8 @@ def _text_width(text: str, size: float) -> float:
 # Fixed margins in inches, computed from the labels instead of matplotlib's automatic
 # ("constrained") layout, which lays the figure out twice and made a chart cost three times as much.
 TOP = 0.42  # the title
-BOTTOM = 0.4  # the legend (0.1 without one)
+BOTTOM = 0.4  # the legend
+BOTTOM_WITHOUT_LEGEND = 0.1
 RIGHT = 0.2  # the x limit leaves room for the bar labels
 
 
@@ -63,7 +65,7 @@ def _series(table: Table, rows, by_gender: bool) -> list[tuple[str, str, list]]:
     the user asked for totals only, has one series of totals (the gender table's bars in their
     gender's colour)."""
     if table.dimension == "gender":
-        by_row = {"woman": "women", "man": "men"}
+        by_row = {Gender.WOMAN.value: "women", Gender.MAN.value: "men"}
         return [("total", "", [COLOURS[by_row.get(r.key, "other")] for r in rows])]
     if not by_gender:
         return [("total", "", [TOTAL_COLOUR] * len(rows))]
@@ -82,7 +84,7 @@ def _figure(table: Table, *, by_gender: bool = True) -> Figure:
         rows = [r for r in rows if r.total.value != 0]
     series = _series(table, rows, by_gender)
     legend = len(series) > 1
-    bottom = BOTTOM if legend else 0.1
+    bottom = BOTTOM if legend else BOTTOM_WITHOUT_LEGEND
     lines = sum(max(1, len(textwrap.wrap(r.label, 38))) for r in rows)
     height = TOP + bottom + 0.05 + max(len(rows), 1) * (0.22 * len(series) + 0.18) + 0.08 * lines
     width = 7.5

@@ -569,10 +569,6 @@ def _merge_order(*orders):
     return merged
 
 
-def _gender_totals(qs) -> dict:
-    return engine.gender_counts(qs)
-
-
 def occupation_comparison(scope: Scope, flt: StatsFilter, exited, totals) -> Comparison:
     """Report type 1: every occupation code before vs after, for those who exited."""
     order_b, before = _code_counts(exited, "occupation_before_id", CodeList.OCCUPATION)
@@ -717,7 +713,7 @@ def transition(scope: Scope, flt: StatsFilter, exited, code: Code | None) -> Tra
         title=title,
         # Only the sources someone went to: the chosen group is small and the list long.
         rows=[make_row(k, label, after.get(k)) for k, label in order if after.get(k)],
-        total=make_row("total", _("Totalt"), _gender_totals(chosen)),
+        total=make_row("total", _("Totalt"), engine.gender_counts(chosen)),
         population=_(
             "deltagare som avslutades under perioden och hade den valda försörjningskällan före. "
             "En deltagare kan ha flera försörjningskällor efter; raderna kan därför summera till "
@@ -786,7 +782,7 @@ def participant_report(
     """The SUS participant report: the chosen report types (all when none is chosen)."""
     chosen = [key for key in REPORT_KEYS if key in set(reports)] or list(REPORT_KEYS)
     exited = engine.exited_enrolments(scope, flt)
-    totals = _gender_totals(exited)
+    totals = engine.gender_counts(exited)
     exited_row = make_row("exited", _("Avslutade under perioden"), totals)
     report = ParticipantReport(scope=scope, flt=flt, reports=chosen, exited=exited_row)
     if "occupation" in chosen:

@@ -214,9 +214,7 @@ def _lay_out(jobs: list[Job], workers: int | None = None) -> list[Part]:
     found = document_cache.get_many(keys)
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
     order = sorted(missing, key=lambda key: -len(missing[key][0]))
-    if len(order) > 1 and workers is None:
-        workers = _part_workers()
-    if len(order) > 1 and workers > 1:
+    if len(order) > 1 and (workers := workers or _part_workers()) > 1:
         import finsam.statistics.charts  # noqa: F401 - imported once, before forking
 
         context = multiprocessing.get_context("fork")
@@ -244,8 +242,7 @@ def _idle_cpus() -> float:
 
 def _part_workers() -> int:
     """How many processes lay out the parts not in the cache: this one's CPU, and one more for
-    every other CPU at least half idle (setting COMPILED_REPORT_PARTS: a
-    fixed number)."""
+    every other CPU at least half idle (setting COMPILED_REPORT_PARTS: a fixed number)."""
     configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return 1
