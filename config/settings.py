@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -142,6 +145,20 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the address the invitation was sent to
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "finsam"
+
+# Login through the organisations' own identity providers (OpenID Connect, SAML 2). Each provider
+# is a SocialApp in the database tied to associations by `accounts.IdentityProvider`; a provider
+# login is only accepted for a known user or a pending invitation
+# (finsam/accounts/identity_providers.py).
+SOCIALACCOUNT_ADAPTER = "finsam.accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by e-mail is finsam's own, stricter rule
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login buttons POST (CSRF-protected)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    # Keeps the assertion's AuthnContextClassRef, which tells whether it counts as second factor.
+    "saml": {"provider_class": "finsam.accounts.social.SAMLProvider"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -27,3 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
             return True
         login_at = request.session.get(LOGIN_AT_SESSION_KEY, 0)
         return time.time() - login_at >= app_settings.REAUTHENTICATION_TIMEOUT
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with its second-factor stage replaced by one that accepts an
+        identity provider's strong login as the second factor (`finsam.accounts.social`)."""
+        return [
+            "finsam.accounts.social.AuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]

@@ -122,3 +122,68 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("inbjudan")
         verbose_name_plural = _("inbjudningar")
+
+
+# The Swedish eID framework's levels of assurance that count as a second factor: LoA 3 and 4
+# (SITHS/Efos cards, BankID, Freja+) and their eIDAS equivalents (substantial, high).
+DEFAULT_STRONG_METHODS = "\n".join(
+    [
+        "http://id.elegnamnden.se/loa/1.0/loa3",
+        "http://id.elegnamnden.se/loa/1.0/loa4",
+        "http://id.elegnamnden.se/loa/1.0/eidas-sub",
+        "http://id.elegnamnden.se/loa/1.0/eidas-nf-sub",
+        "http://id.elegnamnden.se/loa/1.0/eidas-high",
+        "http://id.elegnamnden.se/loa/1.0/eidas-nf-high",
+    ]
+)
+
+
+class IdentityProvider(TimeStampedModel):
+    """An organisation's identity provider (an allauth SocialApp: OpenID Connect or SAML 2) and
+    the associations whose staff may log in through it. The operator sets it up."""
+
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+        verbose_name=_("inloggningstjänst"),
+        help_text=_("Klient-id, hemlighet och inställningar (server_url, idp …) hos allauth."),
+    )
+    label = models.CharField(
+        _("namn på knappen"),
+        max_length=100,
+        help_text=_("Visas som ”Logga in med …”, t.ex. ”Region Skåne (SITHS)”."),
+    )
+    associations = models.ManyToManyField(
+        "associations.Association",
+        related_name="identity_providers",
+        verbose_name=_("förbund"),
+        help_text=_("Förbund vars användare och inbjudna får logga in med tjänsten."),
+    )
+    email_domains = models.CharField(
+        _("e-postdomäner"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Domäner som tjänsten får intyga e-postadresser för, separerade med mellanslag "
+            "eller kommatecken (t.ex. ”skane.se”). Tomt: alla."
+        ),
+    )
+    strong_methods = models.TextField(
+        _("starka inloggningsmetoder"),
+        default=DEFAULT_STRONG_METHODS,
+        blank=True,
+        help_text=_(
+            "acr-värden (OpenID Connect) eller AuthnContextClassRef (SAML), ett per rad, som "
+            "räknas som andra faktor. Andra metoder följs av kod från autentiseringsappen."
+        ),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("identitetsleverantör")
+        verbose_name_plural = _("identitetsleverantörer")
+
+    def __str__(self):
+        return self.label
