@@ -112,6 +112,8 @@ class SAMLProvider(saml.SAMLProvider):
     """allauth's SAML provider, keeping the assertion's AuthnContextClassRefs beside the
     attributes (allauth keeps only the attributes)."""
 
+    package = saml.SAMLProvider.get_package()  # its URLs are allauth's SAML URLs
+
     def extract_extra_data(self, data):
         return {
             **super().extract_extra_data(data),
