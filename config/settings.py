@@ -152,7 +152,6 @@ MFA_TOTP_ISSUER = "finsam"
 # (finsam/accounts/identity_providers.py).
 SOCIALACCOUNT_ADAPTER = "finsam.accounts.social.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by e-mail is finsam's own, stricter rule
-SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the login buttons POST (CSRF-protected)
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = {

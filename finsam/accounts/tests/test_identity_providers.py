@@ -324,3 +324,23 @@ def test_an_existing_user_also_gets_a_pending_invitation(client, world, identity
     assert RoleAssignment.objects.filter(
         user=world.board, association=world.a, role=Role.ANALYST
     ).exists()
+
+
+def test_the_login_returns_to_the_page_asked_for(client, world, identity_provider):
+    response = client.get(reverse("account_login") + "?next=/audit/")
+    assert f'action="{LOGIN_URL}?process=login&amp;next=%2Faudit%2F"' in response.content.decode()
+    response = provider_login(client, "sub-registrator@example.se", next_url="/audit/")
+    assert response["Location"] == "/audit/"
+
+
+def test_the_operator_sets_a_provider_up_in_the_admin(client, world, identity_provider):
+    world.operator.is_staff = world.operator.is_superuser = True
+    world.operator.save()
+    client.force_login(world.operator)
+    response = client.get(
+        reverse("admin:socialaccount_socialapp_change", args=[identity_provider.social_app.pk])
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Region Test (SITHS)" in content
+    assert "loa/1.0/loa3" in content
