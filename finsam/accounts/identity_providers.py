@@ -17,7 +17,7 @@ import re
 from allauth.account.internal.flows.login import record_authentication
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ def login_providers() -> QuerySet[IdentityProvider]:
     """The providers offered on the login page."""
     return (
         IdentityProvider.objects.filter(is_active=True, associations__isnull=False)
+        .exclude(social_app__provider_id="")  # its login URL is made of the provider id
         .select_related("social_app")
         .distinct()
         .order_by("label")
@@ -49,17 +50,9 @@ def login_providers() -> QuerySet[IdentityProvider]:
 
 
 def identity_provider_for(provider_id: str) -> IdentityProvider | None:
-    """The active provider whose SocialApp has `provider_id` (allauth's `SocialAccount.provider`:
-    the app's provider id, or the provider type when the app has none)."""
-    return (
-        IdentityProvider.objects.filter(is_active=True)
-        .filter(
-            Q(social_app__provider_id=provider_id)
-            | Q(social_app__provider_id="", social_app__provider=provider_id)
-        )
-        .select_related("social_app")
-        .first()
-    )
+    """The provider offered on the login page whose SocialApp has `provider_id` (allauth's
+    `SocialAccount.provider`)."""
+    return login_providers().filter(social_app__provider_id=provider_id).first()
 
 
 def asserted_methods(identity_provider: IdentityProvider, extra_data: dict) -> list[str]:
@@ -98,7 +91,7 @@ def record_strong_authentication(
         user,
         method="mfa",
         type=IDP_AUTHENTICATION_TYPE,
-        provider=identity_provider.social_app.provider_id or identity_provider.social_app.provider,
+        provider=identity_provider.social_app.provider_id,
         authn_context=method,
     )
     return True

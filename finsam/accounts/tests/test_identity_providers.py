@@ -121,6 +121,19 @@ def test_the_login_page_offers_the_active_providers_only(client, identity_provid
     assert client.post("/accounts/oidc/avstangd/login/").status_code == 404
 
 
+def test_a_provider_without_provider_id_is_not_offered(client, world, identity_provider):
+    """Its login URL cannot be made: the login page must still work for everyone else."""
+    unfinished = IdentityProvider.objects.create(
+        social_app=SocialApp.objects.create(provider="openid_connect", name="Ny", client_id="y"),
+        label="Halvfärdig region",
+    )
+    unfinished.associations.set([world.a])
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    assert "Halvfärdig region" not in response.content.decode()
+    assert "Region Test (SITHS)" in response.content.decode()
+
+
 def test_the_login_page_has_no_provider_buttons_when_none_is_configured(client, db):
     content = client.get(reverse("account_login")).content.decode()
     assert "data-identity-providers" not in content
