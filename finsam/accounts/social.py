@@ -57,11 +57,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 _("Kontot kopplas när du loggar in med inloggningstjänsten."),
                 identity_provider,
             )
-        user = sociallogin.user
         email = next(
-            (address.email for address in sociallogin.email_addresses if address.primary),
-            None,
-        ) or getattr(user, "email", "")
+            (address.email for address in sociallogin.email_addresses if address.primary), ""
+        )
         try:
             user, accepted = identity_providers.provider_login_user(
                 identity_provider=identity_provider,

@@ -50,6 +50,7 @@ PROVIDER_USERS = [
     _claims("ny-svag@example.se", acr=LOA2),
     _claims("overifierad@example.se", email_verified=False),
     ProviderUser(sub="svag-registrator", claims={"email": "registrator@example.se", "acr": LOA2}),
+    ProviderUser(sub="utan-epost", claims={"acr": LOA3}),
 ]
 
 
@@ -244,6 +245,12 @@ def test_an_address_the_provider_has_not_verified_is_refused(client, world, iden
     make_user(world.a, Role.BOARD, email="overifierad@example.se")
     content = refusal(provider_login(client, "sub-overifierad@example.se"))
     assert "har inte bekräftat din e-postadress" in content
+
+
+def test_a_login_without_an_address_is_refused(client, world, identity_provider):
+    content = refusal(provider_login(client, "utan-epost"))
+    assert "lämnade ingen e-postadress" in content
+    assert logged_in_user_id(client) is None
 
 
 def test_an_account_linked_to_another_user_is_refused(client, world, identity_provider):
