@@ -25,7 +25,6 @@ Decisions where the domain pages are silent (see the report and the tests):
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,13 +32,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
-from finsam.audit.services import log_access
+from finsam.audit.services import log_access, record_events
 from finsam.core.access import can_see_identity
+from finsam.core.dates import months_before, retention_day
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -155,13 +155,6 @@ class _Errors:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months earlier (clamped to the month's last day)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return datetime.date(year, month0 + 1, min(day.day, last))
 
 
 def _fmt(day: datetime.date) -> str:
@@ -1039,19 +1032,11 @@ def participant_protect_identity(*, access, enrolment, channel: str = "web") -> 
     return enrolment
 
 
-def anonymise_expired_identities(
-    *, today: datetime.date | None = None, batch_size: int = 500
-) -> int:
-    """Pseudonymise identities `IDENTITY_RETENTION_MONTHS` after the person's last exit.
-
-    A participant without any active enrolment whose last exit is that old loses the identity:
-    all their enrolments become anonymous (retention_ended) and the participant row is deleted.
-    One access-log row per participant and initiative records the removal (actor: the system).
-    Returns the number of participants removed.
-    """
-    today = today or _today()
+def expired_participants(*, today: datetime.date):
+    """Participants whose identity is past `IDENTITY_RETENTION_MONTHS`: no active enrolment,
+    and the last exit at least that long before `today`."""
     cutoff = months_before(today, settings.IDENTITY_RETENTION_MONTHS)
-    expired_qs = (
+    return (
         Participant.objects.annotate(
             has_active=Exists(
                 Enrolment.objects.filter(participant=OuterRef("pk"), end_date__isnull=True)
@@ -1061,6 +1046,33 @@ def anonymise_expired_identities(
         .filter(has_active=False, last_exit__lte=cutoff)
         .order_by("pk")
     )
+
+
+def expired_identity_counts(*, today: datetime.date) -> list[tuple[str, str, int, int]]:
+    """What `anonymise_expired_identities` would remove as of `today`: (association name,
+    initiative name, participants, enrolments) per initiative."""
+    expired = expired_participants(today=today).values("pk")
+    return list(
+        Enrolment.objects.filter(participant__in=expired)
+        .values_list("initiative__association__name", "initiative__name")
+        .annotate(participants=Count("participant", distinct=True), enrolments=Count("id"))
+        .order_by("initiative__association__name", "initiative__name")
+    )
+
+
+def anonymise_expired_identities(
+    *, today: datetime.date | None = None, batch_size: int = 500
+) -> int:
+    """Pseudonymise identities `IDENTITY_RETENTION_MONTHS` after the person's last exit.
+
+    A participant without any active enrolment whose last exit is that old loses the identity:
+    all their enrolments become anonymous (retention_ended) and the participant row is deleted.
+    One access-log event per initiative names the participants removed (actor: the system).
+    `today` may be an earlier day than today, never a later one (`ValueError`). Returns the
+    number of participants removed.
+    """
+    today = retention_day(today, _today())
+    expired_qs = expired_participants(today=today)
     expired = list(expired_qs.values_list("pk", flat=True))
     removed = 0
     now = timezone.now()
@@ -1070,26 +1082,32 @@ def anonymise_expired_identities(
             # Re-check inside the transaction: someone may have re-entered meanwhile.
             chunk = list(expired_qs.filter(pk__in=chunk).values_list("pk", flat=True))
             enrolments = Enrolment.objects.filter(participant_id__in=chunk)
-            seen = defaultdict(set)
-            events = []
-            for pseudonym, initiative_id, association_id in enrolments.values_list(
-                "participant__pseudonym", "initiative_id", "initiative__association_id"
-            ).order_by("participant_id", "initiative_id"):
-                if initiative_id in seen[pseudonym]:
-                    continue
-                seen[pseudonym].add(initiative_id)
-                events.append(
+            # One event per initiative naming the participants removed from it (actor: the
+            # system).
+            removed_from = defaultdict(list)
+            for pseudonym, initiative_id, association_id in (
+                enrolments.values_list(
+                    "participant__pseudonym", "initiative_id", "initiative__association_id"
+                )
+                .order_by("initiative_id", "participant_id")
+                .distinct()
+            ):
+                removed_from[(initiative_id, association_id)].append(pseudonym)
+            events = [
+                (
                     AccessEvent(
                         actor=None,
                         actor_role="",
                         association_id=association_id,
                         initiative_id=initiative_id,
                         action=Action.ANONYMISE,
-                        pseudonym=pseudonym,
                         fields=IDENTITY_FIELDS,
                         channel="system",
-                    )
+                    ),
+                    pseudonyms,
                 )
+                for (initiative_id, association_id), pseudonyms in removed_from.items()
+            ]
             ids = list(enrolments.values_list("pk", flat=True))
             Enrolment.objects.filter(pk__in=ids).update(
                 participant=None,
@@ -1098,6 +1116,6 @@ def anonymise_expired_identities(
             )
             Enrolment.history.filter(id__in=ids).update(participant=None)
             Participant.objects.filter(pk__in=chunk).delete()
-            AccessEvent.objects.bulk_create(events)
+            record_events(events)
             removed += len(chunk)
     return removed
