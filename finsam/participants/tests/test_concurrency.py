@@ -196,20 +196,21 @@ def api_client(user):
     return client
 
 
-def run_together(monkeypatch, calls):
+def run_together(monkeypatch, calls, *, hold_after_check=True):
     """Run each call in its own thread, that is its own connection and transaction, all
     released at once. A second barrier holds every registration just after its check until all
     have checked, so that the race happens every time rather than most times."""
     start = threading.Barrier(len(calls))
-    checked = threading.Barrier(len(calls))
-    real = services._check_registration
+    if hold_after_check:
+        checked = threading.Barrier(len(calls))
+        real = services._check_registration
 
-    def check(*args, **kwargs):
-        result = real(*args, **kwargs)
-        checked.wait(timeout=20)
-        return result
+        def check(*args, **kwargs):
+            result = real(*args, **kwargs)
+            checked.wait(timeout=20)
+            return result
 
-    monkeypatch.setattr(services, "_check_registration", check)
+        monkeypatch.setattr(services, "_check_registration", check)
     outcomes = [None] * len(calls)
 
     def work(index, call):
@@ -343,3 +344,39 @@ def test_simultaneous_registrations_in_two_initiatives_make_one_participant(
         world.a_other.pk,
     }
     assert not personal_traces(caplog.text)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_exits_one_wins(world, enrolment_input, exit_input, monkeypatch):
+    """The exit locks the enrolment: the later one waits, then finds it exited."""
+    enrolment = register(world, world.a_initiative, enrolment_input())
+    body = {
+        "end_date": exit_input().end_date.isoformat(),
+        "exit_reason": exit_input().exit_reason.code,
+    }
+
+    def by_api():
+        response = api_client(world.registrar).post(
+            f"/api/v1/enrolments/{enrolment.uuid}/exit/", body, format="json"
+        )
+        return response.status_code, response.json()
+
+    def by_service():
+        with transaction.atomic():
+            services.enrolment_exit(
+                access=build_access(world.registrar, world.a.pk),
+                enrolment=Enrolment.objects.get(pk=enrolment.pk),
+                data=exit_input(),
+            )
+        return "ok"
+
+    outcomes = run_together(monkeypatch, [by_api, by_service], hold_after_check=False)
+    if outcomes[1] == "ok":
+        status, errors = outcomes[0]
+        assert status == 400
+        assert errors["errors"]["__all__"][0].startswith("Deltagandet är redan utregistrerat")
+    else:
+        assert outcomes[0][0] == 200
+        assert isinstance(outcomes[1], ValidationError)
+    assert enrolment.history.filter(history_change_reason="Utregistrering").count() == 1
