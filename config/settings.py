@@ -239,6 +239,9 @@ if not _dev:
 # Participants: how long identities are kept after exit before they are pseudonymised
 # (finance-law-privacy.md §4.5), and the smallest count shown in tables that leave an association.
 IDENTITY_RETENTION_MONTHS = env.int("IDENTITY_RETENTION_MONTHS", default=24)
+# The access log is kept at least five years (finance-law-privacy.md §4.6), then purged by the
+# same daily `apply_retention`.
+AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=60)
 SMALL_CELL_LIMIT = env.int("SMALL_CELL_LIMIT", default=5)
 
 # Caches. "default" is per process (rate limits, the statistics pages' charts); "documents" keeps

@@ -16,6 +16,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -273,6 +274,13 @@ class InitiativeDetailApi(ApiView):
 # --- Enrolments ------------------------------------------------------------------------------
 
 
+class Conflict(APIException):
+    """409: the request lost a race with another one (the person was registered meanwhile)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 def enrolment_queryset(queryset, *, identity=False):
     """Everything an enrolment row shows in a constant number of queries. The participant (and
     its encrypted identity) is loaded only when the identity will be shown."""
@@ -353,7 +361,7 @@ class InitiativeEnrolmentListApi(ListMixin, ApiView):
 
     @extend_schema(
         request=s.EnrolmentIn,
-        responses={201: s.EnrolmentOut},
+        responses={201: s.EnrolmentOut, 409: s.ErrorsOut},
         summary="Register a participant in (the initiative's registrars)",
     )
     def post(self, request, version, pk):
@@ -363,14 +371,18 @@ class InitiativeEnrolmentListApi(ListMixin, ApiView):
         initiative = initiative_in_scope(access, pk, registrar_initiatives)
         data = validated(s.EnrolmentIn, request.data)
         consent = data.pop("consent", None)
-        enrolment = participant_services.enrolment_register(
-            access=access,
-            initiative=initiative,
-            data=participant_services.EnrolmentInput(
-                **data, consent=participant_services.ConsentInput(**consent) if consent else None
-            ),
-            channel="api",
-        )
+        try:
+            enrolment = participant_services.enrolment_register(
+                access=access,
+                initiative=initiative,
+                data=participant_services.EnrolmentInput(
+                    **data,
+                    consent=participant_services.ConsentInput(**consent) if consent else None,
+                ),
+                channel="api",
+            )
+        except participant_services.RegistrationConflict as exc:
+            raise Conflict(exc.messages[0]) from None
         enrolment = enrolment_queryset(Enrolment.objects.filter(pk=enrolment.pk), identity=True)
         return Response(s.EnrolmentOut(enrolment.get()).data, status=status.HTTP_201_CREATED)
 

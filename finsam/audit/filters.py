@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finsam.audit import selectors
 from finsam.audit.models import AccessEvent, Action
 
 
@@ -28,7 +29,7 @@ class AccessEventFilter(django_filters.FilterSet):
     )
     pseudonym = django_filters.CharFilter(
         label=_("Pseudonym"),
-        lookup_expr="iexact",
+        method="filter_pseudonym",
         widget=forms.TextInput(attrs={"placeholder": _("t.ex. K7Q2M9")}),
     )
     actor = django_filters.CharFilter(
@@ -41,6 +42,9 @@ class AccessEventFilter(django_filters.FilterSet):
     class Meta:
         model = AccessEvent
         fields = ["date_from", "date_to", "action", "initiative", "pseudonym", "actor"]
+
+    def filter_pseudonym(self, queryset, name, value):
+        return selectors.about_pseudonym(queryset, value)
 
     def __init__(self, *args, initiatives, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,20 @@
 """The access log: every read and change of personal data (finance-law-privacy.md §4.6).
 
-Rows name the participant by pseudonym only; they never contain the personal data itself,
-and they are never changed or deleted by the application.
+One `AccessEvent` per read or change (a list page that shows fifty participants is one event),
+with one `AccessedPseudonym` row per participant it showed or changed, indexed so that the log
+can be searched per person. Rows name the participant by pseudonym only; they never contain the
+personal data itself.
+
+The log is append-only: the application inserts rows and never changes them. Saving an existing
+row, `delete()` and the querysets' `update()`/`delete()` raise `AppendOnlyError`; the one way
+out is `finsam.audit.services.access_log_purge`, which removes events older than
+`AUDIT_RETENTION_MONTHS`. On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE
+statements on both tables from anyone else as well.
 """
 
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,8 +30,63 @@ class Action(models.TextChoices):
     LOOKUP = "lookup", _("Sökte på personnummer")
 
 
-class AccessEvent(models.Model):
-    at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
+class AppendOnlyError(RuntimeError):
+    """The access log is never changed or deleted, except by its retention (`access_log_purge`)."""
+
+    def __init__(self):
+        super().__init__(
+            "The access log is append-only: rows are never changed; old rows are removed only "
+            "by finsam.audit.services.access_log_purge."
+        )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError()
+
+    def delete(self):
+        raise AppendOnlyError()
+
+    def purge(self):
+        """Delete the rows; for `access_log_purge` only (see its database setting)."""
+        return super().delete()
+
+
+class AccessEventQuerySet(AppendOnlyQuerySet):
+    def for_pseudonym(self, pseudonym: str):
+        """Events that read or changed the personal data of the participant `pseudonym`."""
+        return self.filter(
+            Exists(
+                AccessedPseudonym.objects.filter(
+                    event=OuterRef("pk"), pseudonym=normalise_pseudonym(pseudonym)
+                )
+            )
+        )
+
+
+def normalise_pseudonym(value: str) -> str:
+    """Pseudonyms are upper case; searching is case-insensitive (and uses the index)."""
+    return (value or "").strip().upper()
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError()
+
+
+class AccessEvent(AppendOnlyModel):
+    at = models.DateTimeField(_("tid"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -33,9 +98,10 @@ class AccessEvent(models.Model):
         "initiatives.Initiative", on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(_("händelse"), max_length=16, choices=Action.choices)
-    pseudonym = models.CharField(_("pseudonym"), max_length=12, blank=True, db_index=True)
     fields = models.CharField(_("uppgifter"), max_length=200, blank=True)
     channel = models.CharField(_("kanal"), max_length=8, default="web")
+
+    objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -44,4 +110,27 @@ class AccessEvent(models.Model):
         verbose_name_plural = _("loggade åtkomster")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.pseudonym}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def pseudonyms(self) -> list[str]:
+        """The participants the event showed or changed, in the order they were shown."""
+        return [row.pseudonym for row in self.pseudonym_rows.all()]
+
+
+class AccessedPseudonym(AppendOnlyModel):
+    """One participant an access event showed or changed."""
+
+    event = models.ForeignKey(AccessEvent, on_delete=models.CASCADE, related_name="pseudonym_rows")
+    pseudonym = models.CharField(_("pseudonym"), max_length=12)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["pseudonym", "event"])]
+        verbose_name = _("loggad pseudonym")
+        verbose_name_plural = _("loggade pseudonymer")
+
+    def __str__(self):
+        return self.pseudonym

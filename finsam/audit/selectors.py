@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from finsam.audit.models import AccessEvent
+from finsam.audit.models import AccessedPseudonym, AccessEvent, normalise_pseudonym
 
 
 def access_events(*, association) -> QuerySet[AccessEvent]:
-    """The access log of one association, newest first, with actor and initiative joined."""
+    """The access log of one association, newest first, with actor, initiative and pseudonyms."""
     if association is None:
         return AccessEvent.objects.none()
     return (
         AccessEvent.objects.filter(association=association)
         .select_related("actor", "initiative")
+        .prefetch_related("pseudonym_rows")
         .order_by("-at", "-id")
+    )
+
+
+def about_pseudonym(events: QuerySet[AccessEvent], pseudonym: str) -> QuerySet[AccessEvent]:
+    """The `events` that showed or changed the participant `pseudonym`, each naming that
+    participant only (a list page's event also names the others shown, who are no business of
+    a search about one person)."""
+    rows = AccessedPseudonym.objects.filter(pseudonym=normalise_pseudonym(pseudonym))
+    return (
+        events.for_pseudonym(pseudonym)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("pseudonym_rows", queryset=rows))
     )

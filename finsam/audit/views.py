@@ -84,10 +84,15 @@ def _cell(value) -> str:
 @require_GET
 @require_role(Role.SECRETARIAT, Role.OPERATOR)
 def log_csv(request):
-    """The filtered log as CSV (semicolon-separated, UTF-8 with BOM: opens directly in Excel)."""
+    """The filtered log as CSV (semicolon-separated, UTF-8 with BOM: opens directly in Excel).
+
+    One line per event and participant, so that a spreadsheet can filter the log per person;
+    the event number groups the lines of one event (a list page shows many participants).
+    """
     filterset = _filterset(request)
     writer = csv.writer(_Echo(), delimiter=";")
     header = [
+        _("Händelse nr"),
         _("Tid"),
         _("Användare"),
         _("Roll"),
@@ -101,18 +106,18 @@ def log_csv(request):
     def rows():
         yield "\ufeff" + writer.writerow(header)
         for event in filterset.qs.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    _cell(timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")),
-                    _cell(event.actor.email if event.actor else ""),
-                    _cell(_role_label(event.actor_role)),
-                    _cell(event.get_action_display()),
-                    _cell(event.initiative.name if event.initiative else ""),
-                    _cell(event.pseudonym),
-                    _cell(event.fields),
-                    _cell(CHANNELS.get(event.channel, event.channel)),
-                ]
-            )
+            cells = [
+                _cell(event.pk),
+                _cell(timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")),
+                _cell(event.actor.email if event.actor else ""),
+                _cell(_role_label(event.actor_role)),
+                _cell(event.get_action_display()),
+                _cell(event.initiative.name if event.initiative else ""),
+            ]
+            tail = [_cell(event.fields), _cell(CHANNELS.get(event.channel, event.channel))]
+            # One line per participant the event showed (one line if it showed nobody).
+            for pseudonym in event.pseudonyms or [""]:
+                yield writer.writerow([*cells, _cell(pseudonym), *tail])
 
     filename = f"atkomstlogg-{request.access.association.slug}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -25,21 +25,21 @@ Decisions where the domain pages are silent (see the report and the tests):
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
-from finsam.audit.services import log_access
+from finsam.audit.services import log_access, record_events
 from finsam.core.access import can_see_identity
+from finsam.core.dates import months_before, retention_day
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -155,13 +155,6 @@ class _Errors:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months earlier (clamped to the month's last day)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return datetime.date(year, month0 + 1, min(day.day, last))
 
 
 def _fmt(day: datetime.date) -> str:
@@ -551,89 +544,139 @@ def enrolment_register_check(*, access, initiative, data: EnrolmentInput) -> Non
     _check_registration(initiative, data, _today())
 
 
+class RegistrationConflict(ValidationError):
+    """Someone else registered the person in the initiative between our check and our write.
+
+    A `ValidationError` (the pages and the importer show it like any other); the API answers
+    it with 409 Conflict.
+    """
+
+    def __init__(self):
+        super().__init__(
+            {"__all__": [_("Personen registrerades nyss i den här insatsen av någon annan.")]}
+        )
+
+
 def enrolment_register(
     *, access, initiative, data: EnrolmentInput, channel: str = "web"
 ) -> Enrolment:
-    """Register a participant into an initiative (inregistrering)."""
+    """Register a participant into an initiative (inregistrering).
+
+    Two registrations of one person may run at the same time (two registrars, the page and an
+    import). The database's unique constraints decide: one look-up hash per association, one
+    active enrolment per person and initiative. The writes run in a savepoint; if a constraint
+    refuses them, the person is looked up again: registered meanwhile in this initiative, the
+    caller gets `RegistrationConflict`; registered meanwhile only as a participant (in another
+    initiative), the enrolment is written for that participant. The database's message (which
+    names the look-up hash) is dropped, never logged or shown.
+    """
     _require_registrar(access, initiative)
-    user = access.user
     with transaction.atomic():
         pseudonym = new_pseudonym()
         checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
-        participant = checked.participant
-        if checked.personal_number is not None:
-            pn = checked.personal_number
-            if participant is None:
-                if checked.pseudonym_taken:
-                    pseudonym = _new_unique_pseudonym()
-                participant = Participant(
-                    association_id=initiative.association_id,
-                    pseudonym=pseudonym,
-                    personal_number=pn.normalized,
-                    personal_number_hash=checked.hash,
-                    name=checked.name,
-                    birth_year=pn.birth_date.year,
-                    gender=checked.gender,
-                )
-                participant.full_clean(
-                    exclude=["association"], validate_unique=False, validate_constraints=False
-                )
-                participant.save()
-            elif (checked.name and checked.name != participant.name) or (
-                checked.gender != participant.gender
-            ):
-                # The latest registration knows the person's current name.
-                participant.name = checked.name or participant.name
-                participant.gender = checked.gender
-                participant.save(update_fields=["name", "gender", "updated_at"])
+        if checked.personal_number is not None and checked.participant is None:
+            if checked.pseudonym_taken:
+                pseudonym = _new_unique_pseudonym()
+            checked.participant = Participant(
+                association_id=initiative.association_id,
+                pseudonym=pseudonym,
+                personal_number=checked.personal_number.normalized,
+                personal_number_hash=checked.hash,
+                name=checked.name,
+                birth_year=checked.personal_number.birth_date.year,
+                gender=checked.gender,
+            )
+            checked.participant.full_clean(
+                exclude=["association"], validate_unique=False, validate_constraints=False
+            )
+        if checked.personal_number is None:
+            # Anonymous: no participant, so nothing another registration can collide with.
+            return _write_registration(access, initiative, data, checked, channel)
+        for _attempt in range(2):
+            try:
+                with transaction.atomic():
+                    return _write_registration(access, initiative, data, checked, channel)
+            except IntegrityError:
+                pass
+            # Outside the `except` block, so that the database's error is not chained to ours.
+            checked.participant = _registered_meanwhile(initiative, checked, data.start_date)
+        raise RegistrationConflict()
 
-        enrolment = Enrolment(
+
+def _registered_meanwhile(initiative, checked: _Registration, start_date) -> Participant:
+    """The participant another transaction created since our check; `RegistrationConflict` if
+    it also enrolled the person in this initiative (or something else refused the write)."""
+    participant = Participant.objects.filter(
+        association_id=initiative.association_id, personal_number_hash=checked.hash
+    ).first()
+    if participant is None or _overlapping(participant.pk, initiative, start_date, None):
+        raise RegistrationConflict()
+    return participant
+
+
+def _write_registration(
+    access, initiative, data: EnrolmentInput, checked: _Registration, channel: str
+) -> Enrolment:
+    user = access.user
+    participant = checked.participant
+    if participant is not None:
+        if participant.pk is None:
+            participant.save()
+        elif (checked.name and checked.name != participant.name) or (
+            checked.gender != participant.gender
+        ):
+            # The latest registration knows the person's current name.
+            participant.name = checked.name or participant.name
+            participant.gender = checked.gender
+            participant.save(update_fields=["name", "gender", "updated_at"])
+
+    enrolment = Enrolment(
+        initiative=initiative,
+        participant=participant,
+        anonymous_reason="" if participant else data.anonymous_reason,
+        gender=checked.gender,
+        age_at_start=checked.age_at_start,
+        home_municipality=data.home_municipality,
+        start_date=data.start_date,
+        occupation_before=data.occupation_before,
+        occupation_extent_before=data.occupation_extent_before,
+        education=data.education,
+        time_outside_work=data.time_outside_work,
+        referrer=data.referrer,
+    )
+    # Relations and constraints were checked above (with Swedish messages) and are enforced
+    # by the database; full_clean checks the plain values.
+    enrolment.full_clean(
+        exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    _save_with_history(
+        enrolment,
+        user=user,
+        reason=_("Inregistrering"),
+        m2m={"income_sources_before": list(data.income_sources_before or [])},
+    )
+    if participant is not None:
+        consent = Consent(
+            enrolment=enrolment,
+            given_on=data.consent.given_on,
+            method=data.consent.method,
+            form_version=data.consent.form_version.strip(),
+            language=(data.consent.language or "").strip(),
+            collected_by=user,
+        )
+        consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
+        consent._history_user = user
+        consent.save()
+        log_access(
+            access=access,
+            action=Action.CREATE,
             initiative=initiative,
-            participant=participant,
-            anonymous_reason="" if participant else data.anonymous_reason,
-            gender=checked.gender,
-            age_at_start=checked.age_at_start,
-            home_municipality=data.home_municipality,
-            start_date=data.start_date,
-            occupation_before=data.occupation_before,
-            occupation_extent_before=data.occupation_extent_before,
-            education=data.education,
-            time_outside_work=data.time_outside_work,
-            referrer=data.referrer,
+            pseudonyms=[participant.pseudonym],
+            fields=IDENTITY_FIELDS,
+            channel=channel,
         )
-        # Relations and constraints were checked above (with Swedish messages) and are enforced
-        # by the database; full_clean checks the plain values.
-        enrolment.full_clean(
-            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-        _save_with_history(
-            enrolment,
-            user=user,
-            reason=_("Inregistrering"),
-            m2m={"income_sources_before": list(data.income_sources_before or [])},
-        )
-        if participant is not None:
-            consent = Consent(
-                enrolment=enrolment,
-                given_on=data.consent.given_on,
-                method=data.consent.method,
-                form_version=data.consent.form_version.strip(),
-                language=(data.consent.language or "").strip(),
-                collected_by=user,
-            )
-            consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
-            consent._history_user = user
-            consent.save()
-            log_access(
-                access=access,
-                action=Action.CREATE,
-                initiative=initiative,
-                pseudonyms=[participant.pseudonym],
-                fields=IDENTITY_FIELDS,
-                channel=channel,
-            )
     return enrolment
 
 
@@ -989,19 +1032,11 @@ def participant_protect_identity(*, access, enrolment, channel: str = "web") -> 
     return enrolment
 
 
-def anonymise_expired_identities(
-    *, today: datetime.date | None = None, batch_size: int = 500
-) -> int:
-    """Pseudonymise identities `IDENTITY_RETENTION_MONTHS` after the person's last exit.
-
-    A participant without any active enrolment whose last exit is that old loses the identity:
-    all their enrolments become anonymous (retention_ended) and the participant row is deleted.
-    One access-log row per participant and initiative records the removal (actor: the system).
-    Returns the number of participants removed.
-    """
-    today = today or _today()
+def expired_participants(*, today: datetime.date):
+    """Participants whose identity is past `IDENTITY_RETENTION_MONTHS`: no active enrolment,
+    and the last exit at least that long before `today`."""
     cutoff = months_before(today, settings.IDENTITY_RETENTION_MONTHS)
-    expired_qs = (
+    return (
         Participant.objects.annotate(
             has_active=Exists(
                 Enrolment.objects.filter(participant=OuterRef("pk"), end_date__isnull=True)
@@ -1011,6 +1046,33 @@ def anonymise_expired_identities(
         .filter(has_active=False, last_exit__lte=cutoff)
         .order_by("pk")
     )
+
+
+def expired_identity_counts(*, today: datetime.date) -> list[tuple[str, str, int, int]]:
+    """What `anonymise_expired_identities` would remove as of `today`: (association name,
+    initiative name, participants, enrolments) per initiative."""
+    expired = expired_participants(today=today).values("pk")
+    return list(
+        Enrolment.objects.filter(participant__in=expired)
+        .values_list("initiative__association__name", "initiative__name")
+        .annotate(participants=Count("participant", distinct=True), enrolments=Count("id"))
+        .order_by("initiative__association__name", "initiative__name")
+    )
+
+
+def anonymise_expired_identities(
+    *, today: datetime.date | None = None, batch_size: int = 500
+) -> int:
+    """Pseudonymise identities `IDENTITY_RETENTION_MONTHS` after the person's last exit.
+
+    A participant without any active enrolment whose last exit is that old loses the identity:
+    all their enrolments become anonymous (retention_ended) and the participant row is deleted.
+    One access-log event per initiative names the participants removed (actor: the system).
+    `today` may be an earlier day than today, never a later one (`ValueError`). Returns the
+    number of participants removed.
+    """
+    today = retention_day(today, _today())
+    expired_qs = expired_participants(today=today)
     expired = list(expired_qs.values_list("pk", flat=True))
     removed = 0
     now = timezone.now()
@@ -1020,26 +1082,32 @@ def anonymise_expired_identities(
             # Re-check inside the transaction: someone may have re-entered meanwhile.
             chunk = list(expired_qs.filter(pk__in=chunk).values_list("pk", flat=True))
             enrolments = Enrolment.objects.filter(participant_id__in=chunk)
-            seen = defaultdict(set)
-            events = []
-            for pseudonym, initiative_id, association_id in enrolments.values_list(
-                "participant__pseudonym", "initiative_id", "initiative__association_id"
-            ).order_by("participant_id", "initiative_id"):
-                if initiative_id in seen[pseudonym]:
-                    continue
-                seen[pseudonym].add(initiative_id)
-                events.append(
+            # One event per initiative naming the participants removed from it (actor: the
+            # system).
+            removed_from = defaultdict(list)
+            for pseudonym, initiative_id, association_id in (
+                enrolments.values_list(
+                    "participant__pseudonym", "initiative_id", "initiative__association_id"
+                )
+                .order_by("initiative_id", "participant_id")
+                .distinct()
+            ):
+                removed_from[(initiative_id, association_id)].append(pseudonym)
+            events = [
+                (
                     AccessEvent(
                         actor=None,
                         actor_role="",
                         association_id=association_id,
                         initiative_id=initiative_id,
                         action=Action.ANONYMISE,
-                        pseudonym=pseudonym,
                         fields=IDENTITY_FIELDS,
                         channel="system",
-                    )
+                    ),
+                    pseudonyms,
                 )
+                for (initiative_id, association_id), pseudonyms in removed_from.items()
+            ]
             ids = list(enrolments.values_list("pk", flat=True))
             Enrolment.objects.filter(pk__in=ids).update(
                 participant=None,
@@ -1048,6 +1116,6 @@ def anonymise_expired_identities(
             )
             Enrolment.history.filter(id__in=ids).update(participant=None)
             Participant.objects.filter(pk__in=chunk).delete()
-            AccessEvent.objects.bulk_create(events)
+            record_events(events)
             removed += len(chunk)
     return removed

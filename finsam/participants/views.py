@@ -121,21 +121,16 @@ def initiative_participants(request, initiative_id):
         if row.participant_id:
             row.masked_number = f"{row.participant.personal_number[:8]}-****"
     shown = [row.participant.pseudonym for row in rows if row.participant_id]
-    if shown:
+    # One event for the page: the participants it shows; a search by personal identity number
+    # is logged even when it finds nobody.
+    lookup = search.kind == "personal_number"
+    if shown or lookup:
         log_access(
             access=access,
-            action=Action.LIST,
+            action=Action.LOOKUP if lookup else Action.LIST,
             initiative=initiative,
             pseudonyms=shown,
             fields=IDENTITY_FIELDS,
-        )
-    if search.kind == "personal_number":
-        log_access(
-            access=access,
-            action=Action.LOOKUP,
-            initiative=initiative,
-            pseudonyms=shown or [""],
-            fields=_("personnummer"),
         )
     context = {
         "initiative": initiative,

@@ -79,7 +79,7 @@ def test_it_shows_identity_to_the_registrar_and_logs_it(world, api_for, enrolmen
     assert event.channel == "api"
     assert event.action == "list"
     assert event.actor == world.registrar
-    assert event.pseudonym == identified.participant.pseudonym
+    assert event.pseudonyms == [identified.participant.pseudonym]
     assert event.initiative == world.a_initiative
 
     response = api_for(world.registrar).get(f"/api/v1/enrolments/{identified.uuid}/")

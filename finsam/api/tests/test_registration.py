@@ -61,7 +61,7 @@ def test_it_registers_an_identified_participant(world, api_for, codes):
     assert data["home_municipality"] == "1496"
     assert data["income_sources_before"] == ["test-forsorjningsstod"]
     assert data["consent"]["form_version"] == "9443-2024"
-    events = AccessEvent.objects.filter(pseudonym=data["pseudonym"])
+    events = AccessEvent.objects.for_pseudonym(data["pseudonym"])
     assert events.exists()
     assert {e.channel for e in events} == {"api"}
 

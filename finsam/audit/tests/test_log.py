@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from finsam.audit.models import AccessEvent, Action
+from finsam.audit.models import AccessedPseudonym, AccessEvent, Action
 from finsam.audit.services import log_access
 from finsam.audit.tests.factories import AccessEventFactory
 from finsam.core.access import SESSION_KEY, build_access
-from finsam.participants.tests.factories import ParticipantFactory
+from finsam.participants.tests.factories import EnrolmentFactory, ParticipantFactory
 
 URL = reverse("audit:log")
 CSV_URL = reverse("audit:log_csv")
@@ -24,11 +24,17 @@ CSV_URL = reverse("audit:log_csv")
 def events(world):
     """Three events in A (two initiatives, two dates) and one in B."""
     a_access = build_access(world.registrar, world.a.pk)
+    AccessEventFactory(
+        actor=world.registrar,
+        initiative=world.a_initiative,
+        at=timezone.make_aware(datetime.datetime(2025, 1, 15, 10, 0)),
+        pseudonyms=["AAA222"],
+    )
     log_access(
         access=a_access,
         action=Action.VIEW,
         initiative=world.a_initiative,
-        pseudonyms=["AAA111", "AAA222"],
+        pseudonyms=["AAA111"],
         fields="personnummer, namn",
     )
     AccessEventFactory(
@@ -36,11 +42,9 @@ def events(world):
         actor_role="initiative_manager",
         initiative=world.a_other,
         action=Action.EXPORT,
-        pseudonym="OTH333",
+        pseudonyms=["OTH333"],
         channel="api",
     )
-    old = timezone.make_aware(datetime.datetime(2025, 1, 15, 10, 0))
-    AccessEvent.objects.filter(pseudonym="AAA222").update(at=old)
     b_access = build_access(world.b_registrar, world.b.pk)
     log_access(
         access=b_access,
@@ -52,7 +56,7 @@ def events(world):
 
 
 def pseudonyms(response):
-    return [event.pseudonym for event in response.context["events"]]
+    return [p for event in response.context["events"] for p in event.pseudonyms]
 
 
 def test_the_secretariat_sees_its_association_events_newest_first(world, events, client_for):
@@ -213,6 +217,7 @@ def test_the_csv_holds_the_filtered_log(world, events, client_for):
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == [
+        "Händelse nr",
         "Tid",
         "Användare",
         "Roll",
@@ -222,25 +227,82 @@ def test_the_csv_holds_the_filtered_log(world, events, client_for):
         "Uppgifter",
         "Kanal",
     ]
-    assert [row[5] for row in rows[1:]] == ["AAA111", "AAA222"]
-    assert rows[1][1:5] == ["registrator@example.se", "Deltagaransvarig", "Läste", "Cresco Create"]
-    assert rows[2][0] == "2025-01-15 10:00:00"
+    assert [row[6] for row in rows[1:]] == ["AAA111", "AAA222"]
+    assert rows[1][2:6] == ["registrator@example.se", "Deltagaransvarig", "Läste", "Cresco Create"]
+    assert rows[2][1] == "2025-01-15 10:00:00"
 
 
 def test_the_csv_never_contains_other_associations(world, events, client_for):
     rows = read_csv(client_for(world.secretariat).get(CSV_URL))
-    assert "BBB999" not in {row[5] for row in rows}
+    assert "BBB999" not in {row[6] for row in rows}
     rows = read_csv(client_for(world.b_secretariat).get(CSV_URL))
-    assert [row[5] for row in rows[1:]] == ["BBB999"]
+    assert [row[6] for row in rows[1:]] == ["BBB999"]
 
 
 def test_the_csv_neutralises_formulas(world, client_for):
     AccessEventFactory(initiative=world.a_initiative, actor=world.registrar, fields="=HYPERLINK()")
     rows = read_csv(client_for(world.secretariat).get(CSV_URL))
-    assert rows[1][6] == "'=HYPERLINK()"
+    assert rows[1][7] == "'=HYPERLINK()"
 
 
 def test_the_csv_link_keeps_the_filters(world, events, client_for):
     response = client_for(world.secretariat).get(URL, {"action": "view", "page": 1})
     content = response.content.decode()
     assert f'href="{CSV_URL}?action=view"' in content
+
+
+# --- One event per view (security issue, point 11) ---------------------------------------------
+
+
+@pytest.fixture
+def listed(world, client_for):
+    """The registrar opens the list of an initiative with twelve participants."""
+    enrolments = EnrolmentFactory.create_batch(12, initiative=world.a_initiative)
+    response = client_for(world.registrar).get(
+        reverse("participants:initiative_participants", args=[world.a_initiative.pk])
+    )
+    assert response.status_code == 200
+    return [e.participant.pseudonym for e in enrolments]
+
+
+def test_a_list_page_is_one_event_naming_every_participant_shown(listed):
+    (event,) = AccessEvent.objects.all()
+    assert event.action == Action.LIST
+    assert sorted(event.pseudonyms) == sorted(listed)
+    assert AccessedPseudonym.objects.count() == 12
+
+
+def test_the_log_is_searchable_per_participant(world, listed, client_for):
+    other = AccessEventFactory(initiative=world.a_initiative, pseudonyms=[listed[3]])
+    AccessEventFactory(initiative=world.a_initiative, pseudonyms=["D-SOMEONE"])
+    response = client_for(world.secretariat).get(URL, {"pseudonym": listed[3].lower()})
+    events = response.context["events"]
+    assert [e.pk for e in events] == [other.pk, AccessEvent.objects.get(action="list").pk]
+    # Each event names the participant searched for, not the others the list showed.
+    assert pseudonyms(response) == [listed[3], listed[3]]
+    assert listed[4] not in response.content.decode()
+
+
+def test_the_page_folds_a_long_list_of_pseudonyms(world, listed, client_for):
+    content = client_for(world.secretariat).get(URL).content.decode()
+    assert "<summary>12 pseudonymer</summary>" in content
+    assert all(pseudonym in content for pseudonym in listed)
+
+
+def test_the_csv_has_a_line_per_event_and_participant(world, listed, client_for):
+    lookup = log_access(
+        access=build_access(world.registrar, world.a.pk),
+        action=Action.LOOKUP,
+        initiative=world.a_initiative,
+        pseudonyms=[],
+        fields="personnummer, namn",
+    )
+    client = client_for(world.secretariat)
+    rows = read_csv(client.get(CSV_URL))[1:]
+    list_event = AccessEvent.objects.get(action="list")
+    # The search that found nobody: one line without a pseudonym; the list: a line per person.
+    assert rows[0][0] == str(lookup.pk) and rows[0][6] == ""
+    assert sorted(row[6] for row in rows[1:]) == sorted(listed)
+    assert {(row[0], row[4]) for row in rows[1:]} == {(str(list_event.pk), "Listade")}
+    searched = read_csv(client.get(CSV_URL, {"pseudonym": listed[0]}))[1:]
+    assert [(row[0], row[6]) for row in searched] == [(str(list_event.pk), listed[0])]

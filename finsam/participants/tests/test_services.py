@@ -1,9 +1,14 @@
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
 
 from finsam.audit.models import AccessEvent
+from finsam.audit.tests.factories import AccessEventFactory
 from finsam.core.access import build_access
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants import services
@@ -74,9 +79,9 @@ def test_it_registers_an_identified_participant(world, registrar_access, enrolme
     assert record.history_change_reason == "Inregistrering"
     assert [c.code_id for c in record.income_sources_before.all()] == [codes.social_assistance.pk]
     event = AccessEvent.objects.get()
-    assert (event.action, event.pseudonym, event.actor) == (
+    assert (event.action, event.pseudonyms, event.actor) == (
         "create",
-        participant.pseudonym,
+        [participant.pseudonym],
         world.registrar,
     )
     assert event.initiative == world.a_initiative
@@ -434,7 +439,6 @@ def enrolled(world, registrar_access, enrolment_input, today):
 
 
 def test_it_registers_out(world, registrar_access, enrolled, exit_input, codes, today):
-    AccessEvent.objects.all().delete()
     services.enrolment_exit(access=registrar_access, enrolment=enrolled, data=exit_input())
     enrolled.refresh_from_db()
     assert enrolled.end_date == today
@@ -445,8 +449,8 @@ def test_it_registers_out(world, registrar_access, enrolled, exit_input, codes, 
     assert latest.history_change_reason == "Utregistrering"
     assert latest.history_type == "~"
     assert enrolled.history.count() == 2
-    event = AccessEvent.objects.get()
-    assert (event.action, event.pseudonym) == ("exit", enrolled.participant.pseudonym)
+    event = AccessEvent.objects.exclude(action="create").get()
+    assert (event.action, event.pseudonyms) == ("exit", [enrolled.participant.pseudonym])
 
 
 def exit_fails(access, enrolment, data):
@@ -519,7 +523,6 @@ def test_only_registrars_of_the_initiative_exit(world, enrolled, exit_input):
 
 
 def test_corrections_keep_their_history(world, registrar_access, enrolled, codes, today):
-    AccessEvent.objects.all().delete()
     new_start = today - 25 * DAY
     services.enrolment_correct(
         access=registrar_access,
@@ -546,7 +549,7 @@ def test_corrections_keep_their_history(world, registrar_access, enrolled, codes
     assert new.history_user == world.registrar
     delta = new.diff_against(old)
     assert set(delta.changed_fields) == {"start_date", "education", "income_sources_before"}
-    event = AccessEvent.objects.get()
+    event = AccessEvent.objects.exclude(action="create").get()
     assert event.action == "update"
     assert "startdatum" in event.fields and "namn" in event.fields
 
@@ -649,7 +652,7 @@ def test_withdrawing_consent_strips_the_identity(
     assert not enrolled.history.filter(participant__isnull=False).exists()
     assert enrolled.history.first().history_change_reason == "Samtycket återkallat"
     event = AccessEvent.objects.filter(action="anonymise").get()
-    assert (event.pseudonym, event.actor) == (pseudonym, world.registrar)
+    assert (event.pseudonyms, event.actor) == ([pseudonym], world.registrar)
 
 
 def test_withdrawing_one_consent_keeps_the_persons_other_enrolments(
@@ -699,7 +702,9 @@ def test_protected_identity_anonymises_every_enrolment_of_the_person(
         assert enrolment.anonymous_reason == "protected_identity"
     assert not Participant.objects.exists()
     logged = set(
-        AccessEvent.objects.filter(action="anonymise").values_list("initiative_id", "pseudonym")
+        AccessEvent.objects.filter(action="anonymise").values_list(
+            "initiative_id", "pseudonym_rows__pseudonym"
+        )
     )
     assert logged == {(world.a_initiative.pk, pseudonym), (world.a_other.pk, pseudonym)}
 
@@ -769,30 +774,99 @@ def test_identities_are_removed_after_the_retention_period(world, settings, code
     recent.refresh_from_db()
     assert recent.participant is not None
     events = AccessEvent.objects.filter(action="anonymise")
-    assert {(e.pseudonym, e.initiative_id, e.channel, e.actor_id) for e in events} == {
-        (pseudonym, world.a_initiative.pk, "system", None),
-        (pseudonym, world.a_other.pk, "system", None),
+    assert {(tuple(e.pseudonyms), e.initiative_id, e.channel, e.actor_id) for e in events} == {
+        ((pseudonym,), world.a_initiative.pk, "system", None),
+        ((pseudonym,), world.a_other.pk, "system", None),
     }
     # Running again the same day changes nothing.
     assert services.anonymise_expired_identities(today=today) == 0
 
 
-def test_apply_retention_command(world, codes, settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+@pytest.fixture
+def due_for_retention(world, codes, settings):
+    """As of 2024-02-01 with 12 months' retention: one person's identity is due (enrolled in
+    both of A's initiatives), another's is not yet; one access-log event is past 60 months."""
     settings.IDENTITY_RETENTION_MONTHS = 12
-    EnrolmentFactory(
+    settings.AUDIT_RETENTION_MONTHS = 60
+    due = EnrolmentFactory(
         initiative=world.a_initiative,
-        start_date=datetime.date(2023, 1, 1),
+        start_date=datetime.date(2022, 1, 1),
+        end_date=datetime.date(2023, 1, 15),
+        exit_reason=codes.work,
+    )
+    EnrolmentFactory(
+        initiative=world.a_other,
+        participant=due.participant,
+        start_date=datetime.date(2022, 1, 1),
         end_date=datetime.date(2023, 2, 1),
         exit_reason=codes.work,
     )
+    EnrolmentFactory(
+        initiative=world.a_initiative,
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 2, 2),
+        exit_reason=codes.work,
+    )
+    AccessEventFactory(
+        initiative=world.b_initiative,
+        at=timezone.make_aware(datetime.datetime(2019, 1, 31, 12, 0)),
+    )
+    AccessEventFactory(
+        initiative=world.b_initiative,
+        at=timezone.make_aware(datetime.datetime(2019, 2, 1, 0, 0)),
+    )
+    return due
+
+
+def apply_retention(*args):
     out = StringIO()
-    call_command("apply_retention", "--today", "2024-02-01", stdout=out)
-    assert "1" in out.getvalue()
-    assert not Participant.objects.exists()
+    call_command("apply_retention", *args, stdout=out)
+    return out.getvalue()
+
+
+def state():
+    return (
+        Participant.objects.count(),
+        Enrolment.objects.filter(participant__isnull=True).count(),
+        AccessEvent.objects.filter(channel="web").count(),
+    )
+
+
+def test_apply_retention_removes_what_is_due_and_says_so_first(world, due_for_retention):
+    output = apply_retention("--today", "2024-02-01")
+    lines = output.splitlines()
+    assert lines[:8] == [
+        "Retention as of 2024-02-01.",
+        "Identities (personal identity number, name) whose last exit is 12 months old "
+        "(on or before 2023-02-01):",
+        "  Samordningsförbundet A / Cresco Create: 1 participants, 1 enrolments made anonymous",
+        "  Samordningsförbundet A / Level Upgrade: 1 participants, 1 enrolments made anonymous",
+        "  in all: 1 participants",
+        "Access-log events older than 60 months (before 2019-02-01):",
+        "  Samordningsförbundet B: 1 events",
+        "  in all: 1 events",
+    ]
+    assert lines[-1] == "Removed: 1 participant identities, 1 access-log events."
+    assert state() == (1, 2, 1)
+
+
+def test_apply_retention_dry_run_changes_nothing(world, due_for_retention):
+    output = apply_retention("--today", "2024-02-01", "--dry-run")
+    assert output.splitlines()[0] == "Retention as of 2024-02-01 (dry run)."
+    assert "Cresco Create: 1 participants" in output
+    assert "Samordningsförbundet B: 1 events" in output
+    assert output.splitlines()[-1] == "Dry run: nothing was changed."
+    assert state() == (2, 0, 2)
+
+
+def test_apply_retention_refuses_a_day_after_today(world, due_for_retention):
+    tomorrow = timezone.localdate() + DAY
+    for args in (("--today", tomorrow.isoformat()), ("--today", "2031-01-01", "--dry-run")):
+        with pytest.raises(CommandError, match="is after today"):
+            apply_retention(*args)
+    with pytest.raises(ValueError, match="is after today"):
+        services.anonymise_expired_identities(today=tomorrow)
+    assert state() == (2, 0, 2)
 
 
 def test_months_before_clamps_to_the_end_of_month():
