@@ -109,14 +109,6 @@ def test_progress_is_recorded_on_the_job_and_for_the_status_page(
     assert 'value="64"' in body and "Kontrollerar och sparar rad 640 av 1000" in body
 
 
-def test_the_compile_reports_its_steps_in_order(world, period):
-    steps = []
-    compile.compile_docx(
-        association=world.a, period=period, progress=lambda pct, step, **a: steps.append(pct)
-    )
-    assert steps[0] == 0 and steps == sorted(steps) and steps[-1] > 95
-
-
 def test_a_finished_job_stops_the_polling_and_offers_its_download(
     world, period, client_for, fake_pdf
 ):

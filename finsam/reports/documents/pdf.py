@@ -25,7 +25,7 @@ import hashlib
 import io
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -233,9 +233,9 @@ def _lay_out(
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = pool.map(_lay_out_job, [missing[key] for key in order])
-            for key, part in zip(order, parts, strict=True):
-                laid[key] = part
+            futures = {pool.submit(_lay_out_job, missing[key]): key for key in order}
+            for future in as_completed(futures):
+                laid[futures[future]] = future.result()
                 done(laid)
     else:
         for key in order:
