@@ -25,8 +25,8 @@ migrate: $(STAMP)
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-run: demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo  # the web server and the background jobs worker (finsam/jobs) together
+	DEBUG=1 $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 test: $(STAMP)
 	FINSAM_TESTING=1 $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)

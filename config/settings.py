@@ -63,7 +63,11 @@ INSTALLED_APPS = [
     "finsam.reports",
     "finsam.api",
     "finsam.demo",
+    "finsam.jobs",
+    "django_tasks_db",
 ]
+if django.VERSION < (6, 0):  # pragma: no cover - Django 5.2 LTS: the tasks framework's backport
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -261,6 +265,33 @@ if TESTING:
         "LOCATION": "documents",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
+
+# Background jobs (finsam/jobs): long work (compiled reports, large imports) runs as a task of
+# Django's tasks framework, queued in the database and run by `manage.py db_worker`, which
+# `make run` starts beside the web server and production runs as its own service (README).
+# Tests run each task at once, in the test. The jobs cache carries a running job's progress to
+# the status page (shared by the web server and the worker: on disk).
+_tasks = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+TASKS = {
+    "default": {
+        "BACKEND": f"{_tasks}.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+CACHES["jobs"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": env.str("JOB_PROGRESS_DIR", default=str(BASE_DIR / "var" / "jobs")),
+}
+if TESTING:
+    CACHES["jobs"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jobs",
+    }
+# How long a finished job and its result (a compiled report) are kept for download.
+JOB_RESULT_RETENTION_HOURS = env.int("JOB_RESULT_RETENTION_HOURS", default=24)
+# Imports of more rows than this run as a background job (about 30 ms a row).
+IMPORT_IN_BACKGROUND_ROWS = env.int("IMPORT_IN_BACKGROUND_ROWS", default=500)
 
 # Processes laying out a compiled PDF's parts (finsam/reports/documents/pdf.py); None: by load.
 COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)

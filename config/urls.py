@@ -19,5 +19,6 @@ urlpatterns = [
     path("statistics/", include("finsam.statistics.urls")),
     path("reports/", include("finsam.reports.urls")),
     path("finance/", include("finsam.finance.urls")),
+    path("jobs/", include("finsam.jobs.urls")),
     path("api/", include("finsam.api.urls")),
 ]

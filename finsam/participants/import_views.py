@@ -1,6 +1,12 @@
-"""Pages for the bulk import of enrolments and exits (see `imports.py`)."""
+"""Pages for the bulk import of enrolments and exits (see `imports.py`).
+
+A file of more than IMPORT_IN_BACKGROUND_ROWS rows is imported as a background job
+(finsam/jobs): the file is kept encrypted until the job has run, and the job's page shows the
+progress and then the result, as this page does for a smaller file.
+"""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from finsam.core.access import get_initiative, registrar_initiatives, require_role
 from finsam.core.roles import Role
+from finsam.jobs.models import JobKind
+from finsam.jobs.selectors import import_jobs
+from finsam.jobs.services import start_job
 from finsam.participants import imports
 
 # More errors than this are not shown (the file is surely wrong in some systematic way).
@@ -30,6 +39,30 @@ def _registrar_initiative(request, initiative_pk):
     return get_initiative(request.access, initiative_pk, scope=registrar_initiatives)
 
 
+def error_context(errors) -> dict:
+    """The errors of an import as its pages show them: the file's, then by row (the first
+    MAX_ERRORS_SHOWN)."""
+    row_errors = [e for e in errors if e.row is not None]
+    return {
+        "error_count": len(errors),
+        "file_errors": [e for e in errors if e.row is None],
+        "row_errors": row_errors[:MAX_ERRORS_SHOWN],
+        "hidden_errors": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+    }
+
+
+def _is_large(uploaded) -> bool:
+    """Whether the file has more rows than are imported while the user waits (a file that
+    cannot be read is not: the import reports why at once)."""
+    try:
+        rows = len(imports.read_table(uploaded).rows)
+    except imports.ImportFileError:
+        return False
+    finally:
+        uploaded.seek(0)
+    return rows > settings.IMPORT_IN_BACKGROUND_ROWS
+
+
 @require_role(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def upload(request, initiative_pk):
@@ -38,8 +71,19 @@ def upload(request, initiative_pk):
     form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
     result = None
     if bound and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        if _is_large(uploaded):
+            job = start_job(
+                actor=request.user,
+                association=initiative.association,
+                kind=JobKind.PARTICIPANT_IMPORT,
+                initiative=initiative,
+                input_name=uploaded.name,
+                input_data=uploaded.read(),
+            )
+            return redirect("jobs:detail", pk=job.pk)
         result = imports.import_file(
-            access=request.access, initiative=initiative, uploaded=form.cleaned_data["file"]
+            access=request.access, initiative=initiative, uploaded=uploaded
         )
         if result.ok:
             messages.success(
@@ -51,18 +95,15 @@ def upload(request, initiative_pk):
                 % {"enrolled": result.enrolled, "exited": result.exited},
             )
             return redirect("participant_import:upload", initiative_pk=initiative.pk)
-    file_errors = [e for e in result.errors if e.row is None] if result else []
-    row_errors = [e for e in result.errors if e.row is not None] if result else []
     return render(
         request,
         "participants/import.html",
         {
             "initiative": initiative,
             "form": form,
-            "result": result,
-            "file_errors": file_errors,
-            "row_errors": row_errors[:MAX_ERRORS_SHOWN],
-            "hidden_errors": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+            **error_context(result.errors if result else []),
+            "jobs": import_jobs(request.access, initiative),
+            "background_rows": settings.IMPORT_IN_BACKGROUND_ROWS,
             "columns": imports.COLUMNS,
             "max_mb": imports.MAX_FILE_SIZE // (1024 * 1024),
             "max_rows": imports.MAX_ROWS,

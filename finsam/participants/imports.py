@@ -890,12 +890,13 @@ def _service_errors(number: int, exc: ValidationError) -> list[RowError]:
     return errors
 
 
-def import_table(*, access, initiative, table: Table) -> ImportResult:
+def import_table(*, access, initiative, table: Table, progress=None) -> ImportResult:
     """Import every row of `table` into `initiative`, all or nothing.
 
     Every row is validated (first the file's own rules, then the services'), and rows after a
     failing row are still tried so that every error is reported. If any row failed, the whole
     import is rolled back and `result.errors` lists the errors by row and column.
+    `progress(done, total)`, if given, hears of every row checked (and saved).
     """
     result = ImportResult(rows=len(table.rows))
     if initiative.is_volume:
@@ -923,7 +924,9 @@ def import_table(*, access, initiative, table: Table) -> ImportResult:
     failed_in_rows: set[int] = set()
 
     with transaction.atomic():
-        for row in parsed:
+        for done, row in enumerate(parsed, start=1):
+            if progress is not None:
+                progress(done, len(parsed))
             errors = list(row.errors)
             key = row.identity_key
             start = row.values.get("start_date")
@@ -1076,13 +1079,13 @@ def _enrolment_to_exit(initiative, row: ParsedRow, in_rows: dict, failed_in_rows
     )
 
 
-def import_file(*, access, initiative, uploaded) -> ImportResult:
+def import_file(*, access, initiative, uploaded, progress=None) -> ImportResult:
     """Read and import an uploaded file; file-level problems come back as errors without a row."""
     try:
         table = read_table(uploaded)
     except ImportFileError as exc:
         return ImportResult(errors=[RowError(None, "", m) for m in exc.messages])
-    return import_table(access=access, initiative=initiative, table=table)
+    return import_table(access=access, initiative=initiative, table=table, progress=progress)
 
 
 # --- The template -----------------------------------------------------------------------------

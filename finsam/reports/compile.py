@@ -13,7 +13,9 @@ import logging
 
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
+from finsam.jobs.progress import Progress, silent, within
 from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
 
@@ -23,18 +25,48 @@ PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def compile_pdf(*, association, period: ReportingPeriod, today: datetime.date | None = None):
+def _build(association, period, today, progress: Progress):
+    progress(0, gettext_noop("Hämtar rapporter och statistik"))
+    return build_document(association=association, period=period, today=today)
+
+
+# Reading the reports and computing their statistics takes a few percent of the time.
+BUILT = 5
+
+
+def compile_pdf(
+    *,
+    association,
+    period: ReportingPeriod,
+    today: datetime.date | None = None,
+    progress: Progress = silent,
+):
     """The compiled report as PDF bytes."""
     from finsam.reports.documents.pdf import render_pdf
 
-    return render_pdf(build_document(association=association, period=period, today=today))
+    document = _build(association, period, today, progress)
+    return render_pdf(document, progress=within(progress, BUILT, 100))
 
 
-def compile_docx(*, association, period: ReportingPeriod, today: datetime.date | None = None):
+def compile_docx(
+    *,
+    association,
+    period: ReportingPeriod,
+    today: datetime.date | None = None,
+    progress: Progress = silent,
+):
     """The compiled report as DOCX bytes."""
     from finsam.reports.documents.docx import render_docx
 
-    return render_docx(build_document(association=association, period=period, today=today))
+    document = _build(association, period, today, progress)
+    return render_docx(document, progress=within(progress, BUILT, 100))
+
+
+# The formats of the compiled report: extension → (compile function, content type).
+FORMATS = {
+    "pdf": (compile_pdf, PDF_CONTENT_TYPE),
+    "docx": (compile_docx, DOCX_CONTENT_TYPE),
+}
 
 
 def typeset_chapter(report: InitiativeReport) -> None:

@@ -1,46 +1,36 @@
-"""Download of the compiled report (projektsammanställning) of a reporting period."""
+"""Compiling the report of a reporting period (projektsammanställning) as a background job.
+
+Compiling takes seconds to minutes: the button starts a job (finsam/jobs) and leads to its page,
+which shows the progress and then offers the document for download. A job already compiling the
+same document is reused. `manage.py compile_report` compiles while you wait.
+"""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
 from finsam.core.access import reporting_periods
-from finsam.reports.compile import (
-    DOCX_CONTENT_TYPE,
-    PDF_CONTENT_TYPE,
-    can_download_compiled,
-    compile_docx,
-    compile_pdf,
-    compiled_filename,
-)
-
-FORMATS = {
-    "pdf": (compile_pdf, PDF_CONTENT_TYPE),
-    "docx": (compile_docx, DOCX_CONTENT_TYPE),
-}
+from finsam.jobs.models import JobKind
+from finsam.jobs.selectors import active_compiled_report_job
+from finsam.jobs.services import start_job
+from finsam.reports.compile import FORMATS, can_download_compiled
 
 
-def _download(request, pk, extension: str) -> HttpResponse:
+@require_POST
+def compile_start(request, pk, output_format):
     access = request.access
     # Another association's period is not found, whatever the role.
     period = get_object_or_404(reporting_periods(access).select_related("association"), pk=pk)
+    if output_format not in FORMATS:
+        raise Http404
     if not can_download_compiled(access, period):
         raise PermissionDenied
-    compile_document, content_type = FORMATS[extension]
-    data = compile_document(association=period.association, period=period)
-    response = HttpResponse(data, content_type=content_type)
-    filename = compiled_filename(period, extension)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-def compiled_pdf(request, pk):
-    return _download(request, pk, "pdf")
-
-
-@require_GET
-def compiled_docx(request, pk):
-    return _download(request, pk, "docx")
+    job = active_compiled_report_job(period, output_format) or start_job(
+        actor=request.user,
+        association=period.association,
+        kind=JobKind.COMPILED_REPORT,
+        period=period,
+        output_format=output_format,
+    )
+    return redirect("jobs:detail", pk=job.pk)

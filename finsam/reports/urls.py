@@ -20,10 +20,13 @@ urlpatterns = [
     path("<int:pk>/comments/", views.report_comment, name="comment"),
 ]
 
-# The compiled report of a period (finsam/reports/compile_views.py).
+# The compiled report of a period, compiled as a job (finsam/reports/compile_views.py).
 from finsam.reports import compile_views  # noqa: E402
 
 urlpatterns += [
-    path("periods/<int:pk>/compiled.pdf", compile_views.compiled_pdf, name="compiled_pdf"),
-    path("periods/<int:pk>/compiled.docx", compile_views.compiled_docx, name="compiled_docx"),
+    path(
+        "periods/<int:pk>/compile/<str:output_format>/",
+        compile_views.compile_start,
+        name="compile",
+    ),
 ]

@@ -25,6 +25,7 @@ from finsam.core.access import (
     writable_reports,
 )
 from finsam.core.roles import Role
+from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
 from finsam.reports.compile import can_download_compiled, typeset_chapter
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
@@ -109,6 +110,7 @@ def period_overview(request, pk):
         ],
         "can_manage": request.access.has(Role.SECRETARIAT),
         "can_download_compiled": can_download_compiled(request.access, period),
+        "compiled_jobs": compiled_report_jobs(request.access, period),
         "warning_days": selectors.DEADLINE_WARNING_DAYS,
     }
     return render(request, "reports/period.html", context)

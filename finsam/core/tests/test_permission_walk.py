@@ -15,6 +15,8 @@ from finsam.associations.tests.factories import MemberFactory
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.models import InitiativeBudget
 from finsam.initiatives.tests.factories import InitiativeFactory
+from finsam.jobs.models import Job, JobKind, JobStatus
+from finsam.jobs.services import store_result
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
 
@@ -61,8 +63,23 @@ def objects(world):
             participant__name=NAME,
         )
         period = ReportingPeriodFactory(association=association)
+        job, running_job = (
+            Job.objects.create(
+                kind=JobKind.COMPILED_REPORT,
+                association=association,
+                started_by=inviter,
+                period=period,
+                output_format="pdf",
+                status=status,
+                finished_at=datetime.datetime.now(datetime.UTC) if status == "done" else None,
+            )
+            for status in (JobStatus.DONE, JobStatus.RUNNING)
+        )
+        store_result(job, name="rapport.pdf", content_type="application/pdf", data=b"%PDF-1.7")
         out[side] = {
             "period": period,
+            "job": job,
+            "running_job": running_job,
             "report": InitiativeReportFactory(period=period, initiative=initiative),
             "member": MemberFactory(association=association),
             "initiative": initiative,
@@ -136,8 +153,12 @@ OBJECT_KWARGS.update(
         "statistics:scope": lambda o: {"kind": "initiative", "obj_id": o["initiative"].pk},
         **{
             f"reports:{name}": (lambda o: {"pk": o["period"].pk})
-            for name in ("period", "period_edit", "create_reports", "compiled_pdf", "compiled_docx")
+            for name in ("period", "period_edit", "create_reports")
         },
+        "reports:compile": lambda o: {"pk": o["period"].pk, "output_format": "pdf"},
+        "jobs:detail": lambda o: {"pk": o["job"].pk},
+        "jobs:download": lambda o: {"pk": o["job"].pk},
+        "jobs:status": lambda o: {"pk": o["running_job"].pk},
         **{
             f"reports:{name}": (lambda o: {"pk": o["report"].pk})
             for name in (

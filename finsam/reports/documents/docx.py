@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -22,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from finsam.jobs.progress import Progress, silent
 from finsam.reports.documents.charts import charts
 from finsam.reports.documents.content import Chapter, CompiledDocument, Section, StatTable
 
@@ -500,7 +502,7 @@ def _pngs(document: CompiledDocument) -> dict:
     return {id(table): png for table, png in zip(wanted, drawn, strict=True)}
 
 
-def render_docx(document: CompiledDocument) -> bytes:
+def render_docx(document: CompiledDocument, progress: Progress = silent) -> bytes:
     doc = Document()
     _styles(doc)
     _page_setup(doc, document)
@@ -509,11 +511,16 @@ def render_docx(document: CompiledDocument) -> bytes:
     core.author = document.association_name
     core.subject = document.kind_label
     core.keywords = "finsam"
+    progress(0, gettext_noop("Ritar diagrammen"))
     pngs = _pngs(document)
     _cover(doc, document)
     _toc(doc, document)
-    for chapter in document.chapters:
+    total = len(document.chapters)
+    for n, chapter in enumerate(document.chapters, start=1):
+        step = gettext_noop("Skriver kapitel %(n)s av %(total)s")
+        progress(60 + 35 * n / total, step, n=n, total=total)
         _chapter(doc, chapter, pngs)
+    progress(95, gettext_noop("Sparar dokumentet"))
     _summary(doc, document, pngs)
     _update_fields_on_open(doc)
     out = io.BytesIO()

@@ -25,13 +25,15 @@ import hashlib
 import io
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_noop
 
+from finsam.jobs.progress import Progress, silent, within
 from finsam.reports.documents.charts import (
     CHART_CACHE_SECONDS,
     PendingCharts,
@@ -149,9 +151,11 @@ def _layout(html: str, css: str, chart_tables: list, *, chart_workers: int | Non
     return rendered, pending.drawn
 
 
-def _render_single(document: CompiledDocument) -> bytes:
+def _render_single(document: CompiledDocument, progress: Progress = silent) -> bytes:
+    progress(0, gettext_noop("Ritar diagrammen och lägger ut sidorna"))
     html, chart_tables = render_html(document)
     rendered, _drawn = _layout(html, render_css(document), chart_tables)
+    progress(85, gettext_noop("Skriver PDF-filen"))
     return rendered.write_pdf()
 
 
@@ -205,24 +209,38 @@ def _lay_out_job(job: Job) -> Part:
     return _lay_out_part(*job)
 
 
-def _lay_out(jobs: list[Job], workers: int | None = None) -> list[Part]:
+def _lay_out(
+    jobs: list[Job], workers: int | None = None, progress: Progress = silent
+) -> list[Part]:
     """The parts of `jobs`: from the cache where the same content was laid out before, the
     others laid out by `workers` processes (None: as many as CPUs are idle, measured only when
     more than one part is to be laid out; the longest first, each worker taking the next job
-    when it is done) and kept in the cache."""
+    when it is done) and kept in the cache. `progress` hears of every part laid out."""
     keys = [_job_key(job) for job in jobs]
     found = document_cache.get_many(keys)
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
     order = sorted(missing, key=lambda key: -len(missing[key][0]))
+
+    def done(laid: dict) -> None:
+        n, total = len(found) + len(laid), len(jobs)
+        step = gettext_noop("Lägger ut kapitlen: %(n)s av %(total)s klara")
+        progress(100 * n / total, step, n=n, total=total)
+
+    laid = {}
+    done(laid)
     if len(order) > 1 and (workers := workers or _part_workers()) > 1:
         import finsam.statistics.charts  # noqa: F401 - imported once, before forking
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = pool.map(_lay_out_job, [missing[key] for key in order])
-            laid = dict(zip(order, parts, strict=True))
+            futures = {pool.submit(_lay_out_job, missing[key]): key for key in order}
+            for future in as_completed(futures):
+                laid[futures[future]] = future.result()
+                done(laid)
     else:
-        laid = {key: _lay_out_job(missing[key]) for key in order}
+        for key in order:
+            laid[key] = _lay_out_job(missing[key])
+            done(laid)
     for key, part in laid.items():
         if part.charts:
             document_cache.set_many(part.charts, CHART_CACHE_SECONDS)
@@ -383,7 +401,7 @@ def typeset_chapters(document: CompiledDocument) -> None:
     _lay_out(_chapter_jobs(document, render_css(document, running=False)), workers=1)
 
 
-def _render_in_parts(document: CompiledDocument) -> bytes:
+def _render_in_parts(document: CompiledDocument, progress: Progress = silent) -> bytes:
     css = render_css(document, running=False)
     summary, summary_charts = render_html(
         document, front=False, chapters=[], summary=True, link=ANCHOR_SCHEME
@@ -399,7 +417,7 @@ def _render_in_parts(document: CompiledDocument) -> bytes:
         *_chapter_jobs(document, css),
         (summary, css, summary_charts),
     ]
-    front_pages, *body = _lay_out(jobs)
+    front_pages, *body = _lay_out(jobs, progress=within(progress, 0, 80))
     first_page = front_pages.pages + 1
     offsets = []
     for part in body:
@@ -412,6 +430,7 @@ def _render_in_parts(document: CompiledDocument) -> bytes:
     )
     # The running header and footer are laid out in two parts, the contents beside the
     # smaller one.
+    progress(80, gettext_noop("Lägger ut innehållsförteckning, sidhuvud och sidfot"))
     third = len(running) // 3
     front, first_running, other_running = _lay_out(
         [
@@ -423,10 +442,11 @@ def _render_in_parts(document: CompiledDocument) -> bytes:
     if front.pages != front_pages.pages:  # pragma: no cover - the contents grew a page
         return _render_single(document)
     overlays = [first_running.pdf] if third else []
+    progress(92, gettext_noop("Sammanfogar delarna"))
     return _merge(document, [front, *body], [*overlays, other_running.pdf])
 
 
-def render_pdf(document: CompiledDocument) -> bytes:
+def render_pdf(document: CompiledDocument, progress: Progress = silent) -> bytes:
     if len(document.chapters) >= PARTS_MIN_CHAPTERS:
-        return _render_in_parts(document)
-    return _render_single(document)
+        return _render_in_parts(document, progress)
+    return _render_single(document, progress)

@@ -523,3 +523,57 @@ def test_a_failure_to_typeset_ahead_does_not_fail_the_approval(
     client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
     asbo.refresh_from_db()
     assert asbo.status == ReportStatus.APPROVED
+
+
+def _steps(calls):
+    return [(percent, step % args if args else step) for percent, step, args in calls]
+
+
+@pytest.mark.parametrize("parts", [False, True], ids=["one layout", "in parts"])
+def test_it_reports_its_progress_step_by_step(compiled, world, settings, monkeypatch, parts):
+    from finsam.reports.documents import pdf
+
+    settings.COMPILED_REPORT_PARTS = 1
+    if parts:
+        monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+    calls = []
+    compile_pdf(
+        association=world.a,
+        period=compiled,
+        today=TODAY,
+        progress=lambda percent, step, **args: calls.append((percent, step, args)),
+    )
+    steps = _steps(calls)
+    percents = [p for p, _s in steps]
+    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] < 100
+    texts = [s for _p, s in steps]
+    assert texts[0] == "Hämtar rapporter och statistik"
+    if parts:
+        total = 1 + len(CHAPTERS) + 1  # the contents, every chapter, the summary
+        assert [t for t in texts if t.startswith("Lägger ut kapitlen")] == [
+            f"Lägger ut kapitlen: {n} av {total} klara" for n in range(total + 1)
+        ]
+        assert texts[-2:] == [
+            "Lägger ut innehållsförteckning, sidhuvud och sidfot",
+            "Sammanfogar delarna",
+        ]
+    else:
+        assert texts[1:] == ["Ritar diagrammen och lägger ut sidorna", "Skriver PDF-filen"]
+
+
+def test_the_docx_reports_each_chapter(compiled, world):
+    calls = []
+    compile_docx(
+        association=world.a,
+        period=compiled,
+        today=TODAY,
+        progress=lambda percent, step, **args: calls.append((percent, step, args)),
+    )
+    texts = [s for _p, s in _steps(calls)]
+    n = len(CHAPTERS)
+    assert texts == [
+        "Hämtar rapporter och statistik",
+        "Ritar diagrammen",
+        *[f"Skriver kapitel {i} av {n}" for i in range(1, n + 1)],
+        "Sparar dokumentet",
+    ]

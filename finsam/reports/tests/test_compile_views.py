@@ -1,4 +1,6 @@
-"""Downloading the compiled report: who may, for which period, and what they get."""
+"""Compiling the report as a job: who may start it, for which period, and what they get.
+
+Tests run the job at once (the immediate task backend), as the worker would."""
 
 import io
 
@@ -8,7 +10,8 @@ from django.urls import reverse
 from docx import Document
 
 from finsam.core.access import build_access
-from finsam.reports import compile_views
+from finsam.jobs.models import Job, JobKind, JobStatus
+from finsam.reports import compile
 from finsam.reports.compile import can_download_compiled
 from finsam.reports.models import ReportStatus
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
@@ -30,31 +33,32 @@ def fake_compile(monkeypatch):
     calls = []
 
     def fake(extension):
-        def compile_document(*, association, period):
+        def compile_document(*, association, period, progress):
             calls.append((association, period, extension))
+            progress(50, "Halvvägs")
             return f"fake {extension}".encode()
 
         return compile_document
 
     monkeypatch.setattr(
-        compile_views,
+        compile,
         "FORMATS",
-        {ext: (fake(ext), kind) for ext, (_f, kind) in compile_views.FORMATS.items()},
+        {ext: (fake(ext), kind) for ext, (_f, kind) in compile.FORMATS.items()},
     )
     return calls
 
 
 def _urls(period):
     return [
-        reverse("reports:compiled_pdf", args=[period.pk]),
-        reverse("reports:compiled_docx", args=[period.pk]),
+        reverse("reports:compile", args=[period.pk, "pdf"]),
+        reverse("reports:compile", args=[period.pk, "docx"]),
     ]
 
 
 # Expected status for a period of association A with a draft in it.
 EXPECTED = {
-    "secretariat": 200,
-    "operator": 200,  # for the association chosen (A: the first by name)
+    "secretariat": 302,
+    "operator": 302,  # for the association chosen (A: the first by name)
     "board": 403,  # not every report approved yet
     "manager": 403,
     "registrar": 403,
@@ -67,63 +71,98 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_it_lets_only_the_secretariat_and_operator_download_a_working_copy(
+def test_it_lets_only_the_secretariat_and_operator_compile_a_working_copy(
     role, world, period, client_for, fake_compile
 ):
     client = client_for(getattr(world, role))
     for url in _urls(period):
-        response = client.get(url)
+        response = client.post(url)
         assert response.status_code == EXPECTED[role], (role, url)
-    if EXPECTED[role] == 200:
+    if EXPECTED[role] == 302:
         assert [(a, p, ext) for a, p, ext in fake_compile] == [
             (world.a, period, "pdf"),
             (world.a, period, "docx"),
         ]
+        jobs = Job.objects.order_by("created_at")
+        assert [(j.kind, j.output_format, j.started_by) for j in jobs] == [
+            (JobKind.COMPILED_REPORT, "pdf", getattr(world, role)),
+            (JobKind.COMPILED_REPORT, "docx", getattr(world, role)),
+        ]
+        assert response["Location"] == reverse("jobs:detail", args=[jobs.last().pk])
     else:
         assert fake_compile == []
+        assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("board", 200),
-        ("secretariat", 200),
+        ("board", 302),
+        ("secretariat", 302),
         ("analyst", 403),
         ("manager", 403),
         ("b_secretariat", 404),
     ],
 )
-def test_it_lets_the_board_download_once_every_report_is_approved(
+def test_it_lets_the_board_compile_once_every_report_is_approved(
     role, expected, world, period, client_for, fake_compile
 ):
     period.reports.update(status=ReportStatus.APPROVED)
     client = client_for(getattr(world, role))
     for url in _urls(period):
-        assert client.get(url).status_code == expected
+        assert client.post(url).status_code == expected
 
 
 def test_it_keeps_the_board_out_of_a_period_without_reports(world, client_for, fake_compile):
     empty = ReportingPeriodFactory(association=world.a)
     client = client_for(world.board)
-    assert client.get(_urls(empty)[0]).status_code == 403
-    assert client.get(reverse("reports:compiled_pdf", args=[999999])).status_code == 404
+    assert client.post(_urls(empty)[0]).status_code == 403
+    assert client.post(reverse("reports:compile", args=[999999, "pdf"])).status_code == 404
+
+
+def test_it_knows_only_pdf_and_docx(world, period, client_for, fake_compile):
+    client = client_for(world.secretariat)
+    assert client.post(reverse("reports:compile", args=[period.pk, "odt"])).status_code == 404
+    assert fake_compile == []
 
 
 def test_it_asks_anonymous_users_to_log_in(client, period, fake_compile):
-    response = client.get(_urls(period)[0])
+    response = client.post(_urls(period)[0])
     assert response.status_code == 302
     assert "/login" in response["Location"]
 
 
-def test_it_only_answers_get(world, period, client_for, fake_compile):
+def test_it_only_answers_post(world, period, client_for, fake_compile):
     client = client_for(world.secretariat)
-    assert client.post(_urls(period)[0]).status_code == 405
+    assert client.get(_urls(period)[0]).status_code == 405
     assert fake_compile == []
 
 
-def test_it_downloads_the_real_documents_as_attachments(world, period, client_for):
+def test_a_document_already_being_compiled_is_not_compiled_twice(
+    world, period, client_for, fake_compile
+):
+    running = Job.objects.create(
+        kind=JobKind.COMPILED_REPORT,
+        association=world.a,
+        started_by=world.secretariat,
+        period=period,
+        output_format="pdf",
+        status=JobStatus.RUNNING,
+    )
+    response = client_for(world.operator).post(_urls(period)[0])
+    assert response["Location"] == reverse("jobs:detail", args=[running.pk])
+    assert fake_compile == []
+    assert Job.objects.count() == 1
+
+
+def test_it_compiles_the_real_documents_for_download(world, period, client_for):
     client = client_for(world.secretariat)
-    response = client.get(_urls(period)[0])
+    job_page = client.post(_urls(period)[0], follow=True)
+    job = Job.objects.get(output_format="pdf")
+    assert job.status == JobStatus.DONE and job.percent == 100
+    download = reverse("jobs:download", args=[job.pk])
+    assert download in job_page.content.decode()
+    response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         'attachment; filename="projektsammanstallning-a-delar-1-2021.pdf"'
@@ -131,7 +170,9 @@ def test_it_downloads_the_real_documents_as_attachments(world, period, client_fo
     assert response["Cache-Control"] == "private, no-store"
     assert response.content.startswith(b"%PDF")
 
-    response = client.get(_urls(period)[1])
+    client.post(_urls(period)[1])
+    job = Job.objects.get(output_format="docx")
+    response = client.get(reverse("jobs:download", args=[job.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].endswith('.docx"')
     document = Document(io.BytesIO(response.content))
@@ -139,7 +180,7 @@ def test_it_downloads_the_real_documents_as_attachments(world, period, client_fo
     assert headings == ["Cresco Create", "Level Upgrade", "Sammanfattning för förbundet"]
 
 
-def test_it_offers_download_buttons_to_those_who_may_download(world, period, rf):
+def test_it_offers_the_compile_buttons_to_those_who_may_download(world, period, rf):
     request = rf.get("/")
     for role, shown in [("secretariat", True), ("board", False), ("manager", False)]:
         access = build_access(getattr(world, role), world.a.pk)
@@ -150,8 +191,8 @@ def test_it_offers_download_buttons_to_those_who_may_download(world, period, rf)
             {"period": period, "can_download_compiled": allowed},
             request=request,
         )
-        assert (reverse("reports:compiled_pdf", args=[period.pk]) in html) is shown
-        assert (reverse("reports:compiled_docx", args=[period.pk]) in html) is shown
+        for url in _urls(period):
+            assert (url in html) is shown
 
 
 def test_it_never_allows_a_period_of_another_association(world, period):
@@ -161,11 +202,16 @@ def test_it_never_allows_a_period_of_another_association(world, period):
     assert can_download_compiled(build_access(world.operator, world.b.pk), b_period)
 
 
-def test_the_period_page_offers_the_compiled_report_to_the_secretariat(world, client_for):
-    from django.urls import reverse
-
-    from finsam.reports.tests.reporting import ReportingPeriodFactory
-
-    period = ReportingPeriodFactory(association=world.a)
-    body = client_for(world.secretariat).get(reverse("reports:period", args=[period.pk]))
-    assert reverse("reports:compiled_pdf", args=[period.pk]) in body.content.decode()
+def test_the_period_page_shows_the_compiled_reports_to_come_back_to(
+    world, period, client_for, fake_compile
+):
+    client = client_for(world.secretariat)
+    page = reverse("reports:period", args=[period.pk])
+    assert _urls(period)[0] in client.get(page).content.decode()
+    client.post(_urls(period)[0])
+    job = Job.objects.get()
+    body = client_for(world.operator).get(page).content.decode()
+    assert reverse("jobs:download", args=[job.pk]) in body
+    # Not to the board while the period is a working copy.
+    body = client_for(world.board).get(page).content.decode()
+    assert str(job.pk) not in body

@@ -19,8 +19,8 @@ REPORT_URLS = (
     "comment",
 )
 PLAIN_URLS = ("periods", "mine", "period_create")
-# The compiled report's downloads have their own permission tests (test_compile_views.py).
-COMPILED_URLS = ("compiled_pdf", "compiled_docx")
+# Compiling the report (a job) has its own permission tests (test_compile_views.py).
+COMPILED_URLS = ("compile",)
 
 
 def test_every_reports_url_is_walked_here():

@@ -12,10 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from finsam.associations.models import Association
-from finsam.reports.compile import compile_docx, compile_pdf, latest_period_with_reports
+from finsam.reports.compile import FORMATS, latest_period_with_reports
 from finsam.reports.models import ReportingPeriod
-
-COMPILERS = {"pdf": compile_pdf, "docx": compile_docx}
 
 
 def find_association(value: str) -> Association:
@@ -70,7 +68,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--format",
-            choices=sorted(COMPILERS),
+            choices=sorted(FORMATS),
             help="pdf or docx (default: from the output file's extension).",
         )
         parser.add_argument(
@@ -82,7 +80,7 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt is None:
             suffix = Path(output).suffix.lower().lstrip(".")
-            if suffix not in COMPILERS:
+            if suffix not in FORMATS:
                 raise CommandError(
                     "Give --format pdf or --format docx (or an output file name "
                     "ending in .pdf or .docx)."
@@ -94,7 +92,8 @@ class Command(BaseCommand):
         association = find_association(options["association"])
         period = find_period(association, options["period"])
         started = time.perf_counter()
-        data = COMPILERS[fmt](association=association, period=period)
+        compile_document, _content_type = FORMATS[fmt]
+        data = compile_document(association=association, period=period)
         seconds = time.perf_counter() - started
         if output == "-":
             sys.stdout.buffer.write(data)
