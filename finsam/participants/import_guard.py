@@ -20,6 +20,7 @@ last row with content and its last column. Every refusal is one clear Swedish me
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import posixpath
 import zipfile
@@ -329,8 +330,8 @@ class _Stop(Exception):
     pass
 
 
-def _parser() -> expat.XMLParserType:
-    parser = expat.ParserCreate(namespace_separator=" ")
+def _parser(namespaces: bool = True) -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
 
     def refuse_dtd(*args):  # OOXML never has one; a DTD is how entity bombs get in
         raise ImportFileError(
@@ -397,54 +398,62 @@ def _count(archive, name: str, tag: str, limit: int) -> int:
     return found
 
 
-def _column(reference: str) -> int:
-    """ "AB12" → 28."""
+_DIGITS = "0123456789"
+
+
+@functools.lru_cache(maxsize=512)
+def _column(letters: str) -> int:
+    """ "AB" → 28 (a cell reference without its row number)."""
     number = 0
-    for char in reference:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-        else:
-            break
+    for char in letters:
+        if not "A" <= char <= "Z":
+            return 0
+        number = number * 26 + ord(char) - 64
     return number
 
 
 def _scan_sheet(archive, name: str) -> SheetScan:
     """Count the data sheet's rows with a value, the right-most column with a value and the most
-    cells in a row, streaming (memory stays flat whatever the size)."""
+    cells in a row, streaming (memory stays flat whatever the size). A row is summed up when the
+    next one starts; the handler is kept lean, as it runs once per element."""
     scan = SheetScan(path=name)
-    state = {"elements": 0, "row": 0, "cells": 0, "column": 0, "cell_column": 0, "value": False}
+    elements = row = cells = column = 0
+    has_value = False
+
+    def close_row():
+        if cells > scan.widest_row:
+            scan.widest_row = cells
+        if has_value:
+            scan.rows += 1
+            scan.last_row = row
 
     def start(tag, attrs):
-        state["elements"] += 1
-        if state["elements"] > MAX_SCANNED_ELEMENTS:
+        nonlocal elements, row, cells, column, has_value
+        elements += 1
+        if elements > MAX_SCANNED_ELEMENTS:
             raise _Stop
-        local = tag.rpartition(" ")[2]
-        if local == "c":
-            state["cells"] += 1
+        if ":" in tag:  # any prefix: elements are matched by local name
+            tag = tag.rpartition(":")[2]
+        if tag == "c":
+            cells += 1
             reference = attrs.get("r")
-            state["column"] = _column(reference) if reference else state["column"] + 1
-            state["cell_column"] = state["column"]
-        elif local in ("v", "is"):
-            state["value"] = True
-            scan.last_column = max(scan.last_column, state["cell_column"])
-        elif local == "row":
+            column = _column(reference.rstrip(_DIGITS)) if reference else column + 1
+        elif tag == "v" or tag == "is":
+            has_value = True
+            if column > scan.last_column:
+                scan.last_column = column
+        elif tag == "row":
+            close_row()
             reference = attrs.get("r", "")
-            state["row"] = int(reference) if reference.isdigit() else state["row"] + 1
-            state["cells"] = state["column"] = 0
-            state["value"] = False
+            row = int(reference) if reference.isdigit() else row + 1
+            cells = column = 0
+            has_value = False
 
-    def end(tag):
-        if tag.rpartition(" ")[2] == "row":
-            scan.widest_row = max(scan.widest_row, state["cells"])
-            if state["value"]:
-                scan.rows += 1
-                scan.last_row = state["row"]
-
-    parser = _parser()
+    parser = _parser(namespaces=False)
     parser.StartElementHandler = start
-    parser.EndElementHandler = end
     try:
         _feed(archive, name, parser)
+        close_row()
     except _Stop:
         scan.complete = False
     return scan
