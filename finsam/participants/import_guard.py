@@ -224,8 +224,7 @@ def check_xlsx(data: bytes) -> SheetScan:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise unreadable_xlsx() from exc
     _check_directory(infos)
-    xml = [i.filename for i in infos if i.filename.endswith((".xml", ".rels"))]
-    markup = {name: _stream(archive, name).markup for name in xml}
+    markup = {info.filename: _markup(archive, info.filename) for info in infos}
 
     def elements(name, tag):
         if markup.get(name, 0) > MAX_OTHER_MARKUP:
@@ -346,19 +345,41 @@ def _parser(namespaces: bool = True) -> expat.XMLParserType:
     return parser
 
 
-def _feed(archive: zipfile.ZipFile, name: str, parser, on_chunk=None) -> None:
+class _NotXML(Exception):
+    pass
+
+
+def _feed(archive: zipfile.ZipFile, name: str, parser, on_chunk=None, binary_ok=False) -> None:
+    """Stream a part through `parser`. With `binary_ok`, a part that is not XML from its first
+    bytes on (a picture) raises _NotXML unless its name says it is XML; any other fault makes the
+    file unreadable."""
+    first = True
     try:
         with archive.open(name) as source:
             while chunk := source.read(_CHUNK):
                 if on_chunk is not None:
                     on_chunk(chunk)
                 parser.Parse(chunk, False)
+                first = False
             parser.Parse(b"", True)
-    except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except expat.ExpatError as exc:
+        if binary_ok and first and not name.endswith((".xml", ".rels")):
+            raise _NotXML from exc
+        raise unreadable_xlsx() from exc
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise unreadable_xlsx() from exc
 
 
-def _stream(archive, name: str, collect: str = "") -> _Part:
+def _markup(archive: zipfile.ZipFile, name: str) -> int:
+    """The markup of one part ("<" characters, at least one per element), checked to be XML
+    without a DTD; 0 for a part that is not XML (never parsed as such)."""
+    try:
+        return _stream(archive, name, binary_ok=True).markup
+    except _NotXML:
+        return 0
+
+
+def _stream(archive, name: str, collect: str = "", binary_ok: bool = False) -> _Part:
     """Parse one part without building anything: its markup count, and the attributes of the
     elements named `collect` (local name) if asked."""
     part = _Part()
@@ -375,7 +396,7 @@ def _stream(archive, name: str, collect: str = "") -> _Part:
     def count(chunk):
         part.markup += chunk.count(b"<")
 
-    _feed(archive, name, parser, count)
+    _feed(archive, name, parser, count, binary_ok)
     return part
 
 

@@ -128,6 +128,17 @@ def test_a_hand_made_workbook_reads():
     assert table.rows[0][1]["start_date"] == "2025-02-03"
 
 
+def test_a_picture_in_the_workbook_is_no_obstacle():
+    picture = {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 400}
+    content = workbook(sheet(header_row() + data_rows(1)), extra=picture)
+    assert len(read_table(upload(content, "f.xlsx")).rows) == 1
+
+
+def test_a_data_sheet_that_is_not_xml_is_unreadable(no_parsing):
+    content = workbook(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert "Filen kunde inte läsas som en Excel-fil" in refused(content)
+
+
 def test_a_huge_declared_dimension_is_ignored_not_trusted():
     content = workbook(sheet(header_row() + data_rows(2), dimension="A1:XFD1048576"))
     assert len(read_table(upload(content, "f.xlsx")).rows) == 2
