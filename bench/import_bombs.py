@@ -226,6 +226,7 @@ def _cpu_seconds() -> float:
 
 
 def child(path: str, full_import: bool) -> None:
+    sys.path.insert(0, os.getcwd())  # the checkout to measure (--source), before this one
     os.environ.setdefault("FINSAM_TESTING", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if full_import:
