@@ -322,7 +322,9 @@ def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
         if info.file_size > RATIO_EXEMPT_SIZE and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
         ):
-            raise too_complex(_("en del packas upp mer än %(ratio)s gånger") % {"ratio": 100})
+            raise too_complex(
+                _("en del packas upp mer än %(ratio)s gånger") % {"ratio": MAX_COMPRESSION_RATIO}
+            )
 
 
 class _Stop(Exception):
