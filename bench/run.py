@@ -16,6 +16,8 @@
     DOCX) of an association with 30 initiatives. `--skip-enrolments` runs only these,
     `--skip-statistics` only (a)–(c).
 
+`--import-bombs` also runs bench/import_bombs.py (crafted import files, peak memory and time).
+
 Figures are printed (with ratios, no pass/fail) and written to bench/out/. See bench/README.md.
 """
 
@@ -451,6 +453,7 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-enrolments", action="store_true", help="only (d)–(f)")
     parser.add_argument("--skip-statistics", action="store_true", help="only (a)–(c)")
+    parser.add_argument("--import-bombs", action="store_true", help="also bench/import_bombs.py")
     from bench import stats_bench
 
     stats_bench.add_arguments(parser)
@@ -482,6 +485,11 @@ def main(argv=None) -> None:
         results["list"] = bench_list(fx, args.list_requests)
     if not args.skip_statistics:
         results["issue3"] = stats_bench.run(args)
+    if args.import_bombs:
+        from bench import import_bombs
+
+        print("== import bombs (each file in its own process)")
+        import_bombs.main(["--full-import"])
     text = report(results)
     stem = f"results-{results['environment']['database'].split()[0].lower()}-{fx.stamp}"
     (common.OUT / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))

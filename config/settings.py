@@ -293,6 +293,16 @@ JOB_RESULT_RETENTION_HOURS = env.int("JOB_RESULT_RETENTION_HOURS", default=24)
 # Imports of more rows than this run as a background job (about 30 ms a row).
 IMPORT_IN_BACKGROUND_ROWS = env.int("IMPORT_IN_BACKGROUND_ROWS", default=500)
 
+# Uploads. The participant import is the only file upload: at most IMPORT_MAX_FILE_SIZE bytes of a
+# file are kept (in memory); the rest of a larger one is read and dropped, and the page says the
+# file is too large (finsam/participants/import_guard.py). The proxy's body-size limit must be a
+# little above it (README: nginx `client_max_body_size 6m`).
+IMPORT_MAX_FILE_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["finsam.participants.import_guard.BoundedUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body besides files (Django's default)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 # Processes laying out a compiled PDF's parts (finsam/reports/documents/pdf.py); None: by load.
 COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)
 

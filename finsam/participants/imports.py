@@ -27,7 +27,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from finsam.participants import import_guard
 from finsam.participants.identity import PersonalNumber, lookup_hash, parse_personal_number
+from finsam.participants.import_guard import (
+    DATA_SHEET,
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    ImportFileError,
+)
 from finsam.participants.models import (
     AnonymousReason,
     ConsentMethod,
@@ -44,9 +51,6 @@ from finsam.participants.services import (
 )
 from finsam.reference.models import Code, CodeList, Municipality
 
-MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_ROWS = 2000  # ~30 ms per row through the services: keep one import within a minute or so
-DATA_SHEET = "Deltagare"
 INSTRUCTIONS_SHEET = "Instruktioner"
 MUNICIPALITIES = "municipality"
 
@@ -373,14 +377,6 @@ class ImportResult:
         return not self.errors
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (type, size, encoding, columns)."""
-
-    def __init__(self, messages: str | Iterable[str]):
-        self.messages = [str(messages)] if isinstance(messages, str) else [str(m) for m in messages]
-        super().__init__("; ".join(self.messages))
-
-
 @dataclass
 class Table:
     """The rows of an uploaded file: {column key: raw cell value} per spreadsheet row."""
@@ -392,14 +388,14 @@ class Table:
 
 
 def read_table(uploaded) -> Table:
-    """Read an uploaded .xlsx or .csv file; raise ImportFileError with Swedish messages."""
+    """Read an uploaded .xlsx or .csv file; raise ImportFileError with Swedish messages.
+
+    The limits (import_guard) are checked before anything is parsed, and rows are read one by one.
+    """
     name = (getattr(uploaded, "name", "") or "").lower()
     size = getattr(uploaded, "size", None)
     if size is not None and size > MAX_FILE_SIZE:
-        raise ImportFileError(
-            _("Filen är för stor. Den får vara högst %(mb)s MB.")
-            % {"mb": MAX_FILE_SIZE // (1024 * 1024)}
-        )
+        raise import_guard.too_large()
     if name.endswith(".xls"):
         raise ImportFileError(
             _(
@@ -413,58 +409,41 @@ def read_table(uploaded) -> Table:
         )
     data = uploaded.read(MAX_FILE_SIZE + 1)
     if len(data) > MAX_FILE_SIZE:
-        raise ImportFileError(
-            _("Filen är för stor. Den får vara högst %(mb)s MB.")
-            % {"mb": MAX_FILE_SIZE // (1024 * 1024)}
-        )
+        raise import_guard.too_large()
     if not data.strip():
         raise ImportFileError(_("Filen är tom."))
-    raw_rows = _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
-    return _table(raw_rows)
+    if name.endswith(".xlsx"):
+        return _xlsx_table(data)
+    return _table(_csv_rows(data))
 
 
-def _xlsx_rows(data: bytes) -> Iterable[list]:
+def _xlsx_table(data: bytes) -> Table:
     import openpyxl
 
     if not data.startswith(b"PK"):
-        raise ImportFileError(
-            _(
-                "Filen kunde inte läsas som en Excel-fil (.xlsx). Kontrollera att den inte "
-                "är skadad."
-            )
-        )
+        raise import_guard.unreadable_xlsx()
+    scan = import_guard.check_xlsx(data)
+    if not scan.rows:
+        raise ImportFileError(_("Filen är tom."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise ImportFileError(
-            _(
-                "Filen kunde inte läsas som en Excel-fil (.xlsx). Kontrollera att den inte "
-                "är skadad."
-            )
-        ) from exc
+        raise import_guard.unreadable_xlsx() from exc
     try:
         if DATA_SHEET in workbook.sheetnames:
             sheet = workbook[DATA_SHEET]
         else:
             sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # files from other tools often declare wrong dimensions
-        rows = []
-        blank_streak = 0
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            blank_streak = blank_streak + 1 if _is_blank(values) else 0
-            if blank_streak > 1000 or len(rows) > MAX_ROWS + 2000:
-                break
-        return rows
+        # The checked sheet, and only as far as its last value (declared dimensions are ignored).
+        if getattr(sheet, "_worksheet_path", None) != scan.path:
+            raise import_guard.unreadable_xlsx()
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_row=scan.last_row, max_col=scan.last_column, values_only=True)
+        return _table(rows)
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError(
-            _(
-                "Filen kunde inte läsas som en Excel-fil (.xlsx). Kontrollera att den inte "
-                "är skadad."
-            )
-        ) from exc
+        raise import_guard.unreadable_xlsx() from exc
     finally:
         workbook.close()
 
@@ -503,8 +482,11 @@ def _csv_rows(data: bytes) -> Iterable[list]:
         )
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     try:
-        return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+        for values in reader:
+            import_guard.check_csv_row(values)
+            yield values
     except csv.Error as exc:
         raise ImportFileError(
             _("CSV-filen kunde inte läsas (%(error)s).") % {"error": str(exc)}
@@ -516,15 +498,16 @@ def _is_blank(values) -> bool:
 
 
 def _table(raw_rows: Iterable[list]) -> Table:
-    raw_rows = list(raw_rows)
-    if not raw_rows or _is_blank(raw_rows[0]):
+    """The rows of a file, read one at a time: rows beyond MAX_ROWS are counted, not kept."""
+    raw_rows = iter(raw_rows)
+    header = next(raw_rows, None)
+    if header is None or _is_blank(header):
         if all(_is_blank(r) for r in raw_rows):
             raise ImportFileError(_("Filen är tom."))
         raise ImportFileError(
             _("Första raden ska innehålla kolumnrubrikerna, t.ex. %(headers)s.")
             % {"headers": ", ".join(REQUIRED_HEADERS)}
         )
-    header = raw_rows[0]
     positions: dict[str, int] = {}
     problems = []
     for index, cell in enumerate(header):
@@ -550,22 +533,18 @@ def _table(raw_rows: Iterable[list]) -> Table:
         raise ImportFileError(problems)
 
     rows = []
-    for number, values in enumerate(raw_rows[1:], start=2):
+    count = 0
+    for number, values in enumerate(raw_rows, start=2):
         if _is_blank(values):
             continue
-        rows.append(
-            (
-                number,
-                {key: values[i] if i < len(values) else None for key, i in positions.items()},
-            )
-        )
-    if not rows:
+        count += 1
+        if count <= MAX_ROWS:
+            cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+            rows.append((number, cells))
+    if not count:
         raise ImportFileError(_("Filen innehåller inga rader att importera (bara rubrikraden)."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("Filen har %(count)s rader. Importera högst %(max)s rader åt gången.")
-            % {"count": len(rows), "max": MAX_ROWS}
-        )
+    if count > MAX_ROWS:
+        raise import_guard.too_many_rows(count)
     return Table(rows=rows)
 
 
