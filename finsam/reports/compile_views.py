@@ -1,6 +1,7 @@
 """Download of the compiled report (projektsammanställning) of a reporting period."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -36,11 +37,17 @@ def _download(request, pk, extension: str) -> HttpResponse:
     return response
 
 
+# Compiling takes seconds and only reads: outside the request's transaction, so that it holds
+# no write lock meanwhile (SQLite's transactions take it when they begin).
+
+
+@transaction.non_atomic_requests
 @require_GET
 def compiled_pdf(request, pk):
     return _download(request, pk, "pdf")
 
 
+@transaction.non_atomic_requests
 @require_GET
 def compiled_docx(request, pk):
     return _download(request, pk, "docx")
