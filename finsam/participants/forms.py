@@ -117,13 +117,12 @@ class ServiceForm(forms.Form):
 
 
 # In a live check of a consent field, the consent fields not reached yet (empty and after the one
-# checked) count as filled in correctly: the service checks the consent as a whole, and its
-# messages are to speak only of what the user has reached.
+# checked, in the order of CONSENT_FIELDS) count as filled in correctly: the service checks the
+# consent as a whole, and its messages are to speak only of what the user has reached.
 _CONSENT_STAND_INS = {
-    "consent_given_on": timezone.localdate,
-    "consent_method": lambda: ConsentMethod.PAPER,
-    "consent_form_version": lambda: "–",
-    "consent_language": lambda: "svenska",
+    "consent_method": ConsentMethod.PAPER,
+    "consent_form_version": "–",
+    "consent_language": "svenska",
 }
 
 
@@ -266,11 +265,11 @@ class EnrolForm(ServiceForm):
         order = CONSENT_FIELDS.index
         checking = self.checking in CONSENT_FIELDS
         if checking and not value and order(name) > order(self.checking):
-            return _CONSENT_STAND_INS[name]()
+            return _CONSENT_STAND_INS[name]
         return value if name == "consent_given_on" else value or ""
 
     def derived(self) -> dict | None:
-        """Birth date, age and legal gender read from a valid number (shown while typing)."""
+        """Birth date, age and legal gender read from a valid number (a hint of the number)."""
         if self.anonymous or "personal_number" in self.errors:
             return None
         raw = self.value("personal_number", "")
