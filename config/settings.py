@@ -114,6 +114,12 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # SQLite has one writer at a time. A transaction that has read and then writes cannot wait
+        # for the lock (another writer may have changed what it read): SQLite answers "database
+        # is locked" at once. IMMEDIATE takes the write lock when the transaction begins, where
+        # SQLite does wait for it, up to `timeout` seconds. Requests that only read opt out of
+        # the request's transaction (`transaction.non_atomic_requests`) and take no lock.
+        transaction_mode="IMMEDIATE",
         timeout=20,
         # WAL: readers don't block the writer, and a commit doesn't wait for a full disk flush.
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

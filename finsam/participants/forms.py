@@ -66,14 +66,18 @@ def _extent_field(label):
 
 
 class ServiceForm(forms.Form):
-    """Bootstrap classes, the services' errors on the right fields, and the
-    validate-as-you-type pruning."""
+    """Bootstrap classes, the services' errors on the right fields, and each input described by
+    its messages (`participants/_field_messages.html`, which the live check replaces)."""
+
+    # Hints shown elsewhere than under a field that depend on it, by field name: the live check
+    # of the field updates them too (`participants/_live_check.html`).
+    hints: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.consent_errors: list[str] = []
         self.add_fields()
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
                 css = "form-check-input"
@@ -82,6 +86,7 @@ class ServiceForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("aria-describedby", f"messages-{self.add_prefix(name)}")
 
     def add_fields(self) -> None:
         """Add fields whose choices come from the database (code lists)."""
@@ -98,17 +103,6 @@ class ServiceForm(forms.Form):
             else:
                 self.add_error(None, messages)
 
-    def _touched(self, name) -> bool:
-        return any(str(v).strip() for v in self.data.getlist(self.add_prefix(name)))
-
-    def prune_untouched(self) -> None:
-        """Validating as the user types: only complain about what they have filled in."""
-        for name in list(self.errors):
-            if name != forms.forms.NON_FIELD_ERRORS and not self._touched(name):
-                del self.errors[name]
-        if not any(self._touched(name) for name in _CONSENT_TOUCHED):
-            self.consent_errors = []
-
     def mark_invalid(self) -> None:
         for name in self.errors:
             if name in self.fields:
@@ -122,7 +116,23 @@ class ServiceForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get(name, default)
 
 
+# In a live check of a consent field, the consent fields not reached yet (empty and after the one
+# checked, in the order of CONSENT_FIELDS) count as filled in correctly: the service checks the
+# consent as a whole, and its messages are to speak only of what the user has reached.
+_CONSENT_STAND_INS = {
+    "consent_method": ConsentMethod.PAPER,
+    "consent_form_version": "–",
+    "consent_language": "svenska",
+}
+
+
 class EnrolForm(ServiceForm):
+    hints = {
+        "personal_number": "derived",
+        "start_date": "derived",
+        **dict.fromkeys(CONSENT_FIELDS, "consent"),
+    }
+
     anonymous_reason = forms.ChoiceField(
         label=_("Registrering"),
         choices=[
@@ -194,6 +204,11 @@ class EnrolForm(ServiceForm):
         "referrer",
     ]
 
+    def __init__(self, *args, checking: str | None = None, **kwargs):
+        """`checking`: the field a live check is about (None: the whole form is sent)."""
+        self.checking = checking
+        super().__init__(*args, **kwargs)
+
     def add_fields(self) -> None:
         self.fields.update(
             income_sources_before=_code_field(
@@ -220,10 +235,10 @@ class EnrolForm(ServiceForm):
         consent = None
         if not anonymous and any(value(name) for name in _CONSENT_TOUCHED):
             consent = ConsentInput(
-                given_on=value("consent_given_on"),
-                method=value("consent_method", ""),
-                form_version=value("consent_form_version", ""),
-                language=value("consent_language", ""),
+                given_on=self._consent_value("consent_given_on"),
+                method=self._consent_value("consent_method"),
+                form_version=self._consent_value("consent_form_version"),
+                language=self._consent_value("consent_language"),
             )
         return EnrolmentInput(
             start_date=value("start_date"),
@@ -243,8 +258,18 @@ class EnrolForm(ServiceForm):
             consent=consent,
         )
 
+    def _consent_value(self, name):
+        """A consent field's value, or in a live check of the consent its stand-in while the
+        field is not reached yet (`_CONSENT_STAND_INS`)."""
+        value = self.value(name)
+        order = CONSENT_FIELDS.index
+        checking = self.checking in CONSENT_FIELDS
+        if checking and not value and order(name) > order(self.checking):
+            return _CONSENT_STAND_INS[name]
+        return value if name == "consent_given_on" else value or ""
+
     def derived(self) -> dict | None:
-        """Birth date, age and legal gender read from a valid number (shown while typing)."""
+        """Birth date, age and legal gender read from a valid number (a hint of the number)."""
         if self.anonymous or "personal_number" in self.errors:
             return None
         raw = self.value("personal_number", "")
@@ -406,6 +431,10 @@ class CorrectionForm(ServiceForm):
     @property
     def out_fields(self):
         return [self[name] for name in EXIT_FIELDS if name in self.fields]
+
+    def to_input(self) -> dict:
+        """`enrolment_correct`'s arguments: the changes and the reason."""
+        return {"changes": self.changes(), "reason": self.value("reason", "")}
 
     def changes(self) -> dict:
         """The fields the user changed, as `enrolment_correct` wants them."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,12 +55,22 @@ def _run(form, action):
         return None
 
 
-def _partial_or_page(request, form, partial, page, context, *, validate):
-    if validate:
-        form.prune_untouched()
+def _form_page(request, form, page, context):
     form.mark_invalid()
-    context.update(form=form, validating=validate)
-    return render(request, partial if validate else page, context)
+    context["form"] = form
+    return render(request, page, context)
+
+
+def _live_check(request, form):
+    """The answer to a live check (`finsam/live-check.js`): the messages of the one field the
+    user left, which HTMX names, and the hints that depend on it. Inputs are never sent back, so
+    nothing the user types meanwhile is replaced. The whole form is checked when it is sent."""
+    name = request.htmx.trigger_name
+    if name not in form.fields:
+        return HttpResponseBadRequest()
+    form.mark_invalid()
+    context = {"form": form, "field": form[name], "hint": form.hints.get(name)}
+    return render(request, "participants/_live_check.html", context)
 
 
 # --- Scope: outside the user's association or initiatives 404, visible but not theirs 403 ------
@@ -177,16 +189,16 @@ def initiative_follow_up(request, initiative_id):
 
 
 @require_http_methods(["GET", "POST"])
-def enrol(request, initiative_id, validate=False):
-    """Register a participant in. The form posts to the validate endpoint on every change
-    (HTMX), which runs the same checks and saves nothing."""
+def enrol(request, initiative_id):
+    """Register a participant in. Each field is checked as the user leaves it
+    (`enrol_validate`), the whole form when it is sent."""
     access = request.access
     initiative = _registrar_initiative(access, initiative_id)
     context = {"initiative": initiative}
     if request.method == "POST":
         form = EnrolForm(request.POST)
         # The form's own parse errors are shown together with the services' ones.
-        check = validate or not form.is_valid()
+        check = not form.is_valid()
         service = services.enrolment_register_check if check else services.enrolment_register
         enrolment = _run(
             form, lambda data: service(access=access, initiative=initiative, data=data)
@@ -201,19 +213,22 @@ def enrol(request, initiative_id, validate=False):
     else:
         today = timezone.localdate()
         form = EnrolForm(initial={"start_date": today, "consent_given_on": today})
-    return _partial_or_page(
-        request,
-        form,
-        "participants/_enrol_form.html",
-        "participants/enrol.html",
-        context,
-        validate=validate,
-    )
+    return _form_page(request, form, "participants/enrol.html", context)
 
 
+# The live checks only read: outside the request's transaction they take no write lock (SQLite).
+
+
+@transaction.non_atomic_requests
 @require_POST
 def enrol_validate(request, initiative_id):
-    return enrol(request, initiative_id, validate=True)
+    """Check the field the user left with the same rules as `enrol`, saving nothing."""
+    access = request.access
+    initiative = _registrar_initiative(access, initiative_id)
+    form = EnrolForm(request.POST, checking=request.htmx.trigger_name)
+    check = services.enrolment_register_check
+    _run(form, lambda data: check(access=access, initiative=initiative, data=data))
+    return _live_check(request, form)
 
 
 # --- One enrolment ----------------------------------------------------------------------------
@@ -256,16 +271,16 @@ def enrolment_detail(request, enrolment_uuid):
 
 
 @require_http_methods(["GET", "POST"])
-def enrolment_exit(request, enrolment_uuid, validate=False):
+def enrolment_exit(request, enrolment_uuid):
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
     context = {"enrolment": enrolment, "initiative": enrolment.initiative}
-    if not enrolment.is_active and not validate:
+    if not enrolment.is_active:
         messages.info(request, _("Deltagandet är redan utregistrerat. Rätta det i stället."))
         return redirect("participants:correct", enrolment.uuid)
     if request.method == "POST":
         form = ExitForm(request.POST)
-        check = validate or not form.is_valid()
+        check = not form.is_valid()
         service = services.enrolment_exit_check if check else services.enrolment_exit
         result = _run(form, lambda data: service(access=access, enrolment=enrolment, data=data))
         if result is not None and not check:
@@ -273,69 +288,63 @@ def enrolment_exit(request, enrolment_uuid, validate=False):
             return redirect("participants:enrolment_detail", enrolment.uuid)
     else:
         form = ExitForm(initial={"end_date": timezone.localdate()})
-    return _partial_or_page(
-        request,
-        form,
-        "participants/_exit_form.html",
-        "participants/exit.html",
-        context,
-        validate=validate,
-    )
+    return _form_page(request, form, "participants/exit.html", context)
 
 
+@transaction.non_atomic_requests
 @require_POST
 def enrolment_exit_validate(request, enrolment_uuid):
-    return enrolment_exit(request, enrolment_uuid, validate=True)
+    """Check the field the user left with the same rules as `enrolment_exit`, saving nothing."""
+    access = request.access
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
+    form = ExitForm(request.POST)
+    check = services.enrolment_exit_check
+    _run(form, lambda data: check(access=access, enrolment=enrolment, data=data))
+    return _live_check(request, form)
+
+
+def _correction_form(request, enrolment):
+    """The correction form of `enrolment` (bound to a POST), with the current name if any."""
+    name = (enrolment.participant.name or "") if enrolment.participant_id else None
+    data = request.POST if request.method == "POST" else None
+    return CorrectionForm(data, enrolment=enrolment, name=name)
 
 
 @require_http_methods(["GET", "POST"])
-def enrolment_correct(request, enrolment_uuid, validate=False):
+def enrolment_correct(request, enrolment_uuid):
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
-    name = None
-    if enrolment.participant_id:
-        name = enrolment.participant.name or ""
-        if request.method == "GET":
-            log_access(
-                access=access,
-                action=Action.VIEW,
-                initiative=enrolment.initiative,
-                pseudonyms=[enrolment.participant.pseudonym],
-                fields=_("namn"),
-            )
+    form = _correction_form(request, enrolment)
+    if enrolment.participant_id and request.method == "GET":
+        log_access(
+            access=access,
+            action=Action.VIEW,
+            initiative=enrolment.initiative,
+            pseudonyms=[enrolment.participant.pseudonym],
+            fields=_("namn"),
+        )
     context = {"enrolment": enrolment, "initiative": enrolment.initiative}
     if request.method == "POST":
-        form = CorrectionForm(request.POST, enrolment=enrolment, name=name)
-        form.is_valid()
-        reason = form.value("reason", "")
-        check = validate or bool(form.errors)
+        check = not form.is_valid()
         service = services.enrolment_correct_check if check else services.enrolment_correct
-        try:
-            service(access=access, enrolment=enrolment, changes=form.changes(), reason=reason)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            if not check:
-                messages.success(request, _("Rättelsen är sparad."))
-                return redirect("participants:enrolment_detail", enrolment.uuid)
-    else:
-        form = CorrectionForm(enrolment=enrolment, name=name)
-    if validate and not form.changes():
-        # "Nothing to save" is no news while the user is still typing.
-        form.errors.pop("__all__", None)
-    return _partial_or_page(
-        request,
-        form,
-        "participants/_correct_form.html",
-        "participants/correct.html",
-        context,
-        validate=validate,
-    )
+        corrected = _run(form, lambda data: service(access=access, enrolment=enrolment, **data))
+        if corrected is not None:
+            messages.success(request, _("Rättelsen är sparad."))
+            return redirect("participants:enrolment_detail", enrolment.uuid)
+    return _form_page(request, form, "participants/correct.html", context)
 
 
+@transaction.non_atomic_requests
 @require_POST
 def enrolment_correct_validate(request, enrolment_uuid):
-    return enrolment_correct(request, enrolment_uuid, validate=True)
+    """Check the field the user left with the same rules as `enrolment_correct`, saving
+    nothing."""
+    access = request.access
+    enrolment = _registrar_enrolment(access, enrolment_uuid)
+    form = _correction_form(request, enrolment)
+    check = services.enrolment_correct_check
+    _run(form, lambda data: check(access=access, enrolment=enrolment, **data))
+    return _live_check(request, form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ Reports outside the user's scope answer 404 (`get_report`), actions outside the 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -289,14 +290,24 @@ def _posted(form: ReportForm) -> dict:
 
 @require_POST
 def report_submit(request, pk):
+    """Submit the report. The button sits in the report form: the text the form holds is saved
+    and submitted in one go, so nothing typed since the last autosave is lost (an autosave
+    arriving after the submission is refused and changes nothing)."""
     report = _writable_report_or_error(request, pk)
+    form = ReportForm(request.POST, report=report)
+    if not form.is_valid():
+        context = _report_context(request, report, form=form)
+        return render(request, "reports/detail.html", context, status=400)
     try:
+        if posted := _posted(form):
+            services.report_update(actor=request.user, report=report, data=posted)
         report = services.report_submit(actor=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Rapporten är inlämnad till kansliet."))
-        typeset_chapter(report)
+        # After the commit: typesetting takes a while and must not keep the database locked.
+        transaction.on_commit(lambda: typeset_chapter(report))
     return redirect("reports:detail", pk=pk)
 
 
@@ -333,7 +344,7 @@ def report_approve(request, pk):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Rapporten är godkänd."))
-        typeset_chapter(report)
+        transaction.on_commit(lambda: typeset_chapter(report))
     return redirect("reports:detail", pk=pk)
 
 

@@ -281,33 +281,100 @@ def test_volume_initiatives_refuse_the_enrol_form(world, registrar, codes, today
     assert not Enrolment.objects.exists()
 
 
-def test_validate_as_you_type_checks_without_saving(world, registrar, codes, today):
+def check(client, url, field, data):
+    """A live check as finsam/live-check.js sends it when the user leaves `field`."""
+    return client.post(url, data, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME=field)
+
+
+def test_a_live_check_answers_with_the_messages_of_the_field_left_only(
+    world, registrar, codes, today
+):
     url = reverse("participants:enrol_validate", args=[world.a_initiative.pk])
-    # Only the personal number typed so far, and it is wrong: only that error shows.
-    response = registrar.post(
-        url, {"personal_number": "19811218-9877", "consent_language": "svenska"}
+    # The page as it opens (start and consent dates filled in) with a wrong personal number.
+    page = {"start_date": today.isoformat(), "consent_given_on": today.isoformat()}
+    page["consent_language"] = "svenska"
+    response = check(
+        registrar, url, "personal_number", {**page, "personal_number": "19811218-9877"}
     )
     body = text(response)
     assert response.status_code == 200
-    assert "<html" not in body and 'id="enrol-form"' in body
+    assert body.lstrip().startswith('<div id="messages-personal_number" data-invalid="true"')
     assert "Kontrollsiffran stämmer inte" in body
-    assert "Ange startdatum" not in body and "Samtycke krävs" not in body
-    # A valid number shows what it tells.
-    body = text(registrar.post(url, {"personal_number": PN_MAN, "start_date": "2021-12-18"}))
+    # Never an input (nothing the user types meanwhile is replaced), never another field's
+    # error: the consent fields are not reached yet.
+    assert not any(tag in body for tag in ("<input", "<select", "<textarea", "<form"))
+    assert "Samtycke" not in body and "Ange hur samtycket" not in body
+    # A valid number: no error, and what it tells, out of band.
+    body = text(
+        check(
+            registrar,
+            url,
+            "personal_number",
+            {**page, "personal_number": PN_MAN, "start_date": "2021-12-18"},
+        )
+    )
+    assert 'data-invalid="false"' in body and "invalid-feedback" not in body
+    assert '<div id="derived" aria-live="polite" hx-swap-oob="true">' in body
     assert "Född 1981" in body and "40 år vid start" in body and "juridiskt kön: Man" in body
-    # Everything filled in and valid: no errors, still nothing saved.
-    body = text(registrar.post(url, enrol_post(codes, today)))
-    assert "invalid-feedback" not in body
+    # The name has no hint; everything filled in and valid: no errors, nothing saved.
+    body = text(check(registrar, url, "name", enrol_post(codes, today)))
+    assert 'id="messages-name" data-invalid="false"' in body and "derived" not in body
     assert not Enrolment.objects.exists()
     assert not AccessEvent.objects.exists()
 
 
-def test_validation_switches_to_the_anonymous_fields(world, registrar):
+def test_a_live_check_of_the_consent_speaks_only_of_the_consent_fields_reached(
+    world, registrar, today
+):
     url = reverse("participants:enrol_validate", args=[world.a_initiative.pk])
-    body = text(registrar.post(url, {"anonymous_reason": "no_consent"}))
-    assert 'name="personal_number"' not in body
+    data = {
+        "personal_number": PN_MAN,
+        "start_date": today.isoformat(),
+        "consent_given_on": today.isoformat(),
+        "consent_method": "paper",
+        "consent_language": "svenska",
+    }
+    # The method chosen, the form version not reached yet: nothing to say.
+    body = text(check(registrar, url, "consent_method", data))
+    assert '<div id="consent-messages" aria-live="polite" hx-swap-oob="true">' in body
+    assert "alert-danger" not in body
+    # A date in the future is said as soon as the date is left.
+    future = {**data, "consent_method": "", "consent_given_on": (today + DAY).isoformat()}
+    body = text(check(registrar, url, "consent_given_on", future))
+    assert "Samtycket kan inte vara daterat i framtiden" in body
+    assert "Ange hur samtycket" not in body and "blankettens version" not in body
+    # The date emptied and left: that is an error of the field left.
+    body = text(check(registrar, url, "consent_given_on", {**data, "consent_given_on": ""}))
+    assert "Ange datum för samtycket." in body and "blankettens version" not in body
+    # The last field left: the fields skipped are said too.
+    body = text(check(registrar, url, "consent_language", {**data, "consent_method": ""}))
+    assert "Ange hur samtycket lämnades" in body and "Ange samtyckesblankettens version" in body
+
+
+def test_a_live_check_must_name_a_field_of_the_form(world, registrar, codes, today):
+    url = reverse("participants:enrol_validate", args=[world.a_initiative.pk])
+    assert registrar.post(url, enrol_post(codes, today)).status_code == 400
+    assert check(registrar, url, "end_date", enrol_post(codes, today)).status_code == 400
+
+
+def test_the_page_holds_both_kinds_of_registration_and_shows_the_one_chosen(
+    world, registrar, codes, today
+):
+    url = reverse("participants:enrol", args=[world.a_initiative.pk])
+    body = text(registrar.get(url))
+    assert (
+        f'data-live-check="{reverse("participants:enrol_validate", args=[world.a_initiative.pk])}"'
+        in body
+    )
+    assert '<script src="/static/finsam/live-check.js" defer></script>' in body
+    assert "<script>" not in body  # no inline script (strict CSP)
+    assert body.count('data-registration="identified">') == 2  # participant and consent
+    assert body.count('data-registration="anonymous" hidden') == 2
+    # Sent anonymously (without the gender it then needs): the anonymous fields are shown.
+    body = text(registrar.post(url, enrol_post(codes, today, anonymous_reason="no_consent")))
+    assert body.count('data-registration="identified" hidden') == 2
     assert 'name="age_at_start"' in body
-    assert 'name="consent_given_on"' not in body
+    assert not Enrolment.objects.exists()
 
 
 # --- One enrolment ----------------------------------------------------------------------------
@@ -385,11 +452,11 @@ def test_a_bad_exit_is_refused(world, registrar, enrolled, codes, today, end, me
     assert "Ange avslutsanledning" in body
     enrolled.refresh_from_db()
     assert enrolled.is_active
-    # The validate endpoint says the same and saves nothing either.
+    # The live check says the same of the field left and saves nothing either.
     validate = reverse("participants:exit_validate", args=[enrolled.uuid])
-    body = text(registrar.post(validate, {"end_date": end_date.isoformat()}))
+    body = text(check(registrar, validate, "end_date", {"end_date": end_date.isoformat()}))
     assert message in body and "<html" not in body
-    assert "Ange avslutsanledning" not in body  # not touched yet
+    assert "Ange avslutsanledning" not in body  # not reached yet
     enrolled.refresh_from_db()
     assert enrolled.is_active
 
@@ -456,11 +523,8 @@ def test_the_correction_form_reopens_a_wrong_exit(
 
 def test_correct_validate_shows_errors_without_saving(world, registrar, enrolled, today):
     url = reverse("participants:correct_validate", args=[enrolled.uuid])
-    body = text(
-        registrar.post(
-            url, {"start_date": (today + DAY).isoformat(), "gender": "man", "name": NAME}
-        )
-    )
+    data = {"start_date": (today + DAY).isoformat(), "gender": "man", "name": NAME}
+    body = text(check(registrar, url, "start_date", data))
     assert "Startdatumet får inte ligga i framtiden" in body
     assert "Inga ändringar" not in body
     enrolled.refresh_from_db()

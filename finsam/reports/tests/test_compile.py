@@ -481,7 +481,7 @@ def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, setti
 
 
 def test_approving_a_report_typesets_its_chapter_ahead(
-    compiled, world, client_for, settings, monkeypatch
+    compiled, world, client_for, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
@@ -490,8 +490,10 @@ def test_approving_a_report_typesets_its_chapter_ahead(
     settings.COMPILED_REPORT_PARTS = 1
     monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
     asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
-    response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
-    assert response.status_code == 302
+    # Typeset once the approval is committed, not holding the database meanwhile.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
+    assert response.status_code == 302 and len(callbacks) == 1
     laid_out = []
     real = pdf._lay_out_job
 
@@ -507,7 +509,7 @@ def test_approving_a_report_typesets_its_chapter_ahead(
 
 
 def test_a_failure_to_typeset_ahead_does_not_fail_the_approval(
-    compiled, world, client_for, monkeypatch
+    compiled, world, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
@@ -520,7 +522,9 @@ def test_a_failure_to_typeset_ahead_does_not_fail_the_approval(
 
     monkeypatch.setattr(pdf, "typeset_chapters", broken)
     asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
-    client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
+    assert response.status_code == 302 and len(callbacks) == 1
     asbo.refresh_from_db()
     assert asbo.status == ReportStatus.APPROVED
 

@@ -36,6 +36,36 @@ def test_a_writer_submits_a_complete_report(world, client_for, report, role):
     assert report.statistics_snapshot["tables"]
 
 
+def test_the_submit_button_submits_the_text_the_form_holds(world, client_for, report):
+    """The last words typed may not have been autosaved yet: the submission carries them."""
+    client = client_for(world.manager)
+    page = client.get(url("detail", report)).content.decode()
+    assert f'formaction="{url("submit", report)}"' in page  # the button is in the report form
+    text = FILLED["results"] + " Och två till."
+    response = client.post(url("submit", report), {"results": text, "purpose": ""})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    # Saved, then checked: the emptied purpose is saved too, so the submission is refused.
+    assert (report.results, report.purpose, report.status) == (text, "", ReportStatus.DRAFT)
+    response = client.post(url("submit", report), {"purpose": "Syftet."})
+    report.refresh_from_db()
+    assert (report.purpose, report.status) == ("Syftet.", ReportStatus.SUBMITTED)
+    # An autosave arriving after the submission is refused and changes nothing.
+    late = client.post(url("autosave", report), {"field": "results", "results": "Gammalt"})
+    assert late.status_code == 422 and "kan inte ändras" in late.content.decode()
+    report.refresh_from_db()
+    assert report.results == text
+
+
+def test_a_submit_with_text_too_long_keeps_the_text_and_submits_nothing(world, client_for, report):
+    text = "x" * 201
+    response = client_for(world.manager).post(url("submit", report), {"project_name": text})
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.project_name != text
+
+
 def test_submitting_an_incomplete_report_lists_what_is_missing(world, client_for, report):
     report.purpose = "  "
     report.results = ""
