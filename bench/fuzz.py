@@ -101,7 +101,7 @@ def server_env(workdir: Path) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(32),
         "LOOKUP_HASH_KEY": secrets.token_urlsafe(32),
         "DOCUMENT_CACHE_DIR": str(workdir / "documents"),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",
     }
 
 
@@ -146,7 +146,8 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
         "--error-logfile",
         str(log),
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=None)
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     schema_url = f"http://127.0.0.1:{port}/api/openapi.json"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

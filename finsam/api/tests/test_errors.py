@@ -50,7 +50,9 @@ def test_malformed_json_answers_400_in_swedish(world, api_for):
     response = api_for(world.secretariat).post(
         "/api/v1/initiatives/", data=b'{"name": ', content_type="application/json"
     )
-    assert assert_api_error(response, 400) == {"__all__": ["Innehållet kunde inte tolkas som JSON."]}
+    assert assert_api_error(response, 400) == {
+        "__all__": ["Innehållet kunde inte tolkas som JSON."]
+    }
 
 
 # --- Requests that never reach a DRF view ----------------------------------------------------
