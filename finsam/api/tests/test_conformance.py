@@ -158,3 +158,22 @@ def test_members_document_municipality_and_region_as_nullable(openapi):
     member = document["components"]["schemas"]["Member"]["properties"]
     assert member["municipality"].get("nullable") is True
     assert member["region"].get("nullable") is True
+
+
+def test_enums_are_the_code_lists(openapi):
+    from finsam.initiatives.models import Status
+    from finsam.statistics.engine import DIMENSIONS
+    from finsam.statistics.scopes import KINDS
+
+    document, _schema = openapi
+    components = document["components"]["schemas"]
+
+    def enum(schema, name):
+        prop = components[schema]["properties"][name]
+        ref = prop.get("$ref") or next(p["$ref"] for p in prop.get("allOf", []) if "$ref" in p)
+        return components[ref.rsplit("/", 1)[1]]["enum"]
+
+    assert enum("StatisticsScope", "kind") == list(KINDS)
+    assert enum("StatisticsScopeInfo", "kind") == list(KINDS)
+    assert enum("StatisticsTable", "dimension") == ["headline", *DIMENSIONS]
+    assert enum("Initiative", "status") == list(Status.values)
