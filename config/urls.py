@@ -22,3 +22,9 @@ urlpatterns = [
     path("jobs/", include("finsam.jobs.urls")),
     path("api/", include("finsam.api.urls")),
 ]
+
+# Errors under /api/ answer in the API's JSON format, the other pages with the HTML templates.
+handler400 = "finsam.api.errors.bad_request"
+handler403 = "finsam.api.errors.permission_denied"
+handler404 = "finsam.api.errors.page_not_found"
+handler500 = "finsam.api.errors.server_error"

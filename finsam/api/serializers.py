@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from finsam.associations.models import Association, Member
 from finsam.core.roles import Role
+from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
 from finsam.reference.models import Code, CodeList, Municipality
@@ -123,8 +124,8 @@ class MunicipalityOut(serializers.ModelSerializer):
 
 
 class MemberOut(serializers.ModelSerializer):
-    municipality = code_out(help_text="Kommunkod.")
-    region = code_out(help_text="Länskod.")
+    municipality = code_out(allow_null=True, help_text="Kommunkod (null för en region).")
+    region = code_out(allow_null=True, help_text="Länskod (null för en kommun).")
 
     class Meta:
         model = Member
@@ -260,31 +261,37 @@ class InitiativeOut(serializers.ModelSerializer):
         ]
 
 
+def long_text():
+    return serializers.CharField(required=False, allow_blank=True, validators=LONG_TEXT_VALIDATORS)
+
+
 class InitiativeIn(serializers.Serializer):
     """An initiative's attributes; on PATCH every field is optional."""
 
-    name = serializers.CharField(max_length=200)
-    diary_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    owner_organisation = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=200, validators=TEXT_VALIDATORS)
+    diary_number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, validators=TEXT_VALIDATORS
+    )
+    owner_organisation = serializers.CharField(max_length=300, validators=TEXT_VALIDATORS)
     orientation = choice_field(Orientation.choices, required=False)
     specific_orientation = CodeField(CodeList.SPECIFIC_ORIENTATION, required=False, allow_null=True)
     follow_up = choice_field(FollowUp.choices, required=False)
     target_groups = CodeField(CodeList.TARGET_GROUP, many=True, required=False)
     municipalities = MunicipalityField(many=True, required=False)
     esf_funded = serializers.BooleanField(required=False)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = serializers.DateField(validators=DATE_VALIDATORS)
+    end_date = serializers.DateField(required=False, allow_null=True, validators=DATE_VALIDATORS)
     status = choice_field(Status.choices, required=False)
     planned_participants = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    steering_group = serializers.CharField(required=False, allow_blank=True)
-    background = serializers.CharField(required=False, allow_blank=True)
-    purpose = serializers.CharField(required=False, allow_blank=True)
-    goals = serializers.CharField(required=False, allow_blank=True)
-    target_group_description = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.CharField(required=False, allow_blank=True)
-    referral = serializers.CharField(required=False, allow_blank=True)
-    follow_up_description = serializers.CharField(required=False, allow_blank=True)
-    economy = serializers.CharField(required=False, allow_blank=True)
+    steering_group = long_text()
+    background = long_text()
+    purpose = long_text()
+    goals = long_text()
+    target_group_description = long_text()
+    method = long_text()
+    referral = long_text()
+    follow_up_description = long_text()
+    economy = long_text()
 
 
 # --- Enrolments ------------------------------------------------------------------------------
@@ -375,10 +382,12 @@ class EnrolmentOut(PseudonymousEnrolmentOut):
 
 
 class ConsentIn(serializers.Serializer):
-    given_on = serializers.DateField()
+    given_on = serializers.DateField(validators=DATE_VALIDATORS)
     method = choice_field(ConsentMethod.choices)
-    form_version = serializers.CharField(max_length=50)
-    language = serializers.CharField(max_length=32, required=False, default="svenska")
+    form_version = serializers.CharField(max_length=50, validators=TEXT_VALIDATORS)
+    language = serializers.CharField(
+        max_length=32, required=False, default="svenska", validators=TEXT_VALIDATORS
+    )
 
 
 class EnrolmentIn(serializers.Serializer):
@@ -386,14 +395,16 @@ class EnrolmentIn(serializers.Serializer):
     (no consent or protected identity): leave them out, give `anonymous_reason`, `gender`
     and `age_at_start`."""
 
-    start_date = serializers.DateField()
+    start_date = serializers.DateField(validators=DATE_VALIDATORS)
     personal_number = serializers.CharField(
         max_length=20,
         required=False,
         allow_blank=True,
         help_text="Personnummer eller samordningsnummer, ÅÅÅÅMMDD-NNNN.",
     )
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=TEXT_VALIDATORS
+    )
     anonymous_reason = choice_field(
         [
             (AnonymousReason.NO_CONSENT.value, AnonymousReason.NO_CONSENT.label),
@@ -424,7 +435,7 @@ class EnrolmentIn(serializers.Serializer):
 
 
 class ExitIn(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(validators=DATE_VALIDATORS)
     exit_reason = CodeField(CodeList.EXIT_REASON)
     income_sources_after = CodeField(CodeList.INCOME_SOURCE, many=True, required=False)
     occupation_after = CodeField(CodeList.OCCUPATION, required=False, allow_null=True)

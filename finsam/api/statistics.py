@@ -25,10 +25,11 @@ TABLE_PARAM = "table"
 
 
 KIND_HELP = "One of: " + ", ".join(KINDS) + "."
+TABLE_CHOICES = ("headline", *engine.DIMENSIONS)
 
 
 class StatisticsScopeOut(serializers.Serializer):
-    kind = serializers.CharField(help_text=KIND_HELP)
+    kind = serializers.ChoiceField(choices=KINDS, help_text=KIND_HELP)
     id = serializers.IntegerField(allow_null=True, help_text="Null for the whole country.")
     label = serializers.CharField()
     url = serializers.CharField(help_text="The scope's statistics endpoint.")
@@ -47,7 +48,9 @@ class StatisticsRowOut(serializers.Serializer):
 
 
 class StatisticsTableOut(serializers.Serializer):
-    dimension = serializers.CharField(help_text="`headline` or one of the dimensions.")
+    dimension = serializers.ChoiceField(
+        choices=TABLE_CHOICES, help_text="`headline` or one of the dimensions."
+    )
     title = serializers.CharField()
     population = serializers.CharField(help_text="Which enrolments are counted.")
     suppressed = serializers.BooleanField(help_text="Whether the small-cell rule was applied.")
@@ -67,7 +70,7 @@ class StatisticsFiltersOut(serializers.Serializer):
 
 
 class StatisticsScopeInfoOut(serializers.Serializer):
-    kind = serializers.CharField(help_text=KIND_HELP)
+    kind = serializers.ChoiceField(choices=KINDS, help_text=KIND_HELP)
     id = serializers.IntegerField(allow_null=True)
     label = serializers.CharField()
     suppressed = serializers.BooleanField()
@@ -141,8 +144,6 @@ class StatisticsScopeListApi(ApiView):
         ]
         return Response(StatisticsScopeOut(data, many=True).data)
 
-
-TABLE_CHOICES = ("headline", *engine.DIMENSIONS)
 
 STATISTICS_PARAMETERS = [
     OpenApiParameter(

@@ -17,7 +17,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -45,6 +47,7 @@ from finsam.initiatives.selectors import initiative_list
 from finsam.participants.models import Enrolment
 
 IDENTITY_FIELDS = "personal_number,name"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- Schema ----------------------------------------------------------------------------------
 
@@ -80,9 +83,11 @@ class FinsamAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["401", "403", "404"]
-        if self.method in ("POST", "PUT", "PATCH") or getattr(self.view, "has_filters", False):
-            codes.insert(0, "400")
+        # Any request can be malformed (400: e.g. too many query parameters); writes can also
+        # conflict with the current state (409) or send a body that is not JSON (415).
+        codes = ["400", "401", "403", "404"]
+        if self.method in WRITE_METHODS:
+            codes += ["409", "415"]
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(s.ErrorsOut, code)
@@ -103,6 +108,9 @@ class TwoFactorSatisfied(BasePermission):
 
 
 class ApiView(APIView):
+    # JSON only, both ways: no form-encoded bodies (nested input), no browsable HTML pages.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated, TwoFactorSatisfied]
     schema = FinsamAutoSchema()
     uses_association = True

@@ -3,22 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.associations.validators import validate_org_number
 from finsam.core.models import TimeStampedModel
+from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.reference.models import Municipality, Region
 
 
 class Association(TimeStampedModel):
     """A samordningsförbund: the tenant of every other record."""
 
-    name = models.CharField(_("namn"), max_length=200, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
     org_number = models.CharField(
         _("organisationsnummer"), max_length=11, unique=True, validators=[validate_org_number]
     )
-    start_date = models.DateField(_("startdatum"))
-    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
-    description = models.TextField(_("beskrivning"), blank=True)
-    address = models.TextField(_("adress"), blank=True)
-    contact_person = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    start_date = models.DateField(_("startdatum"), validators=DATE_VALIDATORS)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True, validators=DATE_VALIDATORS)
+    description = models.TextField(_("beskrivning"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    address = models.TextField(_("adress"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    contact_person = models.CharField(
+        _("kontaktperson"), max_length=200, blank=True, validators=TEXT_VALIDATORS
+    )
     contact_email = models.EmailField(_("kontakt e-post"), blank=True)
     municipalities = models.ManyToManyField(
         Municipality, related_name="associations", verbose_name=_("kommuner")
@@ -45,7 +48,7 @@ class Member(TimeStampedModel):
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="members")
     kind = models.CharField(_("typ"), max_length=16, choices=MemberKind.choices)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, validators=TEXT_VALIDATORS)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("kommun")
     )
@@ -56,8 +59,10 @@ class Member(TimeStampedModel):
         _("andel av bidragen (%)"), max_digits=6, decimal_places=3
     )
     is_financier = models.BooleanField(_("finansiär"), default=True)
-    valid_from = models.DateField(_("giltig från"), null=True, blank=True)
-    valid_to = models.DateField(_("giltig till"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("giltig från"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    valid_to = models.DateField(_("giltig till"), null=True, blank=True, validators=DATE_VALIDATORS)
 
     class Meta:
         ordering = ["association", "kind", "name"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from finsam.core.models import TimeStampedModel
+from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.reference.models import Code, CodeList, Municipality
 
 
@@ -28,9 +29,13 @@ class Initiative(TimeStampedModel):
     association = models.ForeignKey(
         "associations.Association", on_delete=models.PROTECT, related_name="initiatives"
     )
-    name = models.CharField(_("namn"), max_length=200)
-    diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
-    owner_organisation = models.CharField(_("projektägare"), max_length=300)
+    name = models.CharField(_("namn"), max_length=200, validators=TEXT_VALIDATORS)
+    diary_number = models.CharField(
+        _("diarienummer"), max_length=50, blank=True, validators=TEXT_VALIDATORS
+    )
+    owner_organisation = models.CharField(
+        _("projektägare"), max_length=300, validators=TEXT_VALIDATORS
+    )
     orientation = models.CharField(
         _("inriktning"), max_length=16, choices=Orientation.choices, default=Orientation.INDIVIDUAL
     )
@@ -60,24 +65,28 @@ class Initiative(TimeStampedModel):
         Municipality, blank=True, related_name="initiatives", verbose_name=_("kommuner")
     )
     esf_funded = models.BooleanField(_("ESF-finansierad"), default=False)
-    start_date = models.DateField(_("startdatum"))
-    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    start_date = models.DateField(_("startdatum"), validators=DATE_VALIDATORS)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True, validators=DATE_VALIDATORS)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     planned_participants = models.PositiveIntegerField(
         _("planerat antal deltagare"), null=True, blank=True
     )
-    steering_group = models.TextField(_("styrgrupp"), blank=True)
+    steering_group = models.TextField(_("styrgrupp"), blank=True, validators=LONG_TEXT_VALIDATORS)
     # Description sections as in the operational plan (seed 002) and interim reports (seed 003).
-    background = models.TextField(_("bakgrund"), blank=True)
-    purpose = models.TextField(_("syfte"), blank=True)
-    goals = models.TextField(_("mål"), blank=True)
-    target_group_description = models.TextField(_("målgrupp"), blank=True)
-    method = models.TextField(_("metod/strategi"), blank=True)
-    referral = models.TextField(_("remittering"), blank=True)
-    follow_up_description = models.TextField(_("uppföljning"), blank=True)
-    economy = models.TextField(_("ekonomi"), blank=True)
+    background = models.TextField(_("bakgrund"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    purpose = models.TextField(_("syfte"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    goals = models.TextField(_("mål"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    target_group_description = models.TextField(
+        _("målgrupp"), blank=True, validators=LONG_TEXT_VALIDATORS
+    )
+    method = models.TextField(_("metod/strategi"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    referral = models.TextField(_("remittering"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    follow_up_description = models.TextField(
+        _("uppföljning"), blank=True, validators=LONG_TEXT_VALIDATORS
+    )
+    economy = models.TextField(_("ekonomi"), blank=True, validators=LONG_TEXT_VALIDATORS)
 
     # Audit trail of every change: who, when and which fields (shown on the detail page).
     history = HistoricalRecords(

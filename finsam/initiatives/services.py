@@ -79,7 +79,14 @@ def _validate_initiative(
     association = initiative.association
     name = (initiative.name or "").strip()
     initiative.name = name
-    if name:
+    try:
+        # The fields' own rules first: a name the database cannot even compare (a NUL byte on
+        # PostgreSQL) must not reach the uniqueness query below.
+        initiative.full_clean(exclude=["association"], validate_constraints=False)
+        field_errors = {}
+    except ValidationError as exc:
+        field_errors = exc.message_dict
+    if name and "name" not in field_errors:
         clash = Initiative.objects.filter(association=association, name__iexact=name)
         if initiative.pk:
             clash = clash.exclude(pk=initiative.pk)
@@ -160,12 +167,9 @@ def _validate_initiative(
                     % {"date": _fmt(last)},
                 )
 
-    try:
-        initiative.full_clean(exclude=["association"], validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            if field not in errors:
-                errors[field] = messages
+    for field, messages in field_errors.items():
+        if field not in errors:
+            errors[field] = messages
     if errors:
         raise ValidationError(errors)
 

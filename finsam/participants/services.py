@@ -40,6 +40,7 @@ from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
 from finsam.core.access import can_see_identity
 from finsam.core.dates import months_before, retention_day
+from finsam.core.validators import TEXT_VALIDATORS
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -309,6 +310,17 @@ def _check_consent(errors: _Errors, consent: ConsentInput | None, start_date, to
         errors.add("consent", _("Ange på vilket språk samtycket lämnades."))
     elif len(language) > 32:
         errors.add("consent", _("Språket får vara högst 32 tecken."))
+    _check_text(errors, "consent", form_version)
+    _check_text(errors, "consent", language)
+
+
+def _check_text(errors: _Errors, key: str, value: str) -> None:
+    """The shared text rule (`finsam.core.validators`: no control characters)."""
+    for validator in TEXT_VALIDATORS:
+        try:
+            validator(value)
+        except ValidationError as exc:
+            errors.add(key, exc.messages[0])
 
 
 def _overlapping(participant_id, initiative, start, end, *, exclude_pk=None):
@@ -497,6 +509,7 @@ def _check_registration(
                     errors.add("personal_number", message)
         if len(name) > 200:
             errors.add("name", _("Namnet får vara högst 200 tecken."))
+        _check_text(errors, "name", name)
         _check_consent(errors, data.consent, data.start_date, today)
         _check_gender(errors, gender, required=False)
         if personal_number is not None:
@@ -841,6 +854,7 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
             errors.add("name", _("Anonyma deltagare registreras utan namn."))
         elif len(name) > 200:
             errors.add("name", _("Namnet får vara högst 200 tecken."))
+        _check_text(errors, "name", name)
         changes["name"] = name
     if "home_municipality" in changes:
         _check_municipality(errors, changes["home_municipality"])

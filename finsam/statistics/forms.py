@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core.validators import IdsChoiceField
 from finsam.initiatives.models import Initiative
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -120,7 +121,7 @@ def municipality_choices(scope):
     return queryset.order_by("name")
 
 
-class InitiativeChoiceField(forms.ModelMultipleChoiceField):
+class InitiativeChoiceField(IdsChoiceField):
     def __init__(self, *args, with_association=False, **kwargs):
         self.with_association = with_association
         super().__init__(*args, **kwargs)
@@ -141,13 +142,13 @@ class StatsFilterForm(forms.Form):
     initiative = InitiativeChoiceField(
         label=_("Insatser"), queryset=Initiative.objects.none(), required=False, widget=CheckboxList
     )
-    target_group = forms.ModelMultipleChoiceField(
+    target_group = IdsChoiceField(
         label=_("Målgrupp"),
         queryset=Code.objects.none(),
         required=False,
         widget=CheckboxList,
     )
-    municipality = forms.ModelMultipleChoiceField(
+    municipality = IdsChoiceField(
         label=_("Hemkommun"),
         queryset=Municipality.objects.none(),
         required=False,
