@@ -16,12 +16,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from finsam.accounts.middleware import has_two_factor, needs_two_factor
 from finsam.api import serializers as s
 from finsam.api.access import ASSOCIATION_PARAM, api_access
 from finsam.api.errors import api_exception_handler
@@ -91,18 +90,12 @@ class FinsamAutoSchema(AutoSchema):
 # --- Base ------------------------------------------------------------------------------------
 
 
-class TwoFactorSatisfied(BasePermission):
-    """Roles that see personal data must have two-factor login activated before using the API.
-    `RequireTwoFactorMiddleware` only sees session users; token requests are checked here."""
-
-    message = _("Aktivera tvåstegsinloggning i webbgränssnittet innan du använder API:t.")
-
-    def has_permission(self, request, view):
-        return not needs_two_factor(request.user) or has_two_factor(request.user)
-
-
 class ApiView(APIView):
-    permission_classes = [IsAuthenticated, TwoFactorSatisfied]
+    """Two factors: a token is only created in a session that passed them (and is revoked when
+    the authenticator app is removed); session requests are checked by
+    `finsam.accounts.middleware.RequireTwoFactorMiddleware`."""
+
+    permission_classes = [IsAuthenticated]
     schema = FinsamAutoSchema()
     uses_association = True
 
