@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from finsam.accounts.models import ApiToken
