@@ -21,6 +21,7 @@ install: $(STAMP)
 
 migrate: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo

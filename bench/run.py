@@ -178,9 +178,21 @@ def _api_payload(fx: Fixture) -> dict:
 
 
 def _token(fx: Fixture) -> str:
-    from rest_framework.authtoken.models import Token
+    from finsam.accounts.models import ApiToken
 
-    return Token.objects.get_or_create(user=fx.user)[0].key
+    return ApiToken.objects.create(user=fx.user, name="bench")[1]
+
+
+def _registrar_client(fx: Fixture):
+    """A client logged in as the registrar in a session that passed two factors."""
+    from django.test import Client
+
+    from finsam.conftest import pass_second_factor
+
+    client = Client()
+    client.force_login(fx.user)
+    pass_second_factor(client, fx.user)
+    return client
 
 
 def bench_http_api(fx: Fixture, n: int) -> dict:
@@ -212,13 +224,11 @@ def bench_http_api(fx: Fixture, n: int) -> dict:
 
 
 def bench_http_form(fx: Fixture, n: int) -> dict:
-    from django.test import Client
     from django.urls import reverse
 
     initiative = fx.initiative("form")
     url = reverse("participants:enrol", kwargs={"initiative_id": initiative.pk})
-    client = Client()
-    client.force_login(fx.user)
+    client = _registrar_client(fx)
     forms = []
     for _ in range(n):
         number, _gender = fx.person()
@@ -326,15 +336,13 @@ def bench_http_gunicorn(fx: Fixture, n: int) -> dict:
 
 
 def bench_list(fx: Fixture, requests: int) -> dict:
-    from django.test import Client
     from django.urls import reverse
 
     from bench.generate import TARGET_NAME
     from finsam.initiatives.models import Initiative
 
     target = Initiative.objects.get(association=fx.association, name=TARGET_NAME)
-    client = Client()
-    client.force_login(fx.user)
+    client = _registrar_client(fx)
     url = reverse("participants:initiative_participants", kwargs={"initiative_id": target.pk})
     out = {"initiative_enrolments": target.enrolments.count(), "requests": requests}
     last = -(-out["initiative_enrolments"] // 100)

@@ -3,6 +3,7 @@
 See `.env.example` and the README for each variable.
 """
 
+import datetime
 from pathlib import Path
 
 import django
@@ -32,7 +33,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "finsam.accounts.apps.AdminConfig",  # django.contrib.admin with finsam's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,7 +47,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_filters",
     "django_htmx",
@@ -127,9 +128,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# --- Authentication: one login (allauth), two factors, throttling, API tokens ---------------
+# One password backend only (allauth's, which also answers for the admin): right, wrong and
+# unknown e-mail each run the password hasher exactly once. The second backend grants the operator
+# role its admin permissions and authenticates nobody.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "finsam.accounts.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,19 +145,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-# allauth: e-mail login, no self sign-up (users are invited by the secretariat),
-# failed logins throttled per address and per IP.
+# allauth: e-mail login, no self sign-up (users are invited by the secretariat).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "finsam.accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/15m/key",
-    "login": "30/m/ip",
-}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the address the invitation was sent to
+# A password reset never logs in: the user logs in afterwards, with the second factor.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "finsam"
 
@@ -169,9 +171,29 @@ SOCIALACCOUNT_PROVIDERS = {
     "saml": {"provider_class": "finsam.accounts.social.SAMLProvider"},
 }
 
+# Throttling, counted in the default cache (shared by every process). Failed logins (and wrong
+# two-factor codes) per account first: an account that is locked spends none of its address's
+# budget, so one user's mistakes never lock another account out. The per-address limit is there
+# against guessing across many accounts and is generous, since an office behind one NAT shares an
+# address. Behind a reverse proxy set TRUSTED_PROXY_COUNT (X-Forwarded-For) or
+# TRUSTED_CLIENT_IP_HEADER so that the client's address is counted, not the proxy's.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="5/15m/key,100/15m/ip"),
+    "login": env.str("LOGIN_RATE_LIMIT", default="60/m/ip"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
+
+# API tokens (django-rest-knox): hashed at rest, shown once, expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "finsam.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -184,11 +206,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "finsam API",
-    "DESCRIPTION": "Associations, initiatives and enrolments. Token authentication; "
-    "the permissions are those of the web pages.",
+    "DESCRIPTION": "Associations, initiatives and enrolments. Token authentication "
+    "(`Authorization: Token <key>`; keys expire); the permissions are those of the web pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# --- end of authentication -------------------------------------------------------------------
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
@@ -254,11 +277,20 @@ IDENTITY_RETENTION_MONTHS = env.int("IDENTITY_RETENTION_MONTHS", default=24)
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=60)
 SMALL_CELL_LIMIT = env.int("SMALL_CELL_LIMIT", default=5)
 
-# Caches. "default" is per process (rate limits, the statistics pages' charts); "documents" keeps
-# what compiled reports are made of, by content (charts, typeset chapters), on disk so that every
-# server process shares it.
+# Caches. "default" is shared by every server process: the login throttling counts there. It is a
+# database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.
+# "charts" keeps the statistics pages' charts per process. "documents" keeps what compiled reports
+# are made of, by content (charts, typeset chapters), on disk so that every process shares it.
+_redis_url = env.str("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "finsam_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+    "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts"},
     "documents": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.str("DOCUMENT_CACHE_DIR", default=str(BASE_DIR / "var" / "documents")),
@@ -327,4 +359,3 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/15m/key"}

@@ -8,8 +8,12 @@ Association B has its own secretariat, registrar and initiative: everything of B
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.http import HttpRequest
 
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
@@ -26,11 +30,13 @@ PASSWORD = "demo-password-1"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits (failed logins) live in the cache: never let one test throttle the next (nor
-    find the charts another test drew)."""
-    for cache in caches.all():
+    find the charts another test drew). The database cache (the default) is a table, emptied by
+    each test's rollback."""
+    local = [cache for cache in caches.all() if not isinstance(cache, DatabaseCache)]
+    for cache in local:
         cache.clear()
     yield
-    for cache in caches.all():
+    for cache in local:
         cache.clear()
 
 
@@ -94,12 +100,25 @@ def world(db):
     )
 
 
+def pass_second_factor(client, user):
+    """Record in the client's session that it passed the second factor, as a login that asked
+    for the TOTP code does (`finsam.accounts.two_factor.session_passed_second_factor`)."""
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "password")
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
+
+
 @pytest.fixture
 def client_for(client):
-    """Log a test client in as `user` (no TOTP prompt: force_login skips the login flow)."""
+    """Log a test client in as `user` without the login form; a user with an authenticator app
+    gets a session that passed the second factor, as the real login would give them."""
 
     def login(user):
         client.force_login(user)
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            pass_second_factor(client, user)
         return client
 
     return login

@@ -46,3 +46,11 @@ class InvitationAcceptForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("Lösenorden är inte lika."))
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=100,
+        help_text=_("Vad nyckeln används till, till exempel systemet som använder den."),
+    )

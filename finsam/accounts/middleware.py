@@ -1,32 +1,25 @@
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from finsam.core.roles import PERSONAL_DATA_ROLES
-
-
-def needs_two_factor(user) -> bool:
-    """Users holding a role that sees personal data (in any association) must use two factors."""
-    return user.role_assignments.filter(role__in=list(PERSONAL_DATA_ROLES)).exists()
-
-
-def has_two_factor(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+from finsam.accounts.two_factor import (
+    needs_two_factor,
+    second_factor_url,
+    session_passed_second_factor,
+)
 
 
 class RequireTwoFactorMiddleware:
-    """Send a user holding a personal-data role without an authenticator app to set one up first.
+    """A session of a user holding a role that sees personal data must have passed two factors.
 
-    allauth asks for the TOTP code at every login once an authenticator exists, so activation
-    is the only step to enforce here. Pages check the roles of the current association (already
-    resolved on `request.access`): personal data is only reachable in an association where the
-    user is a registrar, so it is always behind the second factor. Session requests to the API
-    check every association, since the API picks its association per request. Such users may
-    not deactivate their authenticator either. Token clients never reach this check (DRF
-    authenticates them later); tokens are only issued to users who have activated TOTP.
+    The session counts, not the account (`session_passed_second_factor`): such a user is sent to
+    enter the code from the authenticator app, or to activate one first. The rule covers every
+    page and every session request to the API, whatever association is current (a role in any
+    association counts). Such users may not deactivate their authenticator either. Token clients
+    never reach this check (DRF authenticates them later); a token is only created in a session
+    that passed two factors. The admin has its own stricter rule (`finsam.accounts.admin_site`).
     """
 
     allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/health/")
@@ -49,21 +42,15 @@ class RequireTwoFactorMiddleware:
             return redirect("mfa_index")
         if (
             not request.path.startswith(self.allowed_prefixes)
-            and self._requires(request)
-            and not has_two_factor(user)
+            and not session_passed_second_factor(request)
+            and needs_two_factor(user)
         ):
             if request.path.startswith("/api/"):
-                # A browser session of a registrar without second factor gets no API access;
+                # A browser session that has not passed two factors gets no API access;
                 # token clients are authenticated later by DRF and never reach this branch.
-                message = _("Tvåstegsinloggning måste aktiveras först.")
+                message = _(
+                    "Tvåstegsinloggning krävs: ange koden från din autentiseringsapp först."
+                )
                 return JsonResponse({"errors": {"__all__": [message]}}, status=403)
-            return redirect(reverse("mfa_activate_totp"))
+            return redirect(second_factor_url(user, request.get_full_path()))
         return self.get_response(request)
-
-    @staticmethod
-    def _requires(request) -> bool:
-        if request.path.startswith("/api/"):
-            # The API picks its association per request (`?association=`), so the session's
-            # current association says nothing: any personal-data role counts.
-            return needs_two_factor(request.user)
-        return bool(request.access.roles & PERSONAL_DATA_ROLES)

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from finsam.core.models import TimeStampedModel
 from finsam.core.roles import Role
@@ -17,9 +18,12 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **extra):
+        """`createsuperuser`: an operator (the admin is open to the operator role only)."""
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
-        return self.create_user(email, password, **extra)
+        user = self.create_user(email, password, **extra)
+        RoleAssignment.objects.using(self._db).create(user=user, role=Role.OPERATOR)
+        return user
 
 
 class User(AbstractUser):
@@ -41,6 +45,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def save(self, **kwargs):
+        """A new password revokes the user's API tokens (other sessions end by themselves: their
+        session hash no longer matches). Hash upgrades at login are not password changes."""
+        password_changed = self._password is not None and not self._state.adding
+        super().save(**kwargs)
+        if password_changed:
+            self.auth_token_set.all().delete()  # ApiToken (knox's related name)
 
 
 class RoleAssignment(TimeStampedModel):
@@ -187,3 +199,18 @@ class IdentityProvider(TimeStampedModel):
 
     def __str__(self):
         return self.label
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only a hash of the key is kept; the key is shown once.
+
+    Named by its user, expires (`API_TOKEN_DAYS`), records its last use; revoked by the user, by
+    a new password and when the authenticator app is removed."""
+
+    name = models.CharField(_("namn"), max_length=100)
+    last_used = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")

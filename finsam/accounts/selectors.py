@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from finsam.accounts.models import InitiativeAssignment, Invitation, RoleAssignment, User
+from finsam.accounts.models import ApiToken, InitiativeAssignment, Invitation, RoleAssignment, User
 from finsam.core.roles import Role
 
 
@@ -82,4 +82,11 @@ def invitation_by_token(token: str) -> Invitation | None:
         .prefetch_related("initiatives")
         .filter(token=token)
         .first()
+    )
+
+
+def api_tokens(user) -> QuerySet[ApiToken]:
+    """`user`'s API tokens that have not expired, newest first."""
+    return ApiToken.objects.filter(user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
     )

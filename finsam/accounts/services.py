@@ -19,11 +19,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from finsam.accounts import selectors
-from finsam.accounts.middleware import has_two_factor, needs_two_factor
-from finsam.accounts.models import InitiativeAssignment, Invitation, RoleAssignment, User
+from finsam.accounts.models import (
+    ApiToken,
+    InitiativeAssignment,
+    Invitation,
+    RoleAssignment,
+    User,
+)
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
@@ -319,19 +323,38 @@ def role_remove(*, access, user: User, role: str) -> None:
 # --- API tokens ------------------------------------------------------------------------------
 
 
+API_TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
+
+
 @transaction.atomic
-def api_token_create(*, user: User) -> Token:
-    """Create a new API token for `user`, replacing (revoking) any earlier one."""
-    if needs_two_factor(user) and not has_two_factor(user):
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a named API token for `user`; returns it and its key, which is not stored (only
+    its hash is) and so can be shown this once. It expires after `API_TOKEN_DAYS`.
+
+    The caller must have checked that the session passed two factors
+    (`finsam.accounts.two_factor.session_passed_second_factor`)."""
+    name = (name or "").strip()
+    if not name:
         raise ValidationError(
-            _("Aktivera tvåstegsinloggning innan du skapar en API-nyckel."), code="two_factor"
+            {"name": _("Ge nyckeln ett namn, till exempel systemet som använder den.")}
         )
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+    if len(name) > API_TOKEN_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"name": _("Namnet får vara högst %(n)d tecken.") % {"n": API_TOKEN_NAME_MAX_LENGTH}}
+        )
+    return ApiToken.objects.create(user=user, name=name)
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> bool:
-    """Delete `user`'s API token. Returns whether there was one."""
-    deleted, _rows = Token.objects.filter(user=user).delete()
+def api_token_revoke(*, user: User, digest: str) -> bool:
+    """Revoke one of `user`'s API tokens. Returns whether there was one (other users' tokens are
+    never touched)."""
+    deleted, _rows = ApiToken.objects.filter(user=user, digest=digest).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke all of `user`'s API tokens. Returns how many there were."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    return deleted

@@ -4,6 +4,7 @@ Thin views: the form parses, the service acts, the view renders. Objects outside
 association answer 404; actions outside the user's role answer 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -14,12 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
 from finsam.accounts import selectors, services
-from finsam.accounts.forms import InvitationAcceptForm, InvitationForm
-from finsam.accounts.middleware import has_two_factor, needs_two_factor
+from finsam.accounts.forms import ApiTokenForm, InvitationAcceptForm, InvitationForm
 from finsam.accounts.models import User
+from finsam.accounts.two_factor import second_factor_url, session_passed_second_factor
 from finsam.core.access import SESSION_KEY, require_role, visible_initiatives
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 
@@ -188,7 +188,9 @@ def invitation_accept(request, token):
                 error = " ".join(exc.messages)
         else:
             if user is None:
-                login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+                # A personal-data role is then sent on to activate an authenticator app
+                # before any page (`RequireTwoFactorMiddleware`).
+                login(request, accepted, backend=settings.AUTHENTICATION_BACKENDS[0])
             request.session[SESSION_KEY] = invitation.association_id
             messages.success(
                 request,
@@ -220,39 +222,57 @@ def invitation_accept(request, token):
     )
 
 
-# --- API token -------------------------------------------------------------------------------
+# --- API tokens ------------------------------------------------------------------------------
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def api_token(request):
+    """The user's API tokens: create one (named, shown once), see them, revoke one or all.
+    Creating one needs a session that passed two factors."""
     user = request.user
+    passed = session_passed_second_factor(request)
     new_key = None
+    form = ApiTokenForm(request.POST if request.POST.get("action") == "create" else None)
     error = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            try:
-                new_key = services.api_token_create(user=user).key
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
+            if not passed:
+                error = _("Bekräfta med tvåstegsinloggning innan du skapar en API-nyckel.")
+            elif form.is_valid():
+                try:
+                    _token, new_key = services.api_token_create(
+                        user=user, name=form.cleaned_data["name"]
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    form = ApiTokenForm()
         elif action == "revoke":
-            if services.api_token_revoke(user=user):
+            if services.api_token_revoke(user=user, digest=request.POST.get("token", "")):
                 messages.success(request, _("API-nyckeln är återkallad."))
+            return redirect("accounts:api_token")
+        elif action == "revoke_all":
+            if services.api_token_revoke_all(user=user):
+                messages.success(request, _("Alla dina API-nycklar är återkallade."))
             return redirect("accounts:api_token")
         else:
             error = _("Okänd åtgärd.")
-    token = Token.objects.filter(user=user).first()
     return render(
         request,
         "accounts/api_token.html",
         {
-            "token": token,
+            "form": form,
+            "tokens": selectors.api_tokens(user),
             "new_key": new_key,
             "error": error,
-            "blocked_by_two_factor": needs_two_factor(user) and not has_two_factor(user),
+            "second_factor_url": None
+            if passed
+            else second_factor_url(user, reverse("accounts:api_token")),
+            "token_days": settings.REST_KNOX["TOKEN_TTL"].days,
             "api_base": request.build_absolute_uri("/api/v1/"),
             "openapi_url": request.build_absolute_uri("/api/openapi.json"),
         },
-        status=400 if error else 200,
+        status=400 if (error or form.errors) else 200,
     )

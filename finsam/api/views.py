@@ -18,13 +18,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from finsam.accounts.middleware import has_two_factor, needs_two_factor
 from finsam.api import serializers as s
 from finsam.api.access import ASSOCIATION_PARAM, api_access
 from finsam.api.errors import api_exception_handler
@@ -97,21 +96,15 @@ class FinsamAutoSchema(AutoSchema):
 # --- Base ------------------------------------------------------------------------------------
 
 
-class TwoFactorSatisfied(BasePermission):
-    """Roles that see personal data must have two-factor login activated before using the API.
-    `RequireTwoFactorMiddleware` only sees session users; token requests are checked here."""
-
-    message = _("Aktivera tvåstegsinloggning i webbgränssnittet innan du använder API:t.")
-
-    def has_permission(self, request, view):
-        return not needs_two_factor(request.user) or has_two_factor(request.user)
-
-
 class ApiView(APIView):
+    """Two factors: a token is only created in a session that passed them (and is revoked when
+    the authenticator app is removed); session requests are checked by
+    `finsam.accounts.middleware.RequireTwoFactorMiddleware`."""
+
     # JSON only, both ways: no form-encoded bodies (nested input), no browsable HTML pages.
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
-    permission_classes = [IsAuthenticated, TwoFactorSatisfied]
+    permission_classes = [IsAuthenticated]
     schema = FinsamAutoSchema()
     uses_association = True
 

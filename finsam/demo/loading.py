@@ -60,8 +60,10 @@ from finsam.reference.models import Code, Municipality, Region
 DATA_FILE = Path(__file__).resolve().parent / "data" / "skaraborg.json"
 # Published demo credentials (README); load_demo refuses to run in production without --force.
 PASSWORD = "finsam-demo-2026"  # noqa: S105
-# A fixed TOTP secret (base32) so that the demo registrar can add it to an authenticator app.
+# Fixed TOTP secrets (base32) so that the demo registrar and operator can add them to an
+# authenticator app: the registrar sees personal data, the operator uses the admin.
 REGISTRAR_TOTP_SECRET = "FINSAMDEMOREGISTRATORSKARABORG22"  # noqa: S105
+OPERATOR_TOTP_SECRET = "FINSAMDEMOOPERATORSYSTEMFORVALT2"  # noqa: S105
 CHANGE_REASON = "Demodata (seed 002/003)"
 CHANGE_REASON_LIVE = "Demodata (efter rapportdatum)"
 
@@ -74,11 +76,20 @@ class DemoLogin:
     initiatives: tuple[str, ...] = ()
     first_name: str = ""
     last_name: str = ""
+    totp_secret: str = ""  # logs in with two factors
 
 
 # One login per role (and a secretariat for Östra Skaraborg).
 LOGINS = (
-    DemoLogin("operator@demo.finsam.se", Role.OPERATOR, "", (), "Olle", "Operatör"),
+    DemoLogin(
+        "operator@demo.finsam.se",
+        Role.OPERATOR,
+        "",
+        (),
+        "Olle",
+        "Operatör",
+        OPERATOR_TOTP_SECRET,
+    ),
     DemoLogin(
         "kansli@skaraborg.demo.finsam.se", Role.SECRETARIAT, "skaraborg", (), "Karin", "Kansli"
     ),
@@ -97,6 +108,7 @@ LOGINS = (
         ("Cresco Create", "Prerehab Gullspång", "Startgrid", "Stärka individen"),
         "Rasmus",
         "Registrator",
+        REGISTRAR_TOTP_SECRET,
     ),
     DemoLogin(
         "styrelse@skaraborg.demo.finsam.se", Role.BOARD, "skaraborg", (), "Stina", "Styrelse"
@@ -128,7 +140,6 @@ class DemoResult:
     created: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     logins: tuple[DemoLogin, ...] = LOGINS
-    totp_secret: str = REGISTRAR_TOTP_SECRET
 
     def add(self, name: str, n: int = 1) -> None:
         self.created[name] = self.created.get(name, 0) + n
@@ -361,13 +372,13 @@ def _users(associations, initiatives, result) -> dict[str, User]:
                 user=user, initiative=initiatives[(login.association, name)], role=login.role
             )
             result.add("initiativeassignment", int(created))
-        if login.role == Role.REGISTRAR:
-            _totp(user, result)
+        if login.totp_secret:
+            _totp(user, login.totp_secret, result)
         users[login.email] = user
     return users
 
 
-def _totp(user, result) -> None:
+def _totp(user, secret: str, result) -> None:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import decrypt, encrypt
 
@@ -376,11 +387,11 @@ def _totp(user, result) -> None:
         Authenticator.objects.create(
             user=user,
             type=Authenticator.Type.TOTP,
-            data={"secret": encrypt(REGISTRAR_TOTP_SECRET)},
+            data={"secret": encrypt(secret)},
         )
         result.add("authenticator")
-    elif decrypt(authenticator.data["secret"]) != REGISTRAR_TOTP_SECRET:
-        authenticator.data = {"secret": encrypt(REGISTRAR_TOTP_SECRET)}
+    elif decrypt(authenticator.data["secret"]) != secret:
+        authenticator.data = {"secret": encrypt(secret)}
         authenticator.save(update_fields=["data"])
 
 

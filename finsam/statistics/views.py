@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +32,8 @@ from finsam.statistics.scopes import available_scopes, scope_for
 EXPORT = "export"
 CHART = "chart"
 CHART_CACHE_SECONDS = 60 * 60
+# Drawn charts are kept per process (settings.CACHES): the shared default cache is for throttling.
+cache = caches["charts"]
 TABLE = "table"
 ALL_TABLES = "all"
 HEADLINE = "headline"

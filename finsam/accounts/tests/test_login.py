@@ -36,25 +36,119 @@ def test_a_wrong_password_gives_a_swedish_error(world, client):
     assert "alert-danger" in response.content.decode()
 
 
-def test_it_throttles_failed_logins_per_address(world, client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,5/15m/key"}
-    for _ in range(5):
-        response = client.post(LOGIN, {"login": world.board.email, "password": "fel-lösenord"})
+THROTTLED = "För många misslyckade inloggningsförsök"
+
+
+def fail(client, email, times=1, **extra):
+    for _ in range(times):
+        response = client.post(LOGIN, {"login": email, "password": "fel-lösenord"}, **extra)
         assert response.status_code == 200
+
+
+def test_an_account_is_locked_after_five_failures_from_any_address(world, client):
+    for n in range(5):
+        fail(client, world.board.email, REMOTE_ADDR=f"192.0.2.{n}")
     response = client.post(LOGIN, {"login": world.board.email, "password": PASSWORD})
-    assert response.status_code == 200
-    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert THROTTLED in response.content.decode()
     assert "_auth_user_id" not in client.session
-    # Another address is not affected.
+
+
+def test_one_accounts_mistakes_never_lock_another_account_out(world, client):
+    """The old limit of five failures per address locked everybody behind one address out."""
+    fail(client, world.board.email, times=40)
     response = client.post(LOGIN, {"login": world.analyst.email, "password": PASSWORD})
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.analyst.pk)
 
 
-def test_it_throttles_failed_logins_per_ip_with_the_project_settings(world, client):
-    for _ in range(5):
-        client.post(LOGIN, {"login": world.board.email, "password": "fel-lösenord"})
+def test_guessing_across_many_accounts_from_one_address_is_throttled(world, client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,8/15m/ip"}
+    for user in (world.board, world.analyst, world.manager, world.applicant):
+        fail(client, user.email, times=2)
+    response = client.post(LOGIN, {"login": world.secretariat.email, "password": PASSWORD})
+    assert THROTTLED in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_the_client_address_counts(world, client, settings):
+    """Every request comes from the proxy's address; the client's is in X-Forwarded-For."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,8/15m/ip"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for user in (world.board, world.analyst, world.manager, world.applicant):
+        fail(client, user.email, times=2, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    attacker = client.post(
+        LOGIN,
+        {"login": world.secretariat.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert THROTTLED in attacker.content.decode()
+    colleague = client.post(
+        LOGIN,
+        {"login": world.secretariat.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        **proxy,
+    )
+    assert colleague.status_code == 302
+
+
+def test_the_counts_are_kept_in_the_shared_database_cache(world, client):
+    """Every process reads and writes the same table (the old counts lived in each process)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    assert isinstance(caches["default"], DatabaseCache)
+    fail(client, world.board.email, times=5)
+    # A cache object of its own, as another process has, sees the counts.
+    other_process = DatabaseCache(caches["default"]._table, {})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {caches['default']._table}")  # noqa: S608
+        keys = [row[0] for row in cursor.fetchall()]
+    counters = [key.split(":", 2)[2] for key in keys if ":allauth:rl:" in f":{key}"]
+    assert any(len(other_process.get(key, [])) == 5 for key in counters)
     response = client.post(LOGIN, {"login": world.board.email, "password": PASSWORD})
-    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert THROTTLED in response.content.decode()
+
+
+def test_the_admin_login_checks_no_password(world, client):
+    """Only the one throttled login checks passwords: the admin's form is gone."""
+    for _ in range(20):
+        response = client.post(
+            "/admin/login/", {"username": world.board.email, "password": "fel-lösenord"}
+        )
+        assert response.status_code == 302
+    assert client.post(LOGIN, {"login": world.board.email, "password": PASSWORD}).status_code == 302
+
+
+# --- Equal work for right, wrong and unknown -------------------------------------------------
+
+
+@pytest.fixture
+def hasher_calls(settings):
+    settings.PASSWORD_HASHERS = ["finsam.accounts.tests.hashers.CountingMD5PasswordHasher"]
+    from finsam.accounts.tests.hashers import CountingMD5PasswordHasher
+
+    CountingMD5PasswordHasher.calls = 0
+    return CountingMD5PasswordHasher
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("styrelse@example.se", PASSWORD),  # right
+        ("STYRELSE@example.se", PASSWORD),  # right, other case
+        ("styrelse@example.se", "fel-lösenord"),  # wrong
+        ("okand@example.se", "fel-lösenord"),  # unknown
+    ],
+)
+def test_every_login_attempt_hashes_the_password_exactly_once(
+    world, client, hasher_calls, email, password
+):
+    """The same password-hashing work whatever the answer, so timing tells nothing (the two
+    password backends hashed a wrong password twice and a right one once)."""
+    client.post(LOGIN, {"login": email, "password": password})
+    assert hasher_calls.calls == 1
 
 
 def test_the_throttle_is_cleared_between_tests(world, client):

@@ -4,10 +4,11 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt
 from django.urls import URLResolver, get_resolver, reverse
 
+from finsam.accounts.tests.factories import RoleAssignmentFactory
 from finsam.conftest import PASSWORD, make_user
 from finsam.core.roles import Role
 
@@ -166,3 +167,173 @@ def test_other_roles_may_activate_and_deactivate(world, client):
     response = client.post(reverse("mfa_deactivate_totp"))
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- The session counts, not the account --------------------------------------------------------
+
+
+def log_in_with_code(client, user):
+    assert log_in(client, user)["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(user)})
+    assert response.status_code == 302
+    return response
+
+
+def test_a_session_that_skipped_the_code_is_sent_to_enter_it(world, client):
+    """The old check asked whether the user has an authenticator, not whether this session
+    used it: any session that got in another way read personal data."""
+    client.force_login(world.registrar)  # has TOTP; this session never entered a code
+    response = client.get(reverse("participants:registrar_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert client.get("/api/v1/me/").status_code == 403
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    entered = client.post(response["Location"], {"code": current_code(world.registrar)})
+    assert entered["Location"] == reverse("participants:registrar_home")
+    assert client.get(reverse("participants:registrar_home")).status_code == 200
+
+
+def test_the_session_function_reads_allauths_record(world, client, rf):
+    from allauth.account.internal.flows.login import record_authentication
+
+    from finsam.accounts.two_factor import session_passed_second_factor
+
+    request = rf.get("/")
+    request.session = client.session
+    request.user = world.board
+    record_authentication(request, world.board, "password")
+    assert not session_passed_second_factor(request)
+    record_authentication(request, world.board, "mfa", type="idp")
+    assert session_passed_second_factor(request)
+    request.user = world.analyst  # a record of another user's session does not count
+    assert not session_passed_second_factor(request)
+
+
+def test_a_role_in_another_association_counts_too(world, client):
+    user = make_user(world.a, Role.SECRETARIAT, email="tvaroller@example.se")
+    RoleAssignmentFactory(user=user, association=world.b, role=Role.REGISTRAR)
+    client.force_login(user)  # current association A, where the user sees no personal data
+    assert client.get("/")["Location"] == reverse("mfa_activate_totp")
+
+
+# --- Invitation, password reset ---------------------------------------------------------------
+
+
+def test_accepting_a_registrar_invitation_leads_to_activation_first(world, client):
+    from finsam.accounts import services
+    from finsam.core.access import build_access
+
+    invitation = services.invitation_create(
+        access=build_access(world.secretariat, world.a.pk),
+        email="ny-reg@example.se",
+        role=Role.REGISTRAR,
+        initiatives=[world.a_initiative],
+    )
+    new = "Ny-lång-fras-2026"
+    response = client.post(
+        reverse("accounts:invitation_accept", args=[invitation.token]),
+        {"first_name": "Ny", "last_name": "Registrator", "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("participants:registrar_home"))["Location"] == reverse(
+        "mfa_activate_totp"
+    )
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    client.post(reverse("mfa_activate_totp"), {"code": code_for_secret(secret)})
+    # Proving a code while activating passes the second factor for this session.
+    assert client.get(reverse("participants:registrar_home")).status_code == 200
+
+
+def test_a_password_reset_does_not_log_in(world, client, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": world.registrar.email})
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password/reset/key/" in line)
+    form = client.get(link.split("testserver", 1)[1].strip(), follow=True)
+    new = "Ny-lång-fras-2026"
+    client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+    world.registrar.refresh_from_db()
+    assert world.registrar.check_password(new)
+    assert "_auth_user_id" not in client.session
+    response = client.post(LOGIN, {"login": world.registrar.email, "password": new})
+    assert response["Location"] == reverse("mfa_authenticate")
+
+
+# --- The admin --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operator(world):
+    TOTP.activate(world.operator, generate_totp_secret())
+    return world.operator
+
+
+def test_the_admin_has_no_password_form_of_its_own(world, client):
+    """The admin's own login took the password alone, unthrottled, from a staff registrar."""
+    world.registrar.is_staff = True
+    world.registrar.save()
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=%2Fadmin%2F"
+    response = client.post(
+        "/admin/login/", {"username": world.registrar.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_is_for_operators_who_passed_two_factors(world, operator, client):
+    response = client.post(LOGIN, {"login": operator.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get("/admin/").status_code == 302  # not logged in before the code
+    client.post(reverse("mfa_authenticate"), {"code": current_code(operator)})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_operator_with_password_only_must_pass_the_second_factor(world, operator, client):
+    client.force_login(operator)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_reauthenticate"))
+    Authenticator.objects.filter(user=operator).delete()
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+
+
+def test_other_roles_never_reach_the_admin(world, client_for):
+    world.secretariat.is_staff = True
+    world.secretariat.save()
+    TOTP.activate(world.secretariat, generate_totp_secret())
+    client = client_for(world.secretariat)
+    assert client.get("/admin/", follow=True).status_code == 403
+    assert client_for(world.registrar).get("/admin/", follow=True).status_code == 403
+
+
+def test_the_operator_maintains_code_lists_and_municipalities(world, operator, client_for):
+    from finsam.reference.models import Code, CodeList, Municipality
+    from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory
+
+    code = CodeFactory(code_list=CodeList.REFERRER, code="test-af", label_sv="Arbetsförmedlingen")
+    municipality = MunicipalityFactory(code="1496", name="Skövde")
+    client = client_for(operator)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "/admin/reference/code/" in index.content.decode()
+    change = client.get(f"/admin/reference/code/{code.pk}/change/")
+    assert change.status_code == 200
+    data = {
+        key: value
+        for key, value in change.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data.update(label_sv="Arbetsförmedlingen (AF)")
+    assert client.post(f"/admin/reference/code/{code.pk}/change/", data).status_code == 302
+    assert Code.objects.get(pk=code.pk).label_sv == "Arbetsförmedlingen (AF)"
+    form = client.get(f"/admin/reference/municipality/{municipality.pk}/change/")
+    data = {k: v for k, v in form.context["adminform"].form.initial.items() if v is not None}
+    data.update(name="Skövde kommun")
+    response = client.post(f"/admin/reference/municipality/{municipality.pk}/change/", data)
+    assert response.status_code == 302
+    assert Municipality.objects.get(pk=municipality.pk).name == "Skövde kommun"
+    # Nothing beyond the code lists and municipalities.
+    assert client.get("/admin/reports/reportingperiod/").status_code == 403

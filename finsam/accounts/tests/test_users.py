@@ -452,12 +452,12 @@ def test_a_used_invitation_is_refused(world, client):
     assert "redan använts" in response.content.decode()
 
 
-def test_r12_is_checked_again_when_accepting(world, client):
+def test_r12_is_checked_again_when_accepting(world, client_for):
     invitation = invite(world, email="ny@example.se", role=Role.SECRETARIAT)
     user = UserFactory(email="ny@example.se")
     RoleAssignmentFactory(user=user, association=world.a, role=Role.REGISTRAR)
     TOTP.activate(user, generate_totp_secret())
-    client.force_login(user)
+    client = client_for(user)
     response = client.post(accept_url(invitation))
     assert response.status_code == 400
     assert "R12" in response.content.decode()

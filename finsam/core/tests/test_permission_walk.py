@@ -199,9 +199,9 @@ def _assert_no_identity(response, who, url):
 
 @pytest.mark.parametrize("who", A_USERS)
 def test_every_page_of_the_own_association_answers_without_error_or_leak(
-    world, objects, client, who
+    world, objects, client, client_for, who
 ):
-    client.force_login(world.user(who))
+    client_for(world.user(who))
     for name in PLAIN + list(OBJECT_KWARGS):
         url = _url(name, objects["own"])
         response = client.get(url)
@@ -212,8 +212,10 @@ def test_every_page_of_the_own_association_answers_without_error_or_leak(
 
 @pytest.mark.parametrize("who", A_USERS)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_no_page_answers_for_another_associations_object(world, objects, client, who, method):
-    client.force_login(world.user(who))
+def test_no_page_answers_for_another_associations_object(
+    world, objects, client, client_for, who, method
+):
+    client_for(world.user(who))
     for name in OBJECT_KWARGS:
         if name in PUBLIC:
             continue
@@ -225,8 +227,8 @@ def test_no_page_answers_for_another_associations_object(world, objects, client,
         _assert_no_identity(response, who, url)
 
 
-def test_the_registrar_sees_identity_only_in_its_own_initiative(world, objects, client):
-    client.force_login(world.registrar)
+def test_the_registrar_sees_identity_only_in_its_own_initiative(world, objects, client, client_for):
+    client_for(world.registrar)
     own = client.get(_url("participants:enrolment_detail", objects["own"]))
     assert NAME in _body(own)
     assert PERSONAL_NUMBER in _body(own)
@@ -243,11 +245,11 @@ def test_every_page_but_the_public_ones_asks_for_login(objects, client):
         _assert_no_identity(response, "anonymous", url)
 
 
-def test_every_page_serves_some_role(world, objects, client):
+def test_every_page_serves_some_role(world, objects, client, client_for):
     """The walk means something only if each page really answers someone (no blanket 404)."""
     served = set()
     for who in A_USERS:
-        client.force_login(world.user(who))
+        client_for(world.user(who))
         for name in PLAIN + list(OBJECT_KWARGS):
             if client.get(_url(name, objects["own"])).status_code in (200, 302, 405):
                 served.add(name)

@@ -13,6 +13,7 @@ from finsam.associations.models import Association, Member
 from finsam.core.roles import Role
 from finsam.demo.loading import (
     LOGINS,
+    OPERATOR_TOTP_SECRET,
     PASSWORD,
     REGISTRAR_TOTP_SECRET,
     current_totp_code,
@@ -184,6 +185,9 @@ def test_every_role_has_a_demo_login(loaded, client):
     registrar = User.objects.get(email="registrator@skaraborg.demo.finsam.se")
     totp = Authenticator.objects.get(user=registrar, type=Authenticator.Type.TOTP)
     assert decrypt(totp.data["secret"]) == REGISTRAR_TOTP_SECRET
+    operator = User.objects.get(email="operator@demo.finsam.se")
+    totp = Authenticator.objects.get(user=operator, type=Authenticator.Type.TOTP)
+    assert decrypt(totp.data["secret"]) == OPERATOR_TOTP_SECRET
     assert set(registrar.initiative_assignments.values_list("initiative__name", flat=True)) >= {
         "Cresco Create"
     }
@@ -199,6 +203,7 @@ def test_the_command_prints_the_logins_and_refuses_without_debug(db, settings):
         assert login.email in text
     assert PASSWORD in text
     assert REGISTRAR_TOTP_SECRET in text
+    assert OPERATOR_TOTP_SECRET in text
     settings.DEBUG = False
     settings.TESTING = False
     with pytest.raises(CommandError):
@@ -494,3 +499,16 @@ def test_finance_years_split_the_funds_by_the_members_shares(loaded_all):
     ostra_2021 = AssociationYear.objects.get(association__slug="ostra-skaraborg", year=2021)
     ostra_2020 = AssociationYear.objects.get(association__slug="ostra-skaraborg", year=2020)
     assert ostra_2021.equity_at_start == ostra_2020.equity_at_end
+
+
+def test_the_demo_operator_logs_in_with_two_factors_and_keeps_the_code_lists(loaded, client):
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("account_login"), {"login": "operator@demo.finsam.se", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    code = current_totp_code(OPERATOR_TOTP_SECRET)
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    for path in ("/admin/reference/code/", "/admin/reference/municipality/"):
+        assert client.get(path).status_code == 200

@@ -50,11 +50,15 @@ class Command(BaseCommand):
             )
             if i == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
-        registrar = next(login for login in result.logins if login.role == "registrar")
-        self.stdout.write("")
-        self.stdout.write(
-            f"{registrar.email} logs in with two factors. Add this TOTP secret to an "
-            f"authenticator app: {result.totp_secret}"
-        )
-        self.stdout.write(f"  ({totp_uri(registrar.email)})")
-        self.stdout.write(f"  Current code: {current_totp_code()} (changes every 30 seconds)")
+        for login in result.logins:
+            if not login.totp_secret:
+                continue
+            self.stdout.write("")
+            self.stdout.write(
+                f"{login.email} logs in with two factors. Add this TOTP secret to an "
+                f"authenticator app: {login.totp_secret}"
+            )
+            self.stdout.write(f"  ({totp_uri(login.email, login.totp_secret)})")
+            self.stdout.write(
+                f"  Current code: {current_totp_code(login.totp_secret)} (changes every 30 seconds)"
+            )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_api_tokens'),
         ('associations', '0002_org_number_check_digit'),
         ('socialaccount', '0006_alter_socialaccount_extra_data'),
     ]
