@@ -19,11 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from finsam.accounts.models import ApiToken
 from finsam.accounts.tests.factories import InitiativeAssignmentFactory
 from finsam.audit.models import AccessEvent
+from finsam.conftest import pass_second_factor
 from finsam.core.access import build_access
 from finsam.core.roles import Role
 from finsam.participants import services
@@ -191,8 +192,8 @@ def api_body(codes, today):
 
 def api_client(user):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.objects.create(user=user, name="test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -286,6 +287,7 @@ def test_simultaneous_registrations_in_one_initiative_one_wins(
     caplog.set_level(logging.INFO)
     page = Client()
     page.force_login(world.registrar)
+    pass_second_factor(page, world.registrar)
     api = api_client(world.registrar)
     data = enrolment_input()
     outcomes = run_together(
