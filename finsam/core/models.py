@@ -21,3 +21,6 @@ class KeyCanary(models.Model):
 
     class Meta:
         verbose_name = "key canary"
+
+    def __str__(self):
+        return "key canary"  # never the value

@@ -32,7 +32,6 @@ def _download(request, pk, extension: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     filename = compiled_filename(period, extension)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
