@@ -37,7 +37,7 @@ LOOKUP_HASH_KEY = env.str(
 LOOKUP_HASH_KEY_PREVIOUS = env.str("LOOKUP_HASH_KEY_PREVIOUS", default="")
 # Keys that are public (the development defaults above, the placeholders of .env.example):
 # outside development the site refuses to start with one of them.
-PUBLIC_KEY_PREFIXES = ("dev-only-", "change-me")
+_PUBLIC_KEY_PREFIXES = ("dev-only-", "change-me")
 if not _dev:
     _keys = {
         "SECRET_KEY": [SECRET_KEY],
@@ -49,7 +49,7 @@ if not _dev:
     _public = [
         name
         for name, values in _keys.items()
-        if not values or any(not v.strip() or v.startswith(PUBLIC_KEY_PREFIXES) for v in values)
+        if not values or any(not v.strip() or v.startswith(_PUBLIC_KEY_PREFIXES) for v in values)
     ]
     if _public:
         raise ImproperlyConfigured(

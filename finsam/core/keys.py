@@ -12,8 +12,6 @@ from before the canary is checked against one of its participants until `migrate
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from cryptography.fernet import InvalidToken
@@ -36,11 +34,6 @@ LOOKUP_HASHES = (
 )
 
 
-def hash_with(key: str, value: str) -> str:
-    """`lookup_hash` under another key (the previous one while rotating)."""
-    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
 def decrypt(model, field_name: str, token: str) -> str:
     """The plain text of a stored token; InvalidToken if no configured key opens it."""
     return model._meta.get_field(field_name).f.decrypt(token.encode()).decode()
@@ -55,14 +48,12 @@ def raw_rows(model, field_names, using=DEFAULT_DB_ALIAS):
 
 def _sample(using):
     """(model, token, stored hash) of the canary or else of one participant; None if empty."""
+    tables = connections[using].introspection.table_names()
     for model, hash_field, source in LOOKUP_HASHES:
-        row = (
-            raw_rows(model, [source], using).values_list(f"raw_{source}", hash_field).first()
-            if model._meta.db_table in connections[using].introspection.table_names()
-            else None
-        )
-        if row:
-            return model, source, *row
+        if model._meta.db_table in tables:
+            row = raw_rows(model, [source], using).values_list(f"raw_{source}", hash_field).first()
+            if row:
+                return model, source, *row
     return None
 
 
@@ -83,7 +74,7 @@ def key_problems(using=DEFAULT_DB_ALIAS) -> list[str]:
     if stored_hash == lookup_hash(value):
         return []
     previous = settings.LOOKUP_HASH_KEY_PREVIOUS
-    if previous and stored_hash == hash_with(previous, value):
+    if previous and stored_hash == lookup_hash(value, key=previous):
         return [
             "The look-up hashes are still those of LOOKUP_HASH_KEY_PREVIOUS: run "
             "`manage.py rotate_keys` to recompute them with LOOKUP_HASH_KEY."
@@ -142,14 +133,16 @@ def rotate_keys(*, batch_size=1000) -> dict[str, int]:
             hash_field, source = hashed.get(model, (None, None))
             columns = [f"raw_{name}" for name in names] + ([hash_field] if hash_field else [])
             rows = raw_rows(model, names).order_by("pk").values("pk", *columns)
-            batch = []
+            written = names + [hash_field] * bool(hash_field)
+            batch, count = [], 0
             for row in rows.iterator(chunk_size=batch_size):
                 batch.append(_rotated(model, names, row, hash_field, source, previous))
+                count += 1
                 if len(batch) == batch_size:
-                    model.objects.bulk_update(batch, names + [hash_field] * bool(hash_field))
+                    model.objects.bulk_update(batch, written)
                     batch = []
-            model.objects.bulk_update(batch, names + [hash_field] * bool(hash_field))
-            counts[model._meta.label] = rows.count()
+            model.objects.bulk_update(batch, written)
+            counts[model._meta.label] = count
     return counts
 
 
@@ -165,7 +158,10 @@ def _rotated(model, names, row, hash_field, source, previous):
             ) from exc
     if hash_field:
         value = getattr(obj, source)
-        if row[hash_field] not in {lookup_hash(value), previous and hash_with(previous, value)}:
+        if row[hash_field] not in {
+            lookup_hash(value),
+            previous and lookup_hash(value, key=previous),
+        }:
             raise KeyRotationError(
                 f"{model._meta.label} {row['pk']}: {hash_field} was made with neither "
                 "LOOKUP_HASH_KEY nor LOOKUP_HASH_KEY_PREVIOUS."
