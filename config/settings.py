@@ -39,17 +39,21 @@ LOOKUP_HASH_KEY_PREVIOUS = env.str("LOOKUP_HASH_KEY_PREVIOUS", default="")
 # outside development the site refuses to start with one of them.
 _PUBLIC_KEY_PREFIXES = ("dev-only-", "change-me")
 if not _dev:
-    _keys = {
-        "SECRET_KEY": [SECRET_KEY],
-        "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEYS,
-        "LOOKUP_HASH_KEY": [LOOKUP_HASH_KEY],
-        "SECRET_KEY_FALLBACKS": SECRET_KEY_FALLBACKS or ["optional"],
-        "LOOKUP_HASH_KEY_PREVIOUS": [LOOKUP_HASH_KEY_PREVIOUS or "optional"],
-    }
     _public = [
         name
-        for name, values in _keys.items()
-        if not values or any(not v.strip() or v.startswith(_PUBLIC_KEY_PREFIXES) for v in values)
+        for name, values, required in [
+            ("SECRET_KEY", [SECRET_KEY], True),
+            ("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEYS, True),
+            ("LOOKUP_HASH_KEY", [LOOKUP_HASH_KEY], True),
+            ("SECRET_KEY_FALLBACKS", SECRET_KEY_FALLBACKS, False),
+            (
+                "LOOKUP_HASH_KEY_PREVIOUS",
+                [LOOKUP_HASH_KEY_PREVIOUS] * bool(LOOKUP_HASH_KEY_PREVIOUS),
+                False,
+            ),
+        ]
+        if (required and not values)
+        or any(not v.strip() or v.startswith(_PUBLIC_KEY_PREFIXES) for v in values)
     ]
     if _public:
         raise ImproperlyConfigured(
