@@ -8,6 +8,7 @@ from pathlib import Path
 
 import django
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,17 +18,49 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("FINSAM_TESTING", default=False)
 
+# --- Keys -----------------------------------------------------------------------------------
 # Development defaults are only accepted when DEBUG or TESTING is on; production must set them.
 _dev = DEBUG or TESTING
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if _dev else environ.Env.NOTSET)
+# Old secret keys still accepted (signatures, and decrypting personal data until `rotate_keys`).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Key material for the encrypted personal data fields (personal identity number, name).
 # A list allows rotation: the first key encrypts, all keys decrypt.
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEY", default=["dev-only-field-key"] if _dev else environ.Env.NOTSET
 )
 SALT_KEY = FIELD_ENCRYPTION_KEYS  # read by encrypted_fields
-# Key for the keyed hash (HMAC) used to find a participant by personal identity number.
-LOOKUP_HASH_KEY = env.str("LOOKUP_HASH_KEY", default=FIELD_ENCRYPTION_KEYS[0])
+# Key for the keyed hash (HMAC) used to find a participant by personal identity number, and the
+# key it replaces while `manage.py rotate_keys` recomputes the hashes.
+LOOKUP_HASH_KEY = env.str(
+    "LOOKUP_HASH_KEY", default=FIELD_ENCRYPTION_KEYS[0] if _dev else environ.Env.NOTSET
+)
+LOOKUP_HASH_KEY_PREVIOUS = env.str("LOOKUP_HASH_KEY_PREVIOUS", default="")
+# Keys that are public (the development defaults above, the placeholders of .env.example):
+# outside development the site refuses to start with one of them.
+_PUBLIC_KEY_PREFIXES = ("dev-only-", "change-me")
+if not _dev:
+    _public = [
+        name
+        for name, values, required in [
+            ("SECRET_KEY", [SECRET_KEY], True),
+            ("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEYS, True),
+            ("LOOKUP_HASH_KEY", [LOOKUP_HASH_KEY], True),
+            ("SECRET_KEY_FALLBACKS", SECRET_KEY_FALLBACKS, False),
+            (
+                "LOOKUP_HASH_KEY_PREVIOUS",
+                [LOOKUP_HASH_KEY_PREVIOUS] * bool(LOOKUP_HASH_KEY_PREVIOUS),
+                False,
+            ),
+        ]
+        if (required and not values)
+        or any(not v.strip() or v.startswith(_PUBLIC_KEY_PREFIXES) for v in values)
+    ]
+    if _public:
+        raise ImproperlyConfigured(
+            f"{', '.join(_public)}: empty, a development default or the example value of "
+            ".env.example. Set random keys of your own (README, Keys), or DEBUG=1 for development."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +105,9 @@ if django.VERSION < (6, 0):  # pragma: no cover - Django 5.2 LTS: the tasks fram
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "finsam.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "finsam.core.middleware.SwedishByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -255,7 +291,8 @@ else:  # Django 5.2 LTS on Python 3.11
     EMAIL_USE_TLS = _email["use_tls"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="finsam <noreply@finsam.local>")
 
-# Security: sessions end with the browser and after an idle hour; no personal data in URLs.
+# --- Security ---------------------------------------------------------------------------------
+# Sessions end with the browser and after an idle hour; no personal data in URLs.
 SESSION_COOKIE_AGE = 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -264,10 +301,66 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not _dev:
+    # HTTPS only. Behind a proxy that forwards X-Forwarded-Proto; a proxy that redirects to HTTPS
+    # and sets HSTS itself lets the site leave that to it (SECURE_SSL_REDIRECT=0,
+    # SECURE_HSTS_SECONDS=0).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the proxy's or orchestrator's plain-HTTP probe
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is the choice of whoever owns the registrable domain (often a municipality's
+        # or a region's), not of one application on it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Content-Security-Policy: scripts and style sheets from this site only, no inline script, no
+# eval (htmx runs with allowEval off, see base.html). Style attributes are allowed: the charts
+# (matplotlib SVG, inline in the page) are drawn with them, and they cannot run code. The one
+# <style> element matplotlib writes is allowed by its hash (test_headers checks it).
+SECURE_CSP = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-elem": ["'self'", "'sha256-2Iqu4MW0P4n79bqVmTDfLWhO8TS7MxwRJn7HVNDr7EQ='"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],  # data: Bootstrap's icons, the two-factor QR code
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+}
+if django.VERSION < (6, 0):  # Django 5.2 LTS (Python 3.11) has no built-in CSP
+    MIDDLEWARE.remove("django.middleware.csp.ContentSecurityPolicyMiddleware")
+# Permissions-Policy: none of the browser's powerful features is used.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Participants: how long identities are kept after exit before they are pseudonymised
 # (finance-law-privacy.md §4.5), and the smallest count shown in tables that leave an association.

@@ -1,3 +1,4 @@
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
 from finsam.core.access import SESSION_KEY, build_access
@@ -29,3 +30,19 @@ class SwedishByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Let no browser or proxy keep a copy of any page or API answer (`Cache-Control: no-store`).
+
+    One rule for every response made by the site, because nearly every page shows something of a
+    person or of a logged-in user's work; static files (WhiteNoise, runserver) do not pass here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -83,9 +83,10 @@ def parse_personal_number(raw: str) -> PersonalNumber:
     )
 
 
-def lookup_hash(normalized: str) -> str:
-    """Keyed hash of a normalised personal identity number, for finding a participant."""
-    key = settings.LOOKUP_HASH_KEY.encode()
+def lookup_hash(normalized: str, *, key: str | None = None) -> str:
+    """Keyed hash of a normalised personal identity number, for finding a participant (with
+    LOOKUP_HASH_KEY, or the given key while the keys are rotated)."""
+    key = (key or settings.LOOKUP_HASH_KEY).encode()
     return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
 
 
