@@ -15,6 +15,7 @@ from finsam.statistics.tests.test_charts import TABLE
 
 pytestmark = pytest.mark.django_db
 
+
 def directives(response):
     policy = response["Content-Security-Policy"]
     return {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
