@@ -28,16 +28,25 @@ PASSWORD = "demo-password-1"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(request, django_db_blocker):
     """Rate limits (failed logins) live in the cache: never let one test throttle the next (nor
     find the charts another test drew). The database cache (the default) is a table, emptied by
-    each test's rollback."""
+    each test's rollback; a test that commits (transactional, live server) empties it after."""
     local = [cache for cache in caches.all() if not isinstance(cache, DatabaseCache)]
     for cache in local:
         cache.clear()
     yield
     for cache in local:
         cache.clear()
+    marker = request.node.get_closest_marker("django_db")
+    commits = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if commits:
+        with django_db_blocker.unblock():
+            for cache in caches.all():
+                if isinstance(cache, DatabaseCache):
+                    cache.clear()
 
 
 def make_user(association, role, initiatives=(), email=None):

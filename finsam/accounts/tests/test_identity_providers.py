@@ -21,7 +21,7 @@ from finsam.accounts.models import (
     User,
 )
 from finsam.accounts.tests.test_two_factor import current_code
-from finsam.conftest import make_user
+from finsam.conftest import make_user, pass_second_factor
 from finsam.core.access import SESSION_KEY, build_access
 from finsam.core.roles import Role
 
@@ -356,6 +356,7 @@ def test_the_operator_sets_a_provider_up_in_the_admin(client, world, identity_pr
     world.operator.is_staff = world.operator.is_superuser = True
     world.operator.save()
     client.force_login(world.operator)
+    pass_second_factor(client, world.operator)
     response = client.get(
         reverse("admin:socialaccount_socialapp_change", args=[identity_provider.social_app.pk])
     )

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from finsam.conftest import pass_second_factor
+
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 # The CSRF secret the test clients send as cookie and header (Django accepts the unmasked secret).
 CSRF_TOKEN = "t" * 32
@@ -104,14 +106,8 @@ def session_cookie(user) -> str:
     """A session of `user` signed in with password and TOTP, as allauth records it."""
     client = Client()
     client.force_login(user)
-    session = client.session
-    now = time.time()
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session.save()
-    return session.session_key
+    pass_second_factor(client, user)
+    return client.session.session_key
 
 
 def cookies(user) -> dict[str, str]:
