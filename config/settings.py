@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
     "(`Authorization: Token <key>`; keys expire); the permissions are those of the web pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two choice sets are named "kind" (a member's kind, a statistics scope's kind).
+    "ENUM_NAME_OVERRIDES": {"ScopeKindEnum": "finsam.statistics.scopes.KINDS"},
 }
 # --- end of authentication -------------------------------------------------------------------
 
