@@ -5,10 +5,17 @@ from django.contrib.auth.backends import BaseBackend
 from finsam.core.roles import Role
 
 # The operator maintains the national code lists and the municipalities in the admin (codes are
-# retired by setting them inactive, never deleted: see `finsam.reference.admin`).
+# retired by setting them inactive, never deleted: see `finsam.reference.admin`), and sets up the
+# organisations' identity providers (switched off by `is_active`, not deleted).
 OPERATOR_PERMISSIONS = frozenset(
-    f"reference.{action}_{model}"
-    for model in ("code", "municipality", "region")
+    f"{app}.{action}_{model}"
+    for app, model in (
+        ("reference", "code"),
+        ("reference", "municipality"),
+        ("reference", "region"),
+        ("socialaccount", "socialapp"),
+        ("accounts", "identityprovider"),
+    )
     for action in ("view", "add", "change")
 )
 
