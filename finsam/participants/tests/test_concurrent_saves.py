@@ -20,6 +20,7 @@ from django.urls import reverse
 from finsam.core.tests.server import CSRF_TOKEN, cookies, running_server
 from finsam.participants.models import Enrolment
 from finsam.participants.tests.factories import EnrolmentFactory, make_personal_number
+from finsam.participants.tests.test_views import DAY, enrol_post
 from finsam.reports.models import InitiativeReport, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
 
@@ -82,23 +83,8 @@ def test_interleaved_saves_checks_and_autosaves_never_fail(world, codes, tmp_pat
     ]
 
     def enrol_data(number):
-        return {
-            "anonymous_reason": "",
-            "personal_number": number,
-            "name": f"Person {number}",
-            "start_date": start.isoformat(),
-            "home_municipality": codes.skovde.pk,
-            "income_sources_before": [codes.social_assistance.pk],
-            "occupation_before": codes.nothing.pk,
-            "occupation_extent_before": "0",
-            "education": codes.upper_secondary.pk,
-            "time_outside_work": codes.one_to_two.pk,
-            "referrer": codes.af.pk,
-            "consent_given_on": start.isoformat(),
-            "consent_method": "paper",
-            "consent_form_version": "FK 9443 v3",
-            "consent_language": "svenska",
-        }
+        # The page's own form data (test_views.enrol_post), started on `start`.
+        return enrol_post(codes, start + 10 * DAY, personal_number=number, name=f"Person {number}")
 
     exit_data = {
         "end_date": today.isoformat(),
