@@ -1,0 +1,75 @@
+"""The GOV.UK error and accessibility pattern on every page: a skip link, a banner landmark, and
+after a failed submit an error summary linking to each field whose error the field names."""
+
+import re
+
+from django.urls import reverse
+
+from finsam.participants.tests.factories import EnrolmentFactory
+
+
+def _ids(body):
+    return set(re.findall(r'\sid="([^"]+)"', body))
+
+
+def _summary(body):
+    match = re.search(r"<div[^>]*data-error-summary[^>]*>(.*?)</div>", body, re.S)
+    assert match, "no error summary"
+    assert 'tabindex="-1"' in match.group(0)
+    return match.group(1)
+
+
+def _assert_errors_linked(body, fields):
+    """Each field has its error linked from the summary to an existing input, and that input
+    names existing ids in aria-describedby."""
+    ids = _ids(body)
+    links = re.findall(r'<a href="#([^"]+)"', _summary(body))
+    for name in fields:
+        assert f"id_{name}" in links, f"{name} not linked from the summary"
+    for target in links:
+        assert target in ids, f"the summary links to a missing id {target}"
+        tag = re.search(rf'<[^>]*\sid="{target}"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in tag, tag
+        described = re.search(r'aria-describedby="([^"]*)"', tag)
+        assert described, tag
+        assert set(described.group(1).split()) <= ids, tag
+
+
+def test_every_page_has_a_skip_link_a_banner_and_a_focusable_main(world, client_for):
+    client = client_for(world.secretariat)
+    body = client.get("/", follow=True).content.decode()
+    first_link = re.search(r"<body[^>]*>\s*<a ([^>]*)>", body)
+    assert first_link and 'href="#main"' in first_link.group(1)
+    assert "Hoppa till innehållet" in body
+    assert re.search(r"<header>\s*<nav", body)
+    assert '<main id="main" tabindex="-1"' in body
+
+
+def test_a_failed_initiative_form_shows_the_error_summary(world, client_for):
+    client = client_for(world.secretariat)
+    response = client.post(reverse("initiatives:create"), {"name": ""})
+    body = response.content.decode()
+    assert "Det finns fel" in body or "sparades inte" in _summary(body)
+    _assert_errors_linked(body, ["name"])
+    # Required fields carry the one marker, with a text for screen readers.
+    assert "(obligatoriskt)" in body
+
+
+def test_a_failed_enrol_form_shows_the_error_summary(world, client_for):
+    client = client_for(world.registrar)
+    response = client.post(
+        reverse("participants:enrol", args=[world.a_initiative.pk]),
+        {"personal_number": "nonsense"},
+    )
+    body = response.content.decode()
+    _assert_errors_linked(body, ["personal_number"])
+
+
+def test_a_failed_exit_form_shows_the_error_summary(world, client_for):
+    enrolment = EnrolmentFactory(initiative=world.a_initiative)
+    client = client_for(world.registrar)
+    response = client.post(
+        reverse("participants:exit", args=[enrolment.uuid]), {"end_date": "nonsense"}
+    )
+    body = response.content.decode()
+    _assert_errors_linked(body, ["end_date", "exit_reason"])
