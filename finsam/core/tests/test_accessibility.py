@@ -73,3 +73,12 @@ def test_a_failed_exit_form_shows_the_error_summary(world, client_for):
     )
     body = response.content.decode()
     _assert_errors_linked(body, ["end_date", "exit_reason"])
+
+
+def test_a_wide_table_scrolls_in_its_own_focusable_region(world, client_for):
+    body = client_for(world.secretariat).get(reverse("accounts:users")).content.decode()
+    region = re.search(r'<div class="table-responsive table-scroll"([^>]*)>\s*<table', body)
+    assert region, "the user table is not in a scroll region"
+    assert 'tabindex="0"' in region.group(1)
+    assert 'role="region"' in region.group(1)
+    assert 'aria-label="Användare"' in region.group(1)
