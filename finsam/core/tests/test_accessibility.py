@@ -3,6 +3,7 @@ after a failed submit an error summary linking to each field whose error the fie
 
 import re
 
+from django.template import Context, Origin, Template
 from django.urls import reverse
 
 from finsam.participants.tests.factories import EnrolmentFactory
@@ -82,3 +83,15 @@ def test_a_wide_table_scrolls_in_its_own_focusable_region(world, client_for):
     assert 'tabindex="0"' in region.group(1)
     assert 'role="region"' in region.group(1)
     assert 'aria-label="Användare"' in region.group(1)
+
+
+def test_allauths_field_element_names_its_error_by_id(rf):
+    source = (
+        '{% load allauth %}{% element field type="email" name="email" id="id_email" '
+        "errors=errors %}{% slot label %}E-post{% endslot %}{% endelement %}"
+    )
+    page = Template(source, origin=Origin("test", template_name="test.html"))
+    body = page.render(Context({"errors": ["Fel adress."]}))
+    assert re.search(r'aria-describedby="\s*id_email_error"', body)
+    assert 'id="id_email_error"' in body
+    assert 'aria-invalid="true"' in body
