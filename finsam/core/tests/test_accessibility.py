@@ -95,3 +95,9 @@ def test_allauths_field_element_names_its_error_by_id(rf):
     assert re.search(r'aria-describedby="\s*id_email_error"', body)
     assert 'id="id_email_error"' in body
     assert 'aria-invalid="true"' in body
+
+
+def test_hand_laid_forms_mark_required_fields_the_same_way(world, client_for):
+    body = client_for(world.operator).get("/associations/new/").content.decode()
+    label = re.search(r'<label class="form-label" for="id_name">(.*?)</label>', body, re.S)
+    assert label and "(obligatoriskt)" in label.group(1)
