@@ -1,6 +1,7 @@
 """The GOV.UK error and accessibility pattern on every page: a skip link, a banner landmark, and
 after a failed submit an error summary linking to each field whose error the field names."""
 
+import html
 import re
 
 from django.template import Context, Origin, Template
@@ -101,3 +102,19 @@ def test_hand_laid_forms_mark_required_fields_the_same_way(world, client_for):
     body = client_for(world.operator).get("/associations/new/").content.decode()
     label = re.search(r'<label class="form-label" for="id_name">(.*?)</label>', body, re.S)
     assert label and "(obligatoriskt)" in label.group(1)
+
+
+def test_allauths_pages_have_plain_titles_too(world, client, client_for):
+    """The permission walk checks the titles of finsam's pages; these are allauth's."""
+    pages = ["/accounts/login/", "/accounts/password/reset/"]
+    for path in pages:
+        _assert_plain_title(client.get(path))
+    client_for(world.secretariat)
+    for name in ("mfa_index", "mfa_activate_totp", "account_change_password"):
+        _assert_plain_title(client.get(reverse(name)))
+
+
+def _assert_plain_title(response):
+    assert response.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+    assert title.strip() and "<" not in html.unescape(title), title
