@@ -193,6 +193,7 @@ ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # the address the invitation was sent to
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "finsam"
+MFA_FORMS = {"activate_totp": "finsam.accounts.forms.ActivateTOTPForm"}
 
 # Login through the organisations' own identity providers (OpenID Connect, SAML 2). Each provider
 # is a SocialApp in the database tied to associations by `accounts.IdentityProvider`; a provider

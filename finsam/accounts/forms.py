@@ -1,3 +1,5 @@
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp_auth
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +56,14 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Vad nyckeln används till, till exempel systemet som använder den."),
     )
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's form draws a new secret on every GET, so reloading the set-up page changed the
+    key the user may already have scanned. Here the secret stays in the session (allauth's own
+    key) until the activation succeeds, when allauth clears it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.user = kwargs.pop("user")
+        forms.Form.__init__(self, *args, **kwargs)
+        self.secret = totp_auth.get_totp_secret()

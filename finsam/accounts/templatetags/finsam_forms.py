@@ -46,3 +46,13 @@ def bs_options(bound_field):
     if "form-check-input" not in widget.attrs.get("class", ""):
         widget.attrs["class"] = (widget.attrs.get("class", "") + " form-check-input").strip()
     return bound_field.subwidgets
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id of the field's first input, for a link from the error summary (a list of radios
+    or checkboxes has no input with the field's own id)."""
+    if isinstance(bound_field.field.widget, _CHOICE_LISTS):
+        options = bound_field.subwidgets
+        return options[0].id_for_label if options else bound_field.auto_id
+    return bound_field.id_for_label

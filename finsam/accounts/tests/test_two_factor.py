@@ -110,6 +110,19 @@ def test_it_activates_totp_and_then_lets_the_registrar_in(world, registrar_witho
     assert client.get("/")["Location"] == reverse("participants:registrar_home")
 
 
+def test_reloading_the_activation_page_keeps_the_key(world, registrar_without_totp, client):
+    log_in(client, registrar_without_totp)
+    first = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    second = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    assert first == second
+    assert first in client.get(reverse("mfa_activate_totp")).content.decode()
+    # A wrong code keeps it too; the activation uses it and then forgets it.
+    client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_for_secret(first)})
+    assert response.status_code == 302
+    assert "mfa.totp.secret" not in client.session
+
+
 def test_a_registrar_with_authenticator_needs_the_code_after_the_password(world, client):
     response = log_in(client, world.registrar)
     assert response.status_code == 302

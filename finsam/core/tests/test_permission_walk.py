@@ -6,6 +6,8 @@ the participant's registrar, and on any new URL that nobody added to `OBJECT_KWA
 """
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
@@ -197,6 +199,21 @@ def _assert_no_identity(response, who, url):
         assert secret not in body, f"{who} saw personal data on {url}"
 
 
+def _assert_accessible_markup(response, url):
+    """A full page's title is plain text, and every id its aria-describedby names exists."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    body = _body(response)
+    title = re.search(r"<title>(.*?)</title>", body, re.S)
+    if title is None:
+        return  # a fragment for htmx
+    assert "<" not in html.unescape(title.group(1)), f"{url}: markup in the title {title.group(1)}"
+    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    for described in re.findall(r'aria-describedby="([^"]*)"', body):
+        missing = set(described.split()) - ids
+        assert not missing, f"{url}: aria-describedby names missing ids {missing}"
+
+
 @pytest.mark.parametrize("who", A_USERS)
 def test_every_page_of_the_own_association_answers_without_error_or_leak(
     world, objects, client, client_for, who
@@ -206,6 +223,7 @@ def test_every_page_of_the_own_association_answers_without_error_or_leak(
         url = _url(name, objects["own"])
         response = client.get(url)
         assert response.status_code < 500, f"{who} GET {url}: {response.status_code}"
+        _assert_accessible_markup(response, url)
         if who != "registrar":
             _assert_no_identity(response, who, url)
 

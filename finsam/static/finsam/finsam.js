@@ -12,3 +12,13 @@ document.addEventListener("click", (event) => {
     field.select();
   }
 });
+/* After a failed submit the error summary takes the focus, so that a screen reader announces it
+   and its links lead on to each field: on load, and when HTMX swaps in a form that has one. */
+function focusErrorSummary(root) {
+  const summary = root.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+}
+document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
+document.addEventListener("htmx:afterSettle", (event) => focusErrorSummary(event.detail.elt));
