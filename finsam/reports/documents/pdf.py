@@ -52,6 +52,8 @@ CHART_KIND = "svg"
 PLACEHOLDER_PAGE = 888
 # A CPU lays out parts when at least this much of it is idle.
 IDLE_CPU_FOR_PARTS = 0.5
+# Tagged PDF for screen readers (PDF/UA-1): structure tree, /Lang from <html lang>, /Alt on charts.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _css_string(text: str) -> str:
@@ -156,7 +158,7 @@ def _render_single(document: CompiledDocument, progress: Progress = silent) -> b
     html, chart_tables = render_html(document)
     rendered, _drawn = _layout(html, render_css(document), chart_tables)
     progress(85, gettext_noop("Skriver PDF-filen"))
-    return rendered.write_pdf()
+    return rendered.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- In parts ---------------------------------------------------------------------------------
@@ -185,7 +187,9 @@ def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
             anchors.setdefault(name, index)
         titles = [label for level, label, _target, _state in page.bookmarks if level == 1]
         headers.append(titles[0] if titles else "")
-    return Part(rendered.write_pdf(), len(rendered.pages), anchors, headers, drawn)
+    return Part(
+        rendered.write_pdf(pdf_variant=PDF_VARIANT), len(rendered.pages), anchors, headers, drawn
+    )
 
 
 def _job_key(job: Job) -> str:
@@ -348,8 +352,56 @@ def _stamp(writer, page, stamp, name: str) -> None:
     is_array = isinstance(contents.get_object(), list)
     existing = list(contents.get_object()) if is_array else [contents]
     page[NameObject("/Contents")] = ArrayObject(
-        [stream(b"q\n"), *existing, stream(f"\nQ q {name} Do Q\n".encode())]
+        [stream(b"q\n"), *existing, stream(f"\nQ /Artifact BMC q {name} Do Q EMC\n".encode())]
     )
+
+
+def _merge_structure(writer, readers: list) -> None:
+    """Put the parts' tagged structure together (pypdf's `append` leaves it out): one Document
+    element with every part's elements, the pages and link annotations numbered again in one
+    parent tree, and the catalog entries of a tagged PDF (language, metadata) from the first
+    part."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    document = DictionaryObject({NameObject("/S"): NameObject("/Document")})
+    document[NameObject("/Type")] = NameObject("/StructElem")
+    document_ref = writer._add_object(document)
+    kids, nums = ArrayObject(), ArrayObject()
+    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    root_ref = writer._add_object(root)
+    document[NameObject("/P")] = root_ref
+    document[NameObject("/K")] = kids
+    pages = iter(writer.pages)
+    for reader in readers:
+        tree = reader.root_object["/StructTreeRoot"].clone(writer).get_object()
+        old = tree["/ParentTree"].get_object()["/Nums"]
+        parents = {int(old[i]): old[i + 1] for i in range(0, len(old), 2)}
+        part_documents = tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]
+        for part_document in part_documents:
+            for kid in part_document.get_object()["/K"]:
+                kid.get_object()[NameObject("/P")] = document_ref
+                kids.append(kid)
+        # pypdf leaves the pages' /StructParents out, the annotations keep their /StructParent.
+        for page_in_part in reader.pages:
+            page = next(pages)
+            numbered = [(page, page_in_part.get("/StructParents"), "/StructParents")]
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                numbered.append((annotation, annotation.get("/StructParent"), "/StructParent"))
+            for target, key, name in numbered:
+                if key is not None:
+                    target[NameObject(name)] = NumberObject(len(nums) // 2)
+                    nums += [NumberObject(len(nums) // 2), parents[int(key)]]
+    root[NameObject("/K")] = ArrayObject([document_ref])
+    root[NameObject("/ParentTree")] = writer._add_object(
+        DictionaryObject({NameObject("/Nums"): nums})
+    )
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums) // 2)
+    first = readers[0].root_object
+    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+        if key in first:
+            writer._root_object[NameObject(key)] = first[key].clone(writer)
 
 
 def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes]) -> bytes:
@@ -357,8 +409,10 @@ def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes])
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=True)
+    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
+    for reader in readers:
+        writer.append(reader, import_outline=True)
+    _merge_structure(writer, readers)
     # Links across parts were written as finsam-anchor: URIs: make them named destinations,
     # which the parts brought along.
     for page in writer.pages:
