@@ -17,6 +17,11 @@ and the running header and footer are stamped on every page from a text-only lay
 Chapters start on a new page, so the parts give the same pages as one layout of the whole
 document, which is used for short documents and in which WeasyPrint numbers the contents itself
 (`target-counter`) (tested).
+
+The PDF is tagged for screen readers (PDF/UA-1: structure tree, language from `<html lang>`,
+bookmarks, every chart's text alternative as its /Alt). pypdf leaves the parts' structure out
+when it puts them together, so the merge joins their structure trees into one; the stamped
+running header and footer are marked as artifacts.
 """
 
 from __future__ import annotations
@@ -175,10 +180,12 @@ class Part:
     charts: dict = field(default_factory=dict)  # charts drawn, by cache key (not cached)
 
 
-Job = tuple[str, str, list]  # (html, css, engine tables of its charts)
+Job = tuple[str, str, list, bool]  # (html, css, engine tables of its charts, tagged)
 
 
-def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
+def _lay_out_part(html: str, css: str, chart_tables: list, tagged: bool) -> Part:
+    """`tagged`: with the structure tree of PDF/UA (not the running header and footer, which
+    are stamped onto the pages as artifacts)."""
     rendered, drawn = _layout(html, css, chart_tables, chart_workers=1)
     anchors: dict[str, int] = {}
     headers = []
@@ -187,19 +194,20 @@ def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
             anchors.setdefault(name, index)
         titles = [label for level, label, _target, _state in page.bookmarks if level == 1]
         headers.append(titles[0] if titles else "")
-    return Part(
-        rendered.write_pdf(pdf_variant=PDF_VARIANT), len(rendered.pages), anchors, headers, drawn
-    )
+    pdf = rendered.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
+    return Part(pdf, len(rendered.pages), anchors, headers, drawn)
 
 
 def _job_key(job: Job) -> str:
-    """The cache key of a part: its HTML and CSS, its charts' tables and WeasyPrint's version."""
+    """The cache key of a part: its HTML and CSS, its charts' tables, WeasyPrint's version and
+    whether it is tagged."""
     import weasyprint
 
-    html, css, chart_tables = job
+    html, css, chart_tables, tagged = job
     digest = hashlib.sha256()
     for text in (
         weasyprint.__version__,
+        PDF_VARIANT if tagged else "",
         css,
         html,
         *(chart_key(t, CHART_KIND) for t in chart_tables),
@@ -306,7 +314,7 @@ def _running_job(document: CompiledDocument, pages: list[tuple[str, str]], first
             "@page :first { @top-left { content: none; } @top-right { content: none; } "
             "@bottom-left { content: none; } @bottom-right { content: none; } }"
         )
-    return html, css, []
+    return html, css, [], False
 
 
 def _running_pages(parts: list[Part]) -> list[tuple[str, str]]:
@@ -445,7 +453,7 @@ def _chapter_jobs(document: CompiledDocument, css: str) -> list[Job]:
         html, chart_tables = render_html(
             document, front=False, chapters=[chapter], summary=False, link=ANCHOR_SCHEME
         )
-        jobs.append((html, css, chart_tables))
+        jobs.append((html, css, chart_tables, True))
     return jobs
 
 
@@ -467,9 +475,9 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
     jobs = [
-        (placeholder_front, css, []),
+        (placeholder_front, css, [], True),
         *_chapter_jobs(document, css),
-        (summary, css, summary_charts),
+        (summary, css, summary_charts, True),
     ]
     front_pages, *body = _lay_out(jobs, progress=within(progress, 0, 80))
     first_page = front_pages.pages + 1
@@ -488,7 +496,7 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
     third = len(running) // 3
     front, first_running, other_running = _lay_out(
         [
-            (front_html, css, []),
+            (front_html, css, [], True),
             _running_job(document, running[:third], True),
             _running_job(document, running[third:], third == 0),
         ]

@@ -70,6 +70,18 @@ def test_the_pdf_is_tagged_with_its_language_bookmarks_and_chart_descriptions(
     links = {a.idnum for page in reader.pages for a in page.get("/Annots", [])}
     assert links and set(claimed) == links
 
+    # The running header and footer stamped on the pages of parts are artifacts, not content.
+    stamps = [
+        xobject.get_object()
+        for page in reader.pages
+        for name, xobject in page["/Resources"].get("/XObject", {}).items()
+        if name.startswith("/FinsamRunning")
+    ]
+    assert bool(stamps) == (layout_mode != "one layout")
+    assert all(b"MCID" not in stamp.get_data() for stamp in stamps)
+    if stamps:
+        assert all(b"/Artifact BMC" in page.get_contents().get_data() for page in reader.pages)
+
     figures = [e for e in elements if e["/S"] == "/Figure"]
     assert len(figures) == CHARTS
     alts = [str(figure["/Alt"]) for figure in figures]
