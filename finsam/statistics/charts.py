@@ -76,12 +76,48 @@ def _series(table: Table, rows, by_gender: bool) -> list[tuple[str, str, list]]:
     ]
 
 
+def _rows(table: Table) -> list:
+    """The rows the chart shows (long tables leave out their empty rows)."""
+    if len(table.rows) > MAX_ROWS_WITH_ZEROS:
+        return [r for r in table.rows if r.total.value != 0]
+    return table.rows
+
+
+def _bar_text(cell) -> str:
+    """The number on a bar: the count, or its suppression mark."""
+    return cell.display if cell.value is None else sv_number(cell.value)
+
+
+def table_chart_alt(table: Table, *, by_gender: bool = True) -> str:
+    """What the chart of `table` shows, in words, for those who cannot see it (the PDF's and the
+    DOCX's image description, the web page's aria-label): the same rows, series and numbers as
+    the bars, e.g. "Stapeldiagram: Kön – Kvinna 60, Man 59. Totalt 119."."""
+    from django.utils.translation import gettext as _
+
+    rows = _rows(table)
+    series = _series(table, rows, by_gender)
+    if not rows:
+        values = _("Inga deltagare")
+    elif len(series) == 1:
+        values = ", ".join(f"{r.label} {_bar_text(r.total)}" for r in rows)
+    else:
+        values = "; ".join(
+            f"{r.label}: "
+            + ", ".join(
+                f"{_(label).lower()} {_bar_text(getattr(r, key))}" for key, label, _c in series
+            )
+            for r in rows
+        )
+    text = _("Stapeldiagram: %(title)s – %(values)s.") % {"title": table.title, "values": values}
+    if rows and table.show_total and table.total is not None:
+        text += " " + _("Totalt %(total)s.") % {"total": _bar_text(table.total.total)}
+    return text
+
+
 def _figure(table: Table, *, by_gender: bool = True) -> Figure:
     from django.utils.translation import gettext as _
 
-    rows = table.rows
-    if len(rows) > MAX_ROWS_WITH_ZEROS:
-        rows = [r for r in rows if r.total.value != 0]
+    rows = _rows(table)
     series = _series(table, rows, by_gender)
     legend = len(series) > 1
     bottom = BOTTOM if legend else BOTTOM_WITHOUT_LEGEND
@@ -103,7 +139,7 @@ def _figure(table: Table, *, by_gender: bool = True) -> Figure:
         bars = axes.barh(
             positions, values, height=bar * 0.92, color=colours, label=_(label) if label else None
         )
-        texts = [c.display if c.value is None else sv_number(c.value) for c in cells]
+        texts = [_bar_text(c) for c in cells]
         axes.bar_label(bars, labels=texts, padding=3, fontsize=8, color="#222222")
     axes.set_yticks(range(len(rows)), labels)
     axes.invert_yaxis()
@@ -134,10 +170,10 @@ def table_chart_svg(table: Table, *, by_gender: bool = True) -> str:
         _figure(table, by_gender=by_gender).savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
-    title = escape(table.title)
+    label = escape(table_chart_alt(table, by_gender=by_gender), {'"': "&quot;"})
     return svg.replace(
         "<svg ",
-        f'<svg role="img" aria-label="{title}" style="max-width:100%;height:auto" ',
+        f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto" ',
         1,
     )
 

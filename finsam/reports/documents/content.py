@@ -80,6 +80,13 @@ class StatTable:
     def has_chart(self) -> bool:
         return self.chart_source is not None
 
+    @property
+    def chart_alt(self) -> str:
+        """The chart's text alternative: what it shows, in words (PDF and DOCX alike)."""
+        from finsam.statistics.charts import table_chart_alt
+
+        return table_chart_alt(self.chart_source) if self.has_chart else ""
+
 
 @dataclass
 class Section:

@@ -381,8 +381,11 @@ def _stat_table(doc, table: StatTable, *, width=TEXT_WIDTH) -> None:
     _add(doc, table.population, "Note")
 
 
-def _chart(doc, png: bytes, *, width=CHART_WIDTH) -> None:
-    doc.add_picture(io.BytesIO(png), width=width)
+def _chart(doc, table: StatTable, png: bytes, *, width=CHART_WIDTH) -> None:
+    """The chart of `table`, with its text alternative as the picture's description."""
+    shape = doc.add_picture(io.BytesIO(png), width=width)
+    shape._inline.docPr.set("descr", table.chart_alt)
+    shape._inline.docPr.set("title", table.title)
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_together = True
@@ -418,7 +421,7 @@ def _statistics(doc, chapter: Chapter, pngs: dict) -> None:
         for table in st.tables:
             _stat_table(doc, table)
             if table.has_chart:
-                _chart(doc, pngs[id(table)])
+                _chart(doc, table, pngs[id(table)])
     _add(doc, st.note, "Note")
 
 
@@ -457,7 +460,7 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
     if s.gender is not None:
         _stat_table(doc, s.gender)
         if s.gender.has_chart:
-            _chart(doc, pngs[id(s.gender)], width=Cm(12))
+            _chart(doc, s.gender, pngs[id(s.gender)], width=Cm(12))
     _add(doc, _("Deltagare och rapportstatus per insats"), "Heading 3")
     grid = doc.add_table(rows=1, cols=len(s.columns))
     _borders(grid, {"top": ("single", 8, "1D4E6B"), "insideH": ("single", 2, "D5DDE2")})
@@ -493,7 +496,7 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
         _add(doc, note, "Note")
     for chart in s.by_initiative:
         if chart.has_chart:
-            _chart(doc, pngs[id(chart)], width=Cm(15))
+            _chart(doc, chart, pngs[id(chart)], width=Cm(15))
 
 
 def _pngs(document: CompiledDocument) -> dict:

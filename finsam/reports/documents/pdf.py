@@ -17,6 +17,11 @@ and the running header and footer are stamped on every page from a text-only lay
 Chapters start on a new page, so the parts give the same pages as one layout of the whole
 document, which is used for short documents and in which WeasyPrint numbers the contents itself
 (`target-counter`) (tested).
+
+The PDF is tagged for screen readers (PDF/UA-1: structure tree, language from `<html lang>`,
+bookmarks, every chart's text alternative as its /Alt). pypdf leaves the parts' structure out
+when it puts them together, so the merge joins their structure trees into one; the stamped
+running header and footer are marked as artifacts.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ CHART_KIND = "svg"
 PLACEHOLDER_PAGE = 888
 # A CPU lays out parts when at least this much of it is idle.
 IDLE_CPU_FOR_PARTS = 0.5
+# Tagged PDF for screen readers (PDF/UA-1): structure tree, /Lang from <html lang>, /Alt on charts.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _css_string(text: str) -> str:
@@ -156,7 +163,7 @@ def _render_single(document: CompiledDocument, progress: Progress = silent) -> b
     html, chart_tables = render_html(document)
     rendered, _drawn = _layout(html, render_css(document), chart_tables)
     progress(85, gettext_noop("Skriver PDF-filen"))
-    return rendered.write_pdf()
+    return rendered.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- In parts ---------------------------------------------------------------------------------
@@ -173,10 +180,12 @@ class Part:
     charts: dict = field(default_factory=dict)  # charts drawn, by cache key (not cached)
 
 
-Job = tuple[str, str, list]  # (html, css, engine tables of its charts)
+Job = tuple[str, str, list, bool]  # (html, css, engine tables of its charts, tagged)
 
 
-def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
+def _lay_out_part(html: str, css: str, chart_tables: list, tagged: bool) -> Part:
+    """`tagged`: with the structure tree of PDF/UA (not the running header and footer, which
+    are stamped onto the pages as artifacts)."""
     rendered, drawn = _layout(html, css, chart_tables, chart_workers=1)
     anchors: dict[str, int] = {}
     headers = []
@@ -185,17 +194,20 @@ def _lay_out_part(html: str, css: str, chart_tables: list) -> Part:
             anchors.setdefault(name, index)
         titles = [label for level, label, _target, _state in page.bookmarks if level == 1]
         headers.append(titles[0] if titles else "")
-    return Part(rendered.write_pdf(), len(rendered.pages), anchors, headers, drawn)
+    pdf = rendered.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
+    return Part(pdf, len(rendered.pages), anchors, headers, drawn)
 
 
 def _job_key(job: Job) -> str:
-    """The cache key of a part: its HTML and CSS, its charts' tables and WeasyPrint's version."""
+    """The cache key of a part: its HTML and CSS, its charts' tables, WeasyPrint's version and
+    whether it is tagged."""
     import weasyprint
 
-    html, css, chart_tables = job
+    html, css, chart_tables, tagged = job
     digest = hashlib.sha256()
     for text in (
         weasyprint.__version__,
+        PDF_VARIANT if tagged else "",
         css,
         html,
         *(chart_key(t, CHART_KIND) for t in chart_tables),
@@ -302,7 +314,7 @@ def _running_job(document: CompiledDocument, pages: list[tuple[str, str]], first
             "@page :first { @top-left { content: none; } @top-right { content: none; } "
             "@bottom-left { content: none; } @bottom-right { content: none; } }"
         )
-    return html, css, []
+    return html, css, [], False
 
 
 def _running_pages(parts: list[Part]) -> list[tuple[str, str]]:
@@ -348,8 +360,56 @@ def _stamp(writer, page, stamp, name: str) -> None:
     is_array = isinstance(contents.get_object(), list)
     existing = list(contents.get_object()) if is_array else [contents]
     page[NameObject("/Contents")] = ArrayObject(
-        [stream(b"q\n"), *existing, stream(f"\nQ q {name} Do Q\n".encode())]
+        [stream(b"q\n"), *existing, stream(f"\nQ /Artifact BMC q {name} Do Q EMC\n".encode())]
     )
+
+
+def _merge_structure(writer, readers: list) -> None:
+    """Put the parts' tagged structure together (pypdf's `append` leaves it out): one Document
+    element with every part's elements, the pages and link annotations numbered again in one
+    parent tree, and the catalog entries of a tagged PDF (language, metadata) from the first
+    part."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    document = DictionaryObject({NameObject("/S"): NameObject("/Document")})
+    document[NameObject("/Type")] = NameObject("/StructElem")
+    document_ref = writer._add_object(document)
+    kids, nums = ArrayObject(), ArrayObject()
+    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    root_ref = writer._add_object(root)
+    document[NameObject("/P")] = root_ref
+    document[NameObject("/K")] = kids
+    pages = iter(writer.pages)
+    for reader in readers:
+        tree = reader.root_object["/StructTreeRoot"].clone(writer).get_object()
+        old = tree["/ParentTree"].get_object()["/Nums"]
+        parents = {int(old[i]): old[i + 1] for i in range(0, len(old), 2)}
+        part_documents = tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]
+        for part_document in part_documents:
+            for kid in part_document.get_object()["/K"]:
+                kid.get_object()[NameObject("/P")] = document_ref
+                kids.append(kid)
+        # pypdf leaves the pages' /StructParents out, the annotations keep their /StructParent.
+        for page_in_part in reader.pages:
+            page = next(pages)
+            numbered = [(page, page_in_part.get("/StructParents"), "/StructParents")]
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                numbered.append((annotation, annotation.get("/StructParent"), "/StructParent"))
+            for target, key, name in numbered:
+                if key is not None:
+                    target[NameObject(name)] = NumberObject(len(nums) // 2)
+                    nums += [NumberObject(len(nums) // 2), parents[int(key)]]
+    root[NameObject("/K")] = ArrayObject([document_ref])
+    root[NameObject("/ParentTree")] = writer._add_object(
+        DictionaryObject({NameObject("/Nums"): nums})
+    )
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums) // 2)
+    first = readers[0].root_object
+    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+        if key in first:
+            writer._root_object[NameObject(key)] = first[key].clone(writer)
 
 
 def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes]) -> bytes:
@@ -357,8 +417,10 @@ def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes])
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=True)
+    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
+    for reader in readers:
+        writer.append(reader, import_outline=True)
+    _merge_structure(writer, readers)
     # Links across parts were written as finsam-anchor: URIs: make them named destinations,
     # which the parts brought along.
     for page in writer.pages:
@@ -391,7 +453,7 @@ def _chapter_jobs(document: CompiledDocument, css: str) -> list[Job]:
         html, chart_tables = render_html(
             document, front=False, chapters=[chapter], summary=False, link=ANCHOR_SCHEME
         )
-        jobs.append((html, css, chart_tables))
+        jobs.append((html, css, chart_tables, True))
     return jobs
 
 
@@ -413,9 +475,9 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
     jobs = [
-        (placeholder_front, css, []),
+        (placeholder_front, css, [], True),
         *_chapter_jobs(document, css),
-        (summary, css, summary_charts),
+        (summary, css, summary_charts, True),
     ]
     front_pages, *body = _lay_out(jobs, progress=within(progress, 0, 80))
     first_page = front_pages.pages + 1
@@ -434,7 +496,7 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
     third = len(running) // 3
     front, first_running, other_running = _lay_out(
         [
-            (front_html, css, []),
+            (front_html, css, [], True),
             _running_job(document, running[:third], True),
             _running_job(document, running[third:], third == 0),
         ]

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from finsam.statistics.charts import table_chart_png, table_chart_svg
+from finsam.statistics.charts import table_chart_alt, table_chart_png, table_chart_svg
 from finsam.statistics.engine import Cell, Row, Table
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -34,7 +34,7 @@ def test_it_draws_an_inline_svg_with_labels_values_and_suppression():
     assert "<?xml" not in svg and "DOCTYPE" not in svg
     root = ET.fromstring(svg)  # noqa: S314 (our own output)
     assert root.tag == f"{SVG}svg"
-    assert root.get("aria-label") == "Försörjningskälla före"
+    assert root.get("aria-label") == table_chart_alt(TABLE)
     found = texts(svg)
     assert "Försörjningsstöd (ekonomiskt bistånd)" in found
     assert "Sjukpenning/rehabiliteringspenning" in found
@@ -95,3 +95,32 @@ def test_totals_only_draws_one_bar_a_row_without_legend():
     assert "Kvinnor" not in found and "Män" not in found
     assert "15" in found and "55" in found
     assert "30" not in found and "1–4" not in found  # no gender figures
+
+
+def test_the_text_alternative_says_what_the_bars_show():
+    assert table_chart_alt(TABLE) == (
+        "Stapeldiagram: Försörjningskälla före – "
+        "Försörjningsstöd (ekonomiskt bistånd): kvinnor 12, män 1–4; "
+        "Sjukpenning/rehabiliteringspenning: kvinnor 30, män 25; "
+        "Uppgift saknas: kvinnor 0, män 0. Totalt 15."
+    )
+    assert table_chart_alt(TABLE, by_gender=False) == (
+        "Stapeldiagram: Försörjningskälla före – Försörjningsstöd (ekonomiskt bistånd) 15, "
+        "Sjukpenning/rehabiliteringspenning 55, Uppgift saknas 0. Totalt 15."
+    )
+
+
+def test_the_gender_tables_text_alternative_names_each_gender_once():
+    rows = [
+        Row("W", "Kvinna", Cell(60), Cell(0), Cell(0), Cell(60)),
+        Row("M", "Man", Cell(0), Cell(59), Cell(0), Cell(59)),
+    ]
+    total = Row("total", "Totalt", Cell(60), Cell(59), Cell(0), Cell(119))
+    table = Table("gender", "Deltagare efter kön", rows, total, "", False)
+    assert (
+        table_chart_alt(table)
+        == "Stapeldiagram: Deltagare efter kön – Kvinna 60, Man 59. Totalt 119."
+    )
+    assert table_chart_alt(Table("gender", "Kön", [], total, "", False)) == (
+        "Stapeldiagram: Kön – Inga deltagare."
+    )
