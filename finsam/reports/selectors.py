@@ -325,7 +325,11 @@ def live_summary(*, report: InitiativeReport) -> str:
         return ""
     from finsam.statistics.engine import summary_sentence
 
-    return summary_sentence(initiative=report.initiative, on_date=report.period.end_date)
+    return summary_sentence(
+        initiative=report.initiative,
+        period_start=report.period.start_date,
+        on_date=report.period.end_date,
+    )
 
 
 def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
