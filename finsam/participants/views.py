@@ -154,6 +154,7 @@ def initiative_participants(request, initiative_id):
         "search": search,
         "term": term,
         "with_identity": True,
+        "closed_reason": services.registration_closed_reason(initiative, timezone.localdate()),
     }
     template = "participants/_participant_table.html" if request.htmx else None
     return render(request, template or "participants/initiative_participants.html", context)
@@ -194,7 +195,8 @@ def enrol(request, initiative_id):
     (`enrol_validate`), the whole form when it is sent."""
     access = request.access
     initiative = _registrar_initiative(access, initiative_id)
-    context = {"initiative": initiative}
+    closed = services.registration_closed_reason(initiative, timezone.localdate())
+    context = {"initiative": initiative, "closed_reason": closed}
     if request.method == "POST":
         form = EnrolForm(request.POST)
         # The form's own parse errors are shown together with the services' ones.

@@ -556,3 +556,31 @@ def test_protected_identity_needs_confirmation(world, registrar, enrolled):
     enrolled.refresh_from_db()
     assert enrolled.anonymous_reason == "protected_identity"
     assert not Participant.objects.exists()
+
+
+def test_an_ended_initiative_offers_no_registration_and_says_why(world, registrar, codes, today):
+    world.a_initiative.status = "ended"
+    world.a_initiative.end_date = today - 30 * DAY
+    world.a_initiative.save()
+    enrol_url = reverse("participants:enrol", args=[world.a_initiative.pk])
+    reason = "Insatsen är avslutad"
+    for page in (
+        reverse("participants:registrar_home"),
+        reverse("participants:initiative_participants", args=[world.a_initiative.pk]),
+    ):
+        body = text(registrar.get(page))
+        assert reason in body
+        assert f'href="{enrol_url}"' not in body
+    body = text(registrar.get(enrol_url))
+    assert reason in body
+    assert 'name="personal_number"' not in body
+    body = text(registrar.post(enrol_url, enrol_post(codes, today)))
+    assert reason in body
+    assert not Enrolment.objects.exists()
+
+
+def test_a_running_initiative_offers_registration(world, registrar):
+    enrol_url = reverse("participants:enrol", args=[world.a_initiative.pk])
+    body = text(registrar.get(reverse("participants:registrar_home")))
+    assert f'href="{enrol_url}"' in body
+    assert "Insatsen är avslutad" not in body
