@@ -8,7 +8,7 @@ from finsam.core.roles import INITIATIVE_SCOPED_ROLES
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-post"),
+        label=_("E-postadress"),
         max_length=254,
         error_messages={"invalid": _("Ange en giltig e-postadress.")},
     )

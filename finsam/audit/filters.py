@@ -36,7 +36,7 @@ class AccessEventFilter(django_filters.FilterSet):
         label=_("Användare"),
         field_name="actor__email",
         lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-post")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-postadress")}),
     )
 
     class Meta:

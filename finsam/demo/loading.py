@@ -270,13 +270,17 @@ def _association(spec, municipalities, result) -> Association:
         association.municipalities.set(wanted)
     regions = {r.code: r for r in Region.objects.all()}
     for m in spec["members"]:
+        municipality = municipalities.get(m.get("municipality_code"))
+        # A municipality is found by its code, so that a corrected name replaces the old one.
+        key, other = ("municipality", "name") if municipality else ("name", "municipality")
+        given = {"municipality": municipality, "name": m["name"]}
         _get_or_create(
             Member,
             result,
-            {"association": association, "name": m["name"]},
+            {"association": association, key: given[key]},
             {
+                other: given[other],
                 "kind": m["kind"],
-                "municipality": municipalities.get(m.get("municipality_code")),
                 "region": regions.get(m.get("region_code")),
                 "contribution_share": Decimal(str(m["contribution_share"])).quantize(
                     Decimal("0.001")

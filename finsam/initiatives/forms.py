@@ -54,7 +54,7 @@ class ServiceValidatedModelForm(InvalidMarkingMixin, forms.ModelForm):
 class InitiativeForm(ServiceValidatedModelForm):
     LOCK_HELP = _(
         "Inriktning, deltagarregistrering och ESF-finansiering kan inte ändras när insatsen har "
-        "registrerade deltagare eller antal (regel R11). Skapa i så fall en ny insats."
+        "registrerade deltagare eller antal. Skapa i så fall en ny insats."
     )
 
     target_groups = forms.ModelMultipleChoiceField(

@@ -11,6 +11,7 @@ from finsam.jobs.models import JobFilePurpose, JobKind, JobStatus
 from finsam.jobs.runners import import_summary
 from finsam.jobs.services import read_file
 from finsam.participants.import_views import error_context
+from finsam.participants.imports import done_message
 
 # A job still queued after this many seconds probably waits for a worker that is not running.
 QUEUED_HINT_SECONDS = 20
@@ -27,7 +28,11 @@ def _context(job) -> dict:
     if job.kind == JobKind.PARTICIPANT_IMPORT and not job.is_active:
         context["summary"] = import_summary(job)
         if context["summary"]:
-            context.update(error_context(context["summary"]["errors"]))
+            summary = context["summary"]
+            context.update(error_context(summary["errors"]))
+            context["done_message"] = done_message(
+                enrolled=summary["enrolled"], exited=summary["exited"]
+            )
     return context
 
 

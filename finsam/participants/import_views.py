@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -87,12 +86,7 @@ def upload(request, initiative_pk):
         )
         if result.ok:
             messages.success(
-                request,
-                _(
-                    "Importen är klar: %(enrolled)s inregistreringar och %(exited)s "
-                    "utregistreringar sparades."
-                )
-                % {"enrolled": result.enrolled, "exited": result.exited},
+                request, imports.done_message(enrolled=result.enrolled, exited=result.exited)
             )
             return redirect("participant_import:upload", initiative_pk=initiative.pk)
     return render(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from finsam.participants import import_guard
 from finsam.participants.identity import PersonalNumber, lookup_hash, parse_personal_number
@@ -375,6 +376,16 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def done_message(*, enrolled: int, exited: int) -> str:
+    """ "Importen är klar: 1 inregistrering och 3 utregistreringar sparades." """
+    return _("Importen är klar: %(enrolled)s och %(exited)s sparades.") % {
+        "enrolled": ngettext("%(n)s inregistrering", "%(n)s inregistreringar", enrolled)
+        % {"n": enrolled},
+        "exited": ngettext("%(n)s utregistrering", "%(n)s utregistreringar", exited)
+        % {"n": exited},
+    }
 
 
 @dataclass

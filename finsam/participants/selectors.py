@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from finsam.core.access import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
-from finsam.participants.services import months_before
+from finsam.participants.services import months_before, registration_closed_reason
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, Municipality
 
 LONG_RUNNING_MONTHS = 12
@@ -96,6 +96,7 @@ class InitiativeOverview:
     exited_this_year: int = 0
     incomplete: int = 0
     missing: list = field(default_factory=list)  # [(label, count)] with count > 0
+    closed_reason: str = ""  # why nobody can be registered in today ("" if they can)
 
 
 def registrar_overview(*, access, today: datetime.date | None = None) -> list[InitiativeOverview]:
@@ -123,7 +124,9 @@ def registrar_overview(*, access, today: datetime.date | None = None) -> list[In
     result = []
     for initiative in initiatives:
         row = by_initiative.get(initiative.pk)
-        overview = InitiativeOverview(initiative)
+        overview = InitiativeOverview(
+            initiative, closed_reason=registration_closed_reason(initiative, today)
+        )
         if row:
             overview.active = row["active"]
             overview.exited_this_year = row["exited"]

@@ -41,6 +41,7 @@ from finsam.audit.services import log_access, record_events
 from finsam.core.access import can_see_identity
 from finsam.core.dates import months_before, retention_day
 from finsam.core.validators import TEXT_VALIDATORS
+from finsam.initiatives.models import Status
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -440,6 +441,23 @@ def _locked_for_exit(access, enrolment) -> Enrolment:
 # --- Register in ------------------------------------------------------------------------------
 
 
+def registration_closed_reason(initiative, today: datetime.date) -> str:
+    """Why nobody can be registered in to `initiative` today, or "" if they can: only a running
+    initiative with individual follow-up takes registrations."""
+    if initiative.is_volume:
+        return _(
+            "Insatsen är en volyminsats. Där registreras antal deltagare per månad, inte "
+            "enskilda personer."
+        )
+    if initiative.status == Status.PLANNED:
+        return _("Insatsen har inte startat ännu. Deltagare registreras in när den pågår.")
+    if initiative.status == Status.ENDED or (
+        initiative.end_date is not None and initiative.end_date < today
+    ):
+        return _("Insatsen är avslutad. Nya deltagare kan bara registreras in i pågående insatser.")
+    return ""
+
+
 @dataclass
 class _Registration:
     personal_number: PersonalNumber | None
@@ -460,14 +478,9 @@ def _check_registration(
     (`pseudonym_taken`), so that registering a new person needs no query of its own for it.
     """
     errors = _Errors()
-    if initiative.is_volume:
-        errors.add(
-            "__all__",
-            _(
-                "Insatsen är en volyminsats. Där registreras antal deltagare per månad, inte "
-                "enskilda personer."
-            ),
-        )
+    closed = registration_closed_reason(initiative, today)
+    if closed:
+        errors.add("__all__", closed)
         errors.raise_if_any()
     _check_start_date(errors, data.start_date, initiative, today)
 

@@ -110,11 +110,23 @@ def registrar_home(request):
 
 
 def _list_state(request):
+    """The status filter comes from the URL; a registrar's search and its page from the POST."""
     data = request.POST if request.method == "POST" else request.GET
-    status = data.get("status", selectors.STATUS_ACTIVE)
+    status = request.GET.get("status", selectors.STATUS_ACTIVE)
     if status not in selectors.STATUSES:
         status = selectors.STATUS_ACTIVE
     return data, status
+
+
+def _searched_list(initiative, status, term, *, with_identity):
+    """The list under the status filter; a search looks through every enrolment whatever the
+    filter, so that the person searched for is found."""
+    qs = selectors.enrolment_list(
+        initiative,
+        status=selectors.STATUS_ALL if term else status,
+        with_identity=with_identity,
+    )
+    return selectors.search_enrolments(qs, term, with_identity=with_identity)
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,8 +137,7 @@ def initiative_participants(request, initiative_id):
     initiative = _registrar_initiative(access, initiative_id)
     data, status = _list_state(request)
     term = data.get("q", "").strip() if request.method == "POST" else ""
-    qs = selectors.enrolment_list(initiative, status=status, with_identity=True)
-    qs, search = selectors.search_enrolments(qs, term, with_identity=True)
+    qs, search = _searched_list(initiative, status, term, with_identity=True)
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(data.get("page"))
     rows = selectors.describe(page.object_list)
     for row in rows:
@@ -154,6 +165,7 @@ def initiative_participants(request, initiative_id):
         "search": search,
         "term": term,
         "with_identity": True,
+        "closed_reason": services.registration_closed_reason(initiative, timezone.localdate()),
     }
     template = "participants/_participant_table.html" if request.htmx else None
     return render(request, template or "participants/initiative_participants.html", context)
@@ -166,8 +178,7 @@ def initiative_follow_up(request, initiative_id):
     initiative = _follow_up_initiative(access, initiative_id)
     data, status = _list_state(request)
     term = data.get("q", "").strip()
-    qs = selectors.enrolment_list(initiative, status=status)
-    qs, search = selectors.search_enrolments(qs, term, with_identity=False)
+    qs, search = _searched_list(initiative, status, term, with_identity=False)
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(data.get("page"))
     context = {
         "initiative": initiative,
@@ -194,7 +205,8 @@ def enrol(request, initiative_id):
     (`enrol_validate`), the whole form when it is sent."""
     access = request.access
     initiative = _registrar_initiative(access, initiative_id)
-    context = {"initiative": initiative}
+    closed = services.registration_closed_reason(initiative, timezone.localdate())
+    context = {"initiative": initiative, "closed_reason": closed}
     if request.method == "POST":
         form = EnrolForm(request.POST)
         # The form's own parse errors are shown together with the services' ones.

@@ -9,6 +9,7 @@ template, submit, and the secretariat returns or approves.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.models import TimeStampedModel
@@ -244,6 +245,13 @@ class InitiativeReport(TimeStampedModel):
     @property
     def is_final(self) -> bool:
         return self.kind == ReportKind.FINAL
+
+    @property
+    def submitted_late(self) -> bool:
+        """Submitted after the period's last day for submission (Swedish time)."""
+        if self.submitted_at is None:
+            return False
+        return timezone.localtime(self.submitted_at).date() > self.period.deadline
 
     @property
     def is_locked(self) -> bool:

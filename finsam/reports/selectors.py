@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from finsam.core.access import (
     Access,
@@ -325,7 +326,11 @@ def live_summary(*, report: InitiativeReport) -> str:
         return ""
     from finsam.statistics.engine import summary_sentence
 
-    return summary_sentence(initiative=report.initiative, on_date=report.period.end_date)
+    return summary_sentence(
+        initiative=report.initiative,
+        period_start=report.period.start_date,
+        on_date=report.period.end_date,
+    )
 
 
 def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
@@ -383,12 +388,13 @@ def _row_to_dict(row) -> dict:
     }
 
 
-def _row_from_dict(data: dict):
+def _row_from_dict(data: dict, code_labels: dict):
     from finsam.statistics.engine import Row
 
+    label = data["label"]
     return Row(
         key=data["key"],
-        label=data["label"],
+        label=code_labels.get(label) or gettext(label),
         **{name: _cell_from_json(data[name]) for name in ("women", "men", "other", "total")},
     )
 
@@ -406,18 +412,31 @@ def table_to_dict(table) -> dict:
     }
 
 
-def table_from_dict(data: dict):
+def _translated_text(text: str) -> str:
+    """A stored Swedish text in the current language; a population note may be two sentences."""
+    if not text:
+        return text
+    translated = gettext(text)
+    if translated != text:
+        return translated
+    return ". ".join(gettext(part) for part in text.split(". "))
+
+
+def table_from_dict(data: dict, code_labels: dict | None = None):
+    """A stored table in the current language: its texts are stored in Swedish (the msgids);
+    `code_labels` maps the Swedish labels of code rows to the current language's."""
     from finsam.statistics.engine import Table
 
+    code_labels = code_labels or {}
     return Table(
         dimension=data["dimension"],
-        title=data["title"],
-        rows=[_row_from_dict(row) for row in data["rows"]],
-        total=_row_from_dict(data["total"]),
-        population=data.get("population", ""),
+        title=gettext(data["title"]),
+        rows=[_row_from_dict(row, code_labels) for row in data["rows"]],
+        total=_row_from_dict(data["total"], code_labels),
+        population=_translated_text(data.get("population", "")),
         suppressed=data.get("suppressed", False),
         multi_valued=data.get("multi_valued", False),
-        notes=list(data.get("notes", [])),
+        notes=[_translated_text(note) for note in data.get("notes", [])],
     )
 
 
@@ -425,6 +444,12 @@ def statistics_snapshot(*, report: InitiativeReport) -> dict:
     """The statistics block of the report as JSON, to freeze at submission."""
     if not statistics_available():
         return {}
+    # Stored in Swedish, whatever the submitter's language: translated when read.
+    with translation.override("sv"):
+        return _statistics_snapshot(report)
+
+
+def _statistics_snapshot(report: InitiativeReport) -> dict:
     return {
         "version": SNAPSHOT_VERSION,
         "taken_at": timezone.now().isoformat(timespec="seconds"),
@@ -438,4 +463,13 @@ def statistics_snapshot(*, report: InitiativeReport) -> dict:
 
 def tables_from_snapshot(snapshot: dict) -> list:
     """The engine `Table`s stored in a report's `statistics_snapshot` (for charts and documents)."""
-    return [table_from_dict(data) for data in snapshot.get("tables", [])]
+    from finsam.reference.models import Code
+
+    tables = snapshot.get("tables", [])
+    code_labels = {}
+    if not (translation.get_language() or "sv").startswith("sv"):
+        labels = {row["label"] for data in tables for row in data["rows"]}
+        code_labels = {
+            code.label_sv: str(code) for code in Code.objects.filter(label_sv__in=labels)
+        }
+    return [table_from_dict(data, code_labels) for data in tables]

@@ -810,9 +810,38 @@ def _age_span(counts_by_group: dict, total: int) -> str | None:
     return f"{pct} är mellan {low} och {high} år."
 
 
-def summary_sentence(*, initiative, on_date: datetime.date) -> str:
+def _volume_summary(*, initiative, period_start: datetime.date, on_date: datetime.date) -> str:
+    """A volume initiative has no registrations, only monthly head counts: the sentence gives
+    their sum over the months of the period, the figure of the headline table beside it."""
+    from finsam.initiatives.models import HeadCount
+
+    figures = HeadCount.objects.filter(
+        initiative=initiative, month__gte=period_start.replace(day=1), month__lte=on_date
+    ).aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
+    women, men, other = (figures[key] or 0 for key in ("women", "men", "other"))
+    total = women + men + other
+    period = f"{sv_date(period_start)} till {sv_date(on_date)}"
+    name = initiative.name
+    if not total:
+        return f"Från {period} har {name} inte redovisat några deltagare i månadsräkningen."
+    genders = [
+        f"{sv_number(women)} {'kvinna' if women == 1 else 'kvinnor'}",
+        f"{sv_number(men)} {'man' if men == 1 else 'män'}",
+    ]
+    if other:
+        genders.append(f"{sv_number(other)} med annan/ej angiven könstillhörighet")
+    return (
+        f"Från {period} hade {name} sammanlagt {sv_number(total)} deltagare enligt "
+        f"månadsräkningen (summan av antalet per månad), varav {_join_sv(genders)}."
+    )
+
+
+def summary_sentence(*, initiative, period_start: datetime.date, on_date: datetime.date) -> str:
     """The paragraph report writers type by hand (seed 003), from the registrations: every
-    counted enrolment of the initiative that started on or before `on_date`."""
+    counted enrolment of the initiative that started on or before `on_date`. A volume initiative
+    gets a sentence from its head counts of the period instead."""
+    if initiative.is_volume:
+        return _volume_summary(initiative=initiative, period_start=period_start, on_date=on_date)
     qs = _scoped(
         Scope(
             kind="initiative",

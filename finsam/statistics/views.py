@@ -132,7 +132,9 @@ def results_context(access, kind, obj_id, scope, form, page_url) -> dict:
     summary = None
     if kind == "initiative":
         initiative = get_initiative(access, obj_id)
-        summary = engine.summary_sentence(initiative=initiative, on_date=flt.period_end)
+        summary = engine.summary_sentence(
+            initiative=initiative, period_start=flt.period_start, on_date=flt.period_end
+        )
     return {
         "headline": headline_tiles(tables[0]),
         "headline_table": tables[0],

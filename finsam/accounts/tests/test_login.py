@@ -16,7 +16,7 @@ def test_the_login_page_presents_finsam_in_swedish(client, db):
     assert "finsam" in content
     assert "samordningsförbund" in content
     assert "Logga in" in content
-    assert "E-post" in content
+    assert ">E-postadress<" in content
     assert "Glömt lösenordet?" in content
     assert "btn btn-primary" in content  # styled like the rest of finsam
     assert "Sign In" not in content
@@ -237,3 +237,12 @@ def test_account_pages_use_the_finsam_layout(world, client_for, name):
     assert response.status_code == 200
     assert "navbar" in content
     assert "Tvåstegsinloggning" in content
+
+
+def test_address_fields_are_labelled_e_postadress():
+    from finsam.accounts.forms import InvitationForm
+    from finsam.audit.filters import AccessEventFilter
+
+    assert str(InvitationForm.base_fields["email"].label) == "E-postadress"
+    widget = AccessEventFilter.base_filters["actor"].extra["widget"]
+    assert str(widget.attrs["placeholder"]) == "E-postadress"

@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
+from finsam.associations.services import municipality_member_name
 from finsam.core.roles import Role
 from finsam.demo.loading import (
     LOGINS,
@@ -90,6 +91,20 @@ def test_it_creates_both_associations_and_every_initiative_of_the_data_file(load
         ).count()
         == 2
     )
+
+
+def test_municipalities_are_named_in_the_nominative_and_a_corrected_name_replaces_the_old(
+    loaded,
+):
+    members = Member.objects.filter(municipality__isnull=False).select_related("municipality")
+    assert {m.name for m in members} >= {"Skövde kommun", "Hjo kommun", "Falköpings kommun"}
+    for member in members:
+        assert member.name == municipality_member_name(member.municipality)
+    count = Member.objects.count()
+    members.filter(name="Skövde kommun").update(name="Skövdes kommun")
+    load_demo(today=TODAY, reports_and_finance=False)
+    assert Member.objects.count() == count
+    assert not Member.objects.filter(name="Skövdes kommun").exists()
 
 
 def test_cresco_create_has_the_figures_of_its_interim_report(loaded):

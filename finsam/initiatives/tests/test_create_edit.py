@@ -111,6 +111,7 @@ def test_the_create_form_shows_every_field_and_the_r11_help(world, client_for):
     ):
         assert f'name="{name}"' in html, name
     assert "kan inte ändras när insatsen har registrerade deltagare" in html
+    assert "R11" not in html  # no internal rule codes in messages
     assert 'hx-get="/initiatives/specific-orientations/"' in html
 
 

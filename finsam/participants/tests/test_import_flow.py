@@ -157,7 +157,7 @@ def test_an_out_row_closes_an_enrolment_already_in_finsam(world, client_for, c):
         csv_bytes([out_row(PNR_WOMAN.replace("-", ""))]),
         "ut.csv",
     )
-    assert "Importen är klar: 0 inregistreringar och 1 utregistreringar sparades." in (
+    assert "Importen är klar: 0 inregistreringar och 1 utregistrering sparades." in (
         response.content.decode()
     )
     enrolment.refresh_from_db()
@@ -390,3 +390,11 @@ def test_a_very_long_error_list_is_cut_short(world, client_for, c, monkeypatch):
     assert len(error_rows(response)) == 2
     assert "… och 3 fel till." in response.content.decode()
     assert "Importen stoppades: filen har 5 fel." in response.content.decode()
+
+
+def test_the_done_message_counts_in_the_singular_and_the_plural():
+    from finsam.participants.imports import done_message
+
+    assert done_message(enrolled=1, exited=2) == (
+        "Importen är klar: 1 inregistrering och 2 utregistreringar sparades."
+    )

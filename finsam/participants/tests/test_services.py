@@ -270,9 +270,9 @@ def test_it_checks_the_start_date(world, registrar_access, enrolment_input, toda
     elif start == "before_initiative":
         start = initiative.start_date - DAY
     elif start == "after_initiative":
-        initiative.end_date = today - 30 * DAY
+        initiative.end_date = today + 5 * DAY  # still running today
         initiative.save()
-        start = today - 10 * DAY
+        start = today + 10 * DAY
     elif start == "before_association":
         initiative.start_date = world.a.start_date - 100 * DAY
         initiative.save()
@@ -300,6 +300,28 @@ def test_volume_initiatives_refuse_individual_enrolments(world, enrolment_input)
     errors = register_fails(access, volume, enrolment_input())
     assert list(errors) == ["__all__"]
     assert "volyminsats" in errors["__all__"][0]
+
+
+@pytest.mark.parametrize(
+    ("status", "ends_in_days", "fragment"),
+    [
+        ("ended", None, "avslutad"),
+        ("active", -1, "avslutad"),  # its end date passed before the status was changed
+        ("planned", None, "inte startat"),
+    ],
+)
+def test_only_running_initiatives_take_registrations(
+    world, registrar_access, enrolment_input, today, status, ends_in_days, fragment
+):
+    initiative = world.a_initiative
+    initiative.status = status
+    if ends_in_days is not None:
+        initiative.end_date = today + ends_in_days * DAY
+    initiative.save()
+    errors = register_fails(registrar_access, initiative, enrolment_input())
+    assert list(errors) == ["__all__"]
+    assert fragment in errors["__all__"][0]
+    assert not Enrolment.objects.filter(initiative=initiative).exists()
 
 
 def test_codes_must_come_from_the_right_list(world, registrar_access, enrolment_input, codes):

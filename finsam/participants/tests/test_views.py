@@ -556,3 +556,67 @@ def test_protected_identity_needs_confirmation(world, registrar, enrolled):
     enrolled.refresh_from_db()
     assert enrolled.anonymous_reason == "protected_identity"
     assert not Participant.objects.exists()
+
+
+def test_an_ended_initiative_offers_no_registration_and_says_why(world, registrar, codes, today):
+    world.a_initiative.status = "ended"
+    world.a_initiative.end_date = today - 30 * DAY
+    world.a_initiative.save()
+    enrol_url = reverse("participants:enrol", args=[world.a_initiative.pk])
+    reason = "Insatsen är avslutad"
+    for page in (
+        reverse("participants:registrar_home"),
+        reverse("participants:initiative_participants", args=[world.a_initiative.pk]),
+    ):
+        body = text(registrar.get(page))
+        assert reason in body
+        assert f'href="{enrol_url}"' not in body
+    body = text(registrar.get(enrol_url))
+    assert reason in body
+    assert 'name="personal_number"' not in body
+    body = text(registrar.post(enrol_url, enrol_post(codes, today)))
+    assert reason in body
+    assert not Enrolment.objects.exists()
+
+
+def test_a_running_initiative_offers_registration(world, registrar):
+    enrol_url = reverse("participants:enrol", args=[world.a_initiative.pk])
+    body = text(registrar.get(reverse("participants:registrar_home")))
+    assert f'href="{enrol_url}"' in body
+    assert "Insatsen är avslutad" not in body
+
+
+def test_a_search_finds_the_person_whatever_the_status_filter(world, registrar, codes, today):
+    exited = EnrolmentFactory(
+        initiative=world.a_initiative,
+        start_date=today - 90 * DAY,
+        end_date=today - 5 * DAY,
+        exit_reason=codes.work,
+    )
+    other = EnrolmentFactory(initiative=world.a_initiative)
+    url = reverse("participants:initiative_participants", args=[world.a_initiative.pk])
+    # The page shows the active ones; the search by personal number still finds the exited one.
+    body = text(registrar.post(url, {"q": exited.participant.personal_number}))
+    assert exited.participant.pseudonym in body
+    assert other.participant.pseudonym not in body
+    assert "Sökningen gäller alla deltaganden" in body
+    follow_up = reverse("participants:initiative_follow_up", args=[world.a_initiative.pk])
+    body = text(registrar.get(follow_up, {"q": exited.participant.pseudonym}))
+    assert exited.participant.pseudonym in body
+
+
+def test_the_status_filter_is_in_the_url(world, registrar, codes, today):
+    exited = EnrolmentFactory(
+        initiative=world.a_initiative,
+        start_date=today - 90 * DAY,
+        end_date=today - 5 * DAY,
+        exit_reason=codes.work,
+    )
+    url = reverse("participants:initiative_participants", args=[world.a_initiative.pk])
+    page = text(registrar.get(url, {"status": "exited"}))
+    assert exited.participant.pseudonym in page
+    filter_form = page.split('<form id="filter-form"', 1)[1].split("</form>", 1)[0]
+    assert 'method="get"' in filter_form and "hx-push-url" in filter_form
+    assert 'name="q"' not in filter_form  # the search term is never sent in a URL
+    search_form = page.split('<form id="search-form"', 1)[1].split("</form>", 1)[0]
+    assert 'method="post"' in search_form and 'name="q"' in search_form

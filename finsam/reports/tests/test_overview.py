@@ -99,6 +99,28 @@ def test_a_late_report_is_shown_as_late(world, client_for):
     assert "(passerad)" in body
 
 
+def test_a_report_submitted_after_the_deadline_is_marked_late(world, client_for):
+    period = period_due_in(world, -3)
+    deadline_end = datetime.datetime.combine(period.deadline, datetime.time(23, 59))
+    late = InitiativeReportFactory(
+        period=period,
+        initiative=world.a_initiative,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=timezone.make_aware(deadline_end) + datetime.timedelta(minutes=2),
+    )
+    in_time = InitiativeReportFactory(
+        period=period,
+        initiative=world.a_other,
+        status=ReportStatus.APPROVED,
+        submitted_at=timezone.make_aware(deadline_end),
+    )
+    assert late.submitted_late and not in_time.submitted_late
+    client = client_for(world.secretariat)
+    assert client.get(url(period)).content.decode().count("Inlämnad för sent") == 1
+    detail = client.get(reverse("reports:detail", args=[late.pk])).content.decode()
+    assert ">för sent<" in detail
+
+
 def test_the_overview_lists_active_initiatives_without_a_report(world, client_for):
     period = period_due_in(world, 30)
     InitiativeReportFactory(period=period, initiative=world.a_initiative)

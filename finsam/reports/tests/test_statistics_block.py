@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from finsam.participants.models import Gender
@@ -221,3 +222,24 @@ def test_snapshot_tables_read_back_equal_the_live_tables(report):
     assert [selectors.table_to_dict(t) for t in back] == [selectors.table_to_dict(t) for t in live]
     assert back[0].rows[0].women.display == live[0].rows[0].women.display
     assert back[0].column_labels == live[0].column_labels
+
+
+def test_frozen_statistics_are_read_in_the_readers_language(report):
+    from django.utils import translation
+
+    with translation.override("en"):  # submitted by someone using English: stored in Swedish
+        snapshot = selectors.statistics_snapshot(report=report)
+    assert snapshot["tables"][0]["title"] == "Deltagare under perioden"
+    with translation.override("en"):
+        tables = selectors.tables_from_snapshot(snapshot)
+    assert tables[0].title == "Participants during the period"
+    assert tables[0].total.label == "Total"
+    labels = {row.label for table in tables for row in table.rows}
+    code = (
+        Code.objects.filter(
+            label_sv__in=[r["label"] for t in snapshot["tables"] for r in t["rows"]]
+        )
+        .exclude(label_en=F("label_sv"))
+        .first()
+    )
+    assert code is not None and code.label_en in labels and code.label_sv not in labels

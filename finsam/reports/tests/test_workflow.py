@@ -145,6 +145,20 @@ def test_the_secretariat_approves_a_submitted_report(world, client_for, report):
     assert report.approved_at is not None and report.submitted_at is not None
 
 
+def test_approving_asks_for_confirmation_first(world, client_for, report):
+    """No script: the approve button sits inside a disclosure that explains what approving
+    does; the first button only opens it."""
+    services.report_submit(actor=world.manager, report=report)
+    page = client_for(world.secretariat).get(url("detail", report)).content.decode()
+    disclosure = page.split('<details class="mb-3" id="approve-confirm">', 1)[1].split(
+        "</details>", 1
+    )[0]
+    assert f'action="{url("approve", report)}"' in disclosure
+    assert "kan inte längre ändras" in disclosure
+    assert "Ja, godkänn rapporten" in disclosure
+    assert page.count(f'action="{url("approve", report)}"') == 1
+
+
 @pytest.mark.parametrize(
     ("status", "action", "message"),
     [

@@ -4,14 +4,23 @@ import datetime
 
 import pytest
 
+from finsam.initiatives.tests.factories import HeadCountFactory, InitiativeFactory
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Code
-from finsam.statistics.engine import summary_sentence
+from finsam.statistics.engine import summary_sentence as engine_summary_sentence
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 ON = D(2021, 8, 31)
+
+
+def summary_sentence(*, initiative, on_date):
+    """The sentence for the year up to `on_date`, as for an interim report."""
+    return engine_summary_sentence(
+        initiative=initiative, period_start=on_date.replace(month=1, day=1), on_date=on_date
+    )
+
 
 # 119 participants: ages by band (85 of them 19–34: 71 %).
 AGES = [17] * 10 + [22] * 30 + [27] * 30 + [32] * 25 + [40] * 14 + [50] * 10
@@ -132,3 +141,23 @@ def test_it_uses_a_space_as_thousands_separator(world):
     )
     text = summary_sentence(initiative=world.a_other, on_date=D(2022, 6, 30))
     assert "1 200 deltagare totalt, varav 1 200 kvinnor och 0 män." in text
+
+
+def test_a_volume_initiative_is_summed_up_from_its_head_counts(world):
+    volume = InitiativeFactory(association=world.a, name="Rehabforum", volume=True)
+    HeadCountFactory(initiative=volume, month=D(2021, 3, 1), women=20, men=14, other=0)
+    HeadCountFactory(initiative=volume, month=D(2021, 8, 1), women=30, men=30, other=0)
+    HeadCountFactory(initiative=volume, month=D(2021, 9, 1), women=7, men=7, other=0)  # after
+    HeadCountFactory(initiative=volume, month=D(2020, 12, 1), women=9, men=9, other=0)  # before
+    assert summary_sentence(initiative=volume, on_date=ON) == (
+        "Från 1 januari 2021 till 31 augusti 2021 hade Rehabforum sammanlagt 94 deltagare "
+        "enligt månadsräkningen (summan av antalet per månad), varav 50 kvinnor och 44 män."
+    )
+
+
+def test_a_volume_initiative_without_head_counts_says_so(world):
+    volume = InitiativeFactory(association=world.a, name="Rehabforum", volume=True)
+    assert summary_sentence(initiative=volume, on_date=ON) == (
+        "Från 1 januari 2021 till 31 augusti 2021 har Rehabforum inte redovisat några "
+        "deltagare i månadsräkningen."
+    )
