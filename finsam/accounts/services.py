@@ -49,7 +49,7 @@ def _conflict_error(role) -> ValidationError:
         {
             "role": _(
                 "En deltagaransvarig kan inte samtidigt ha rollen förbundschef/kansli i "
-                "samma förbund . Personen har redan rollen %(other)s här."
+                "samma förbund. Personen har redan rollen %(other)s här."
             )
             % {"other": _role_label(CONFLICTING_ROLES[Role(role)])}
         }
@@ -121,7 +121,7 @@ def invitation_create(*, access, email: str, role: str, initiatives: Iterable = 
             {
                 "role": _(
                     "En deltagaransvarig kan inte samtidigt ha rollen förbundschef/kansli i "
-                    "samma förbund . Det finns redan en väntande inbjudan som "
+                    "samma förbund. Det finns redan en väntande inbjudan som "
                     "%(other)s till samma adress."
                 )
                 % {"other": _role_label(conflicting)}
