@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format quality migrate demo bench fuzz messages clean
+.PHONY: run test install lint format quality migrate demo bench fuzz a11y messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: $(STAMP)
 # Schemathesis against a live server (throwaway database), once per role; a few minutes.
 fuzz: $(STAMP)
 	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
+
+# axe-core (bench/a11y/vendor) in headless Chromium on every demo role's pages; not part of `make test`.
+a11y: $(STAMP)
+	$(BIN)/python bench/a11y.py $(A11Y_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
