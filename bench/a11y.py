@@ -90,10 +90,15 @@ def log_in(page, base: str, email: str, secret: str | None) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state()
-    if secret:
+    # A code is accepted once: if this window's code was used already, wait for the next one.
+    for attempt in range(2 if secret else 0):
+        if attempt:
+            time.sleep(30 - time.time() % 30 + 1)
         page.fill("input[name=code]", totp(secret))
         page.click("form[action*='/2fa/authenticate'] button[type=submit]")
         page.wait_for_load_state()
+        if "/2fa/" not in urlparse(page.url).path:
+            break
     if "/accounts/" in urlparse(page.url).path:
         sys.exit(f"Login as {email} failed (still on {page.url})")
 
