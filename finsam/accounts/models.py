@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
@@ -134,6 +135,14 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("inbjudan")
         verbose_name_plural = _("inbjudningar")
+
+    def welcome_text(self) -> str:
+        """What the invited person is told once the invitation is accepted (by the invitation
+        link or by an identity provider login)."""
+        return gettext("Välkommen! Du har nu rollen %(role)s i %(association)s.") % {
+            "role": str(Role(self.role).label).lower(),
+            "association": self.association.name,
+        }
 
 
 # The Swedish eID framework's levels of assurance that count as a second factor: LoA 3 and 4

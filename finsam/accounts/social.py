@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from finsam.accounts import identity_providers
 from finsam.core.access import SESSION_KEY
-from finsam.core.roles import Role
 
 REFUSED_TEMPLATE = "socialaccount/login_refused.html"
 
@@ -76,11 +75,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         for invitation in accepted:
             messages.success(
                 request,
-                _("Välkommen! Du har nu rollen %(role)s i %(association)s.")
-                % {
-                    "role": str(Role(invitation.role).label).lower(),
-                    "association": invitation.association.name,
-                },
+                invitation.welcome_text(),
             )
         if accepted:
             request.session[SESSION_KEY] = accepted[-1].association_id

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finsam.accounts import selectors, services
@@ -151,7 +150,6 @@ def role_remove(request, user_id, role):
 
 
 @login_not_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     invitation = selectors.invitation_by_token(token)
@@ -194,11 +192,7 @@ def invitation_accept(request, token):
             request.session[SESSION_KEY] = invitation.association_id
             messages.success(
                 request,
-                _("Välkommen! Du har nu rollen %(role)s i %(association)s.")
-                % {
-                    "role": str(Role(invitation.role).label).lower(),
-                    "association": invitation.association.name,
-                },
+                invitation.welcome_text(),
             )
             return redirect("home")
     login_url = (
@@ -225,7 +219,6 @@ def invitation_accept(request, token):
 # --- API tokens ------------------------------------------------------------------------------
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def api_token(request):
     """The user's API tokens: create one (named, shown once), see them, revoke one or all.
