@@ -9,9 +9,7 @@ import csv
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET
 from finsam.audit import selectors
 from finsam.audit.filters import AccessEventFilter
 from finsam.core.access import require_role, visible_initiatives
+from finsam.core.htmx import render_partial_or_page
 from finsam.core.roles import Role
 
 PAGE_SIZE = 50
@@ -40,11 +39,6 @@ def _filterset(request) -> AccessEventFilter:
     )
 
 
-def _wants_partial(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 def _role_label(code: str) -> str:
     try:
         return str(Role(code).label)
@@ -62,10 +56,7 @@ def log(request):
         event.role_label = _role_label(event.actor_role)
         event.channel_label = CHANNELS.get(event.channel, event.channel)
     context = {"filter": filterset, "page": page, "events": events}
-    template = "audit/_table.html" if _wants_partial(request) else "audit/log.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial_or_page(request, "audit/_table.html", "audit/log.html", context)
 
 
 class _Echo:

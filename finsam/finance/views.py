@@ -6,13 +6,13 @@ A year of another association answers 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finsam.core.access import require_role
+from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
 from finsam.core.roles import Role
 from finsam.finance import selectors, services
 from finsam.finance.forms import YearAddForm, YearForm
@@ -27,11 +27,6 @@ def _can_edit(access) -> bool:
 
 def _can_see_successor(access) -> bool:
     return access.is_operator or access.has(Role.SECRETARIAT)
-
-
-def _wants_partial(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _association_or_404(request):
@@ -73,13 +68,12 @@ def year_add(request):
         else:
             messages.success(request, _("Året %(year)s är upplagt.") % {"year": year.year})
             url = reverse("finance:year_detail", args=[year.pk])
-            if _wants_partial(request):
-                response = HttpResponse(status=204)
-                response.headers["HX-Redirect"] = url
-                return response
+            if wants_partial(request):
+                return client_redirect(url)
             return redirect(url)
-    template = "finance/_year_add.html" if _wants_partial(request) else "finance/year_add.html"
-    return render(request, template, {"add_form": form})
+    return render_partial_or_page(
+        request, "finance/_year_add.html", "finance/year_add.html", {"add_form": form}
+    )
 
 
 def _section_context(request, association_year, *, form=None):
@@ -118,7 +112,7 @@ def year_edit(request, pk):
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
-                if _wants_partial(request):
+                if wants_partial(request):
                     return render(
                         request,
                         "finance/_year_section.html",
@@ -132,10 +126,9 @@ def year_edit(request, pk):
     else:
         form = YearForm(initial=YearForm.initial_for(detail), members=members)
     context = _section_context(request, association_year, form=form)
-    template = (
-        "finance/_year_section.html" if _wants_partial(request) else "finance/year_detail.html"
+    return render_partial_or_page(
+        request, "finance/_year_section.html", "finance/year_detail.html", context
     )
-    return render(request, template, context)
 
 
 @require_POST
@@ -146,8 +139,6 @@ def year_delete(request, pk):
     services.association_year_delete(actor=request.user, association_year=association_year)
     messages.success(request, _("Uppgifterna för %(year)s är borttagna.") % {"year": year})
     url = reverse("finance:years")
-    if _wants_partial(request):
-        response = HttpResponse(status=204)
-        response.headers["HX-Redirect"] = url
-        return response
+    if wants_partial(request):
+        return client_redirect(url)
     return redirect(url)

@@ -7,10 +7,9 @@ answer 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +19,7 @@ from finsam.core.access import (
     get_initiative,
     require_role,
 )
+from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
 from finsam.core.roles import Role
 from finsam.initiatives import selectors, services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
@@ -27,12 +27,6 @@ from finsam.initiatives.forms import AssignmentForm, BudgetForm, HeadCountForm, 
 from finsam.initiatives.models import Initiative, InitiativeBudget
 
 PAGE_SIZE = 50
-
-
-def _wants_partial(request) -> bool:
-    """An HTMX swap gets the partial; a normal load or htmx's history restore the full page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _editable_or_403(request, initiative: Initiative) -> None:
@@ -67,10 +61,9 @@ def initiative_list(request):
         "columns": columns,
         "can_create": access.has(Role.SECRETARIAT),
     }
-    template = "initiatives/_table.html" if _wants_partial(request) else "initiatives/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial_or_page(
+        request, "initiatives/_table.html", "initiatives/list.html", context
+    )
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -197,7 +190,7 @@ def initiative_detail(request, pk):
 
 
 def _budgets_response(request, initiative, **kwargs):
-    if _wants_partial(request):
+    if wants_partial(request):
         return render(
             request, "initiatives/_budgets.html", _budget_context(request, initiative, **kwargs)
         )
@@ -219,9 +212,9 @@ def budget_add(request, pk):
                 "initiatives:detail", pk=initiative.pk
             )
     context = _budget_context(request, initiative, editing="new", form=form, can_edit=True)
-    if _wants_partial(request):
-        return render(request, "initiatives/_budgets.html", context)
-    return render(request, "initiatives/budget_form.html", context)
+    return render_partial_or_page(
+        request, "initiatives/_budgets.html", "initiatives/budget_form.html", context
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,9 +238,9 @@ def budget_edit(request, pk, budget_pk):
                 "initiatives:detail", pk=initiative.pk
             )
     context = _budget_context(request, initiative, editing=budget.pk, form=form, can_edit=True)
-    if _wants_partial(request):
-        return render(request, "initiatives/_budgets.html", context)
-    return render(request, "initiatives/budget_form.html", context)
+    return render_partial_or_page(
+        request, "initiatives/_budgets.html", "initiatives/budget_form.html", context
+    )
 
 
 @require_POST
@@ -306,7 +299,7 @@ def head_counts(request, pk):
 
 
 def _assignments_response(request, initiative, *, error=None):
-    if _wants_partial(request):
+    if wants_partial(request):
         context = _assignment_context(request, initiative, can_edit=True, error=error)
         return render(request, "initiatives/_assignments.html", context)
     if error:
@@ -342,9 +335,7 @@ def assignment_remove(request, pk, assignment_pk):
     if removed_self and not request.access.has(Role.SECRETARIAT):
         # The user may no longer see the initiative: leave its page.
         messages.info(request, _("Du är inte längre knuten till insatsen."))
-        if _wants_partial(request):
-            response = HttpResponse(status=204)
-            response.headers["HX-Redirect"] = reverse("initiatives:list")
-            return response
+        if wants_partial(request):
+            return client_redirect(reverse("initiatives:list"))
         return redirect("initiatives:list")
     return _assignments_response(request, initiative)

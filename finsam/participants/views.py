@@ -29,6 +29,7 @@ from finsam.core.access import (
     get_initiative,
     require_role,
 )
+from finsam.core.htmx import render_partial_or_page
 from finsam.core.roles import Role
 from finsam.participants import selectors, services
 from finsam.participants.forms import (
@@ -167,8 +168,12 @@ def initiative_participants(request, initiative_id):
         "with_identity": True,
         "closed_reason": services.registration_closed_reason(initiative, timezone.localdate()),
     }
-    template = "participants/_participant_table.html" if request.htmx else None
-    return render(request, template or "participants/initiative_participants.html", context)
+    return render_partial_or_page(
+        request,
+        "participants/_participant_table.html",
+        "participants/initiative_participants.html",
+        context,
+    )
 
 
 def initiative_follow_up(request, initiative_id):
@@ -192,8 +197,12 @@ def initiative_follow_up(request, initiative_id):
         "with_identity": False,
         "is_registrar": can_see_identity(access, initiative.pk),
     }
-    template = "participants/_participant_table.html" if request.htmx else None
-    return render(request, template or "participants/initiative_follow_up.html", context)
+    return render_partial_or_page(
+        request,
+        "participants/_participant_table.html",
+        "participants/initiative_follow_up.html",
+        context,
+    )
 
 
 # --- Register in ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from finsam.core.access import (
     visible_reports,
     writable_reports,
 )
+from finsam.core.htmx import wants_partial
 from finsam.core.roles import Role
 from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
@@ -33,11 +34,6 @@ from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, Rep
 from finsam.reports.models import ReportingPeriod, ReportStatus
 
 PERIOD_ROLES = (Role.SECRETARIAT, *REPORT_READER_ROLES, Role.OPERATOR)
-
-
-def _is_htmx(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _get_period(request, pk) -> ReportingPeriod:
@@ -263,7 +259,7 @@ def report_insert_summary(request, pk):
             services.report_update(actor=request.user, report=report, data=posted)
         report = services.report_insert_summary(actor=request.user, report=report)
     except ValidationError as exc:
-        if _is_htmx(request):
+        if wants_partial(request):
             context = {"error": _error_text(exc)}
             response = render(request, "reports/_saved.html", context, status=422)
             response["HX-Retarget"] = "#saved-results"
@@ -271,7 +267,7 @@ def report_insert_summary(request, pk):
             return response
         messages.error(request, _error_text(exc))
         return redirect("reports:detail", pk=pk)
-    if _is_htmx(request):
+    if wants_partial(request):
         fresh = ReportForm(report=report)
         context = {
             "report": report,

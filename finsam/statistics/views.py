@@ -15,7 +15,6 @@ from django.core.cache import caches
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from finsam.core.access import can_see_association_statistics, get_initiative
+from finsam.core.htmx import vary_on_htmx, wants_partial
 from finsam.statistics import engine, exports
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
@@ -57,12 +57,6 @@ def scope_url(kind: str, obj_id) -> str:
     if kind == "national":
         return reverse("statistics:national")
     return reverse("statistics:scope", kwargs={"kind": kind, "obj_id": obj_id})
-
-
-def _wants_partial(request) -> bool:
-    """An HTMX swap gets the results; a normal load or htmx's history restore the full page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def default_scope(access, scopes):
@@ -111,7 +105,7 @@ def scope_page(request, kind, obj_id=None):
         context.update(results_context(access, kind, obj_id, scope, form, page_url))
     context["scope_menu"] = scope_menu(access, kind, obj_id, form)
     context["quick_picks"] = form.quick_picks()
-    if _wants_partial(request):
+    if wants_partial(request):
         # The period inputs change only when a quick pick chose the dates.
         context["partial"] = True
         context["oob_period"] = PRESET in request.GET
@@ -120,8 +114,7 @@ def scope_page(request, kind, obj_id=None):
             push_url(response, context["canonical_url"])
     else:
         response = render(request, "statistics/page.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 def results_context(access, kind, obj_id, scope, form, page_url) -> dict:
