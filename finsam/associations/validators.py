@@ -4,16 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from finsam.core.validators import luhn_check_digit
+
 _ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
-
-
-def luhn_check_digit(digits: str) -> int:
-    """The check digit for `digits` (weights 2, 1, 2, 1 … from the left, as for personnummer)."""
-    total = 0
-    for i, ch in enumerate(digits):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
 
 
 def normalize_org_number(value: str) -> str:

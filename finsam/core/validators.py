@@ -101,3 +101,13 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+def luhn_check_digit(digits: str) -> int:
+    """The Luhn check digit for `digits` (weights 2, 1, 2, 1 … from the left), as the last digit
+    of personal identity numbers (over YYMMDDNNN) and organisation numbers."""
+    total = 0
+    for i, ch in enumerate(digits):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10

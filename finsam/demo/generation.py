@@ -19,7 +19,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from finsam.demo.identities import NameMaker, age_on, birth_date_for_age, personal_number
+from finsam.core.dates import age_on
+from finsam.demo.identities import NameMaker, birth_date_for_age, personal_number
 
 ANONYMOUS_SHARE = 0.1
 PROTECTED_IDENTITY_SHARE = 0.05  # of the anonymous enrolments

@@ -11,14 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 
-
-def luhn_check_digit(digits: str) -> int:
-    """Check digit over the nine digits YYMMDDNNN (weights 2, 1, 2, 1 … from the left)."""
-    total = 0
-    for i, ch in enumerate(digits):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
+from finsam.core.validators import luhn_check_digit
 
 
 def personal_number(birth_date: datetime.date, gender: str, rng: random.Random) -> str:
@@ -45,10 +38,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 class NameMaker:

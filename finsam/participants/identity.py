@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from personnummer.personnummer import Personnummer, PersonnummerException
 
+from finsam.core.dates import age_on
+
 _FORMAT = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$")
 # Unambiguous alphabet for pseudonyms: no 0/O, 1/I/L, U.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -31,12 +33,7 @@ class PersonalNumber:
     legal_gender: str  # "woman" | "man"
 
     def age_on(self, day: datetime.date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
-
-    @property
-    def masked(self) -> str:
-        return f"{self.normalized[:8]}-****"
+        return age_on(self.birth_date, day)
 
 
 def parse_personal_number(raw: str) -> PersonalNumber:
