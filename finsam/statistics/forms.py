@@ -30,7 +30,6 @@ INITIATIVE = "initiative"
 TARGET_GROUP = "target_group"
 MUNICIPALITY = "municipality"
 TOTALS_ONLY = "totals_only"
-FILTER_PARAMS = (PERIOD_START, PERIOD_END, INITIATIVE, TARGET_GROUP, MUNICIPALITY, TOTALS_ONLY)
 
 PRESETS = ("this_year", "last_year", "t1", "jan_aug", "year")
 

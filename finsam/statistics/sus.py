@@ -67,10 +67,6 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - datetime.timedelta(days=1)).day
 
 
-def years_of(flt: StatsFilter) -> list[int]:
-    return list(range(flt.period_start.year, flt.period_end.year + 1))
-
-
 # === Insatsrapport ============================================================================
 
 # The selectable variables in SUS order (§4.1): 8 confirmed, then the rest.
