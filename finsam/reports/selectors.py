@@ -22,6 +22,7 @@ from finsam.core.access import (
 )
 from finsam.core.roles import Role
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
+from finsam.statistics import charts as statistics_charts
 
 # Reports not submitted this many days before the deadline are flagged on the overview.
 DEADLINE_WARNING_DAYS = 14
@@ -258,19 +259,10 @@ class StatisticsBlock:
     summary: str
     frozen: bool  # True: from the snapshot taken at submission
     taken_at: datetime.datetime | None = None
-    available: bool = True
 
     @property
     def pairs(self):
         return list(zip(self.tables, self.charts, strict=False))
-
-
-def statistics_available() -> bool:
-    try:
-        from finsam.statistics import engine  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _parse_taken_at(value) -> datetime.datetime | None:
@@ -278,14 +270,6 @@ def _parse_taken_at(value) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _chart_svg(table) -> str:
-    try:
-        from finsam.statistics.charts import table_chart_svg
-    except ImportError:  # charts not there yet: the tables alone
-        return ""
-    return table_chart_svg(table)
 
 
 def _report_scope_and_filter(report: InitiativeReport):
@@ -336,8 +320,6 @@ def live_summary(*, report: InitiativeReport) -> str:
 def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
     """The statistics block shown with a report: the frozen snapshot once the report has been
     submitted, otherwise computed live from the registrations of the period."""
-    if not statistics_available():
-        return StatisticsBlock(tables=[], charts=[], summary="", frozen=False, available=False)
     snapshot = report.statistics_snapshot or {}
     if report.is_locked and snapshot.get("tables") is not None:
         tables = tables_from_snapshot(snapshot)
@@ -349,7 +331,7 @@ def report_statistics(*, report: InitiativeReport) -> StatisticsBlock:
         summary = live_summary(report=report)
         frozen = False
         taken_at = None
-    charts = [_chart_svg(table) for table in tables]
+    charts = [statistics_charts.table_chart_svg(table) for table in tables]
     return StatisticsBlock(
         tables=tables, charts=charts, summary=summary, frozen=frozen, taken_at=taken_at
     )
@@ -442,8 +424,6 @@ def table_from_dict(data: dict, code_labels: dict | None = None):
 
 def statistics_snapshot(*, report: InitiativeReport) -> dict:
     """The statistics block of the report as JSON, to freeze at submission."""
-    if not statistics_available():
-        return {}
     # Stored in Swedish, whatever the submitter's language: translated when read.
     with translation.override("sv"):
         return _statistics_snapshot(report)

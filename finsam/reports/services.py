@@ -278,8 +278,6 @@ def report_insert_summary(*, actor, report: InitiativeReport) -> InitiativeRepor
     """Append the summary sentence of the registrations to the results section."""
     report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     _check_writable(report)
-    if not selectors.statistics_available():
-        raise ValidationError(_("Statistiken är inte tillgänglig."))
     sentence = selectors.live_summary(report=report)
     if not sentence:
         raise ValidationError(_("Det finns ingen sammanfattning att infoga för den här rapporten."))
