@@ -72,106 +72,149 @@ def _validate_initiative(
 ) -> None:
     """Collect every broken rule into one ValidationError keyed by field."""
     errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    association = initiative.association
-    name = (initiative.name or "").strip()
-    initiative.name = name
-    try:
-        # The fields' own rules first: a name the database cannot even compare (a NUL byte on
-        # PostgreSQL) must not reach the uniqueness query below.
-        initiative.full_clean(exclude=["association"], validate_constraints=False)
-        field_errors = {}
-    except ValidationError as exc:
-        field_errors = exc.message_dict
-    if name and "name" not in field_errors:
-        clash = Initiative.objects.filter(association=association, name__iexact=name)
-        if initiative.pk:
-            clash = clash.exclude(pk=initiative.pk)
-        if clash.exists():
-            message = _("Det finns redan en insats med namnet ”%(name)s” i förbundet.")
-            add("name", message % {"name": name})
-
-    start, end = initiative.start_date, initiative.end_date
-    if start and end and end < start:
-        add("end_date", _("Slutdatum kan inte vara före startdatum."))
-    if start and association.start_date and start < association.start_date:
-        add(
-            "start_date",
-            _("Startdatum kan inte vara före förbundets startdatum (%(date)s).")
-            % {"date": _fmt(association.start_date)},
-        )
-
-    code = initiative.specific_orientation
-    if code is not None and (
-        code.code_list != CodeList.SPECIFIC_ORIENTATION or code.category != initiative.orientation
-    ):
-        message = _("Den preciserade inriktningen hör inte till vald inriktning.")
-        add("specific_orientation", message)
-    if any(group.code_list != CodeList.TARGET_GROUP for group in target_groups):
-        add("target_groups", _("Välj målgrupper ur listan."))
-    allowed = set(association.municipalities.values_list("pk", flat=True))
-    outside = [m for m in municipalities if m.pk not in allowed]
-    if outside:
-        add(
-            "municipalities",
-            _("%(names)s ingår inte i förbundets område.")
-            % {"names": ", ".join(str(m) for m in outside)},
-        )
-
+    initiative.name = (initiative.name or "").strip()
+    field_errors = _field_errors(initiative)
+    if initiative.name and "name" not in field_errors:
+        _check_unique_name(errors, initiative)
+    _check_period(errors, initiative)
+    _check_classification(errors, initiative, target_groups, municipalities)
     if previous is not None and initiative_has_registrations(initiative=previous):
-        labels = {
-            "orientation": _("Inriktningen"),
-            "follow_up": _("Deltagarregistreringen"),
-            "esf_funded": _("ESF-finansieringen"),
-        }
-        for field in IMMUTABLE_AFTER_REGISTRATION:
-            if getattr(previous, field) != getattr(initiative, field):
-                add(
-                    field,
-                    _(
-                        "%(what)s kan inte ändras när insatsen har registrerade deltagare "
-                        "eller antal. Skapa en ny insats i stället."
-                    )
-                    % {"what": labels[field]},
-                )
-        # The period must keep covering what is already registered.
-        enrolled = previous.enrolments.aggregate(first=Min("start_date"), last=Max("start_date"))
-        counted = HeadCount.objects.filter(initiative_id=previous.pk).aggregate(
-            first=Min("month"), last=Max("month")
-        )
-        if start:
-            first = None
-            if enrolled["first"] and start > enrolled["first"]:
-                first = enrolled["first"]
-            elif counted["first"] and start.replace(day=1) > counted["first"]:
-                first = counted["first"]
-            if first:
-                add(
-                    "start_date",
-                    _("Det finns registreringar före det nya startdatumet (första %(date)s).")
-                    % {"date": _fmt(first)},
-                )
-        if end:
-            last = None
-            if enrolled["last"] and end < enrolled["last"]:
-                last = enrolled["last"]
-            elif counted["last"] and end.replace(day=1) < counted["last"]:
-                last = counted["last"]
-            if last:
-                add(
-                    "end_date",
-                    _("Det finns registreringar efter det nya slutdatumet (sista %(date)s).")
-                    % {"date": _fmt(last)},
-                )
-
+        _check_fixed_after_registration(errors, initiative, previous)
+        _check_period_covers_registrations(errors, initiative, previous)
     for field, messages in field_errors.items():
         if field not in errors:
             errors[field] = messages
     if errors:
         raise ValidationError(errors)
+
+
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _field_errors(initiative: Initiative) -> dict[str, list[str]]:
+    """The fields' own rules. They come first: a name the database cannot even compare (a NUL
+    byte on PostgreSQL) must not reach the uniqueness query."""
+    try:
+        initiative.full_clean(exclude=["association"], validate_constraints=False)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+def _check_unique_name(errors: dict, initiative: Initiative) -> None:
+    name = initiative.name
+    clash = Initiative.objects.filter(association=initiative.association, name__iexact=name)
+    if initiative.pk:
+        clash = clash.exclude(pk=initiative.pk)
+    if clash.exists():
+        message = _("Det finns redan en insats med namnet ”%(name)s” i förbundet.")
+        _add(errors, "name", message % {"name": name})
+
+
+def _check_period(errors: dict, initiative: Initiative) -> None:
+    association = initiative.association
+    start, end = initiative.start_date, initiative.end_date
+    if start and end and end < start:
+        _add(errors, "end_date", _("Slutdatum kan inte vara före startdatum."))
+    if start and association.start_date and start < association.start_date:
+        _add(
+            errors,
+            "start_date",
+            _("Startdatum kan inte vara före förbundets startdatum (%(date)s).")
+            % {"date": _fmt(association.start_date)},
+        )
+
+
+def _check_classification(
+    errors: dict, initiative: Initiative, target_groups: list[Code], municipalities: list
+) -> None:
+    """Specific orientation within the orientation, target groups from their code list,
+    municipalities within the association's area."""
+    code = initiative.specific_orientation
+    if code is not None and (
+        code.code_list != CodeList.SPECIFIC_ORIENTATION or code.category != initiative.orientation
+    ):
+        message = _("Den preciserade inriktningen hör inte till vald inriktning.")
+        _add(errors, "specific_orientation", message)
+    if any(group.code_list != CodeList.TARGET_GROUP for group in target_groups):
+        _add(errors, "target_groups", _("Välj målgrupper ur listan."))
+    allowed = set(initiative.association.municipalities.values_list("pk", flat=True))
+    outside = [m for m in municipalities if m.pk not in allowed]
+    if outside:
+        _add(
+            errors,
+            "municipalities",
+            _("%(names)s ingår inte i förbundets område.")
+            % {"names": ", ".join(str(m) for m in outside)},
+        )
+
+
+def _check_fixed_after_registration(
+    errors: dict, initiative: Initiative, previous: Initiative
+) -> None:
+    """`IMMUTABLE_AFTER_REGISTRATION` keep their stored values."""
+    labels = {
+        "orientation": _("Inriktningen"),
+        "follow_up": _("Deltagarregistreringen"),
+        "esf_funded": _("ESF-finansieringen"),
+    }
+    for field in IMMUTABLE_AFTER_REGISTRATION:
+        if getattr(previous, field) != getattr(initiative, field):
+            _add(
+                errors,
+                field,
+                _(
+                    "%(what)s kan inte ändras när insatsen har registrerade deltagare "
+                    "eller antal. Skapa en ny insats i stället."
+                )
+                % {"what": labels[field]},
+            )
+
+
+def _check_period_covers_registrations(
+    errors: dict, initiative: Initiative, previous: Initiative
+) -> None:
+    """The period must keep covering what is already registered (enrolments, head counts)."""
+    enrolled = previous.enrolments.aggregate(first=Min("start_date"), last=Max("start_date"))
+    counted = HeadCount.objects.filter(initiative_id=previous.pk).aggregate(
+        first=Min("month"), last=Max("month")
+    )
+    start, end = initiative.start_date, initiative.end_date
+    first = start and _registered_before(start, enrolled["first"], counted["first"])
+    if first:
+        _add(
+            errors,
+            "start_date",
+            _("Det finns registreringar före det nya startdatumet (första %(date)s).")
+            % {"date": _fmt(first)},
+        )
+    last = end and _registered_after(end, enrolled["last"], counted["last"])
+    if last:
+        _add(
+            errors,
+            "end_date",
+            _("Det finns registreringar efter det nya slutdatumet (sista %(date)s).")
+            % {"date": _fmt(last)},
+        )
+
+
+def _registered_before(start: datetime.date, enrolled, counted_month) -> datetime.date | None:
+    """The first enrolment start (else head-count month) before the period's new start."""
+    if enrolled and start > enrolled:
+        return enrolled
+    if counted_month and start.replace(day=1) > counted_month:
+        return counted_month
+    return None
+
+
+def _registered_after(end: datetime.date, enrolled, counted_month) -> datetime.date | None:
+    """The last enrolment start (else head-count month) after the period's new end."""
+    if enrolled and end < enrolled:
+        return enrolled
+    if counted_month and end.replace(day=1) < counted_month:
+        return counted_month
+    return None
 
 
 def _save_with_history(
@@ -408,13 +451,6 @@ def head_count_save(
 
 
 # --- Assignments -----------------------------------------------------------------------------
-
-
-ROLE_LABELS = {
-    Role.INITIATIVE_MANAGER: Role.INITIATIVE_MANAGER.label,
-    Role.REGISTRAR: Role.REGISTRAR.label,
-    Role.APPLICANT: Role.APPLICANT.label,
-}
 
 
 @transaction.atomic

@@ -210,16 +210,27 @@ def _check_municipality(errors: _Errors, value) -> None:
         errors.add("home_municipality", _("Välj en kommun ur listan."))
 
 
-def _age_message() -> str:
-    return _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
-
-
 def _check_gender(errors: _Errors, value: str, *, required: bool) -> None:
     if not value:
         if required:
             errors.add("gender", _("Ange kön."))
     elif value not in Gender.values:
         errors.add("gender", _("Välj kvinna, man eller annat/ej angivet."))
+
+
+def _check_age(errors: _Errors, age) -> None:
+    """An age given by hand (anonymous participants)."""
+    if age is not None and not (isinstance(age, int) and 0 <= age <= MAX_AGE):
+        errors.add("age_at_start", _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE})
+
+
+def _age_from_number(errors: _Errors, personal_number: PersonalNumber, start_date):
+    """The age on `start_date` from the personal identity number; None, with the error, if the
+    start date lies before the birth date in the number."""
+    if start_date < personal_number.birth_date:
+        errors.add("start_date", _("Startdatumet ligger före födelsedatumet i personnumret."))
+        return None
+    return personal_number.age_on(start_date)
 
 
 def _check_start_date(errors: _Errors, start_date, initiative, today) -> None:
@@ -483,85 +494,99 @@ def _check_registration(
         errors.add("__all__", closed)
         errors.raise_if_any()
     _check_start_date(errors, data.start_date, initiative, today)
-
-    anonymous = bool(data.anonymous_reason)
-    personal_number = None
     name = (data.name or "").strip()
-    gender = data.gender or ""
-    age = None
-    if anonymous:
-        if data.anonymous_reason not in REGISTRATION_ANONYMOUS_REASONS:
-            errors.add(
-                "anonymous_reason",
-                _("Välj anonym registrering för samtycke saknas eller skyddade personuppgifter."),
-            )
-        if (data.personal_number or "").strip():
-            errors.add(
-                "personal_number",
-                _("Anonyma deltagare registreras utan personnummer. Ta bort personnumret."),
-            )
-        if name:
-            errors.add("name", _("Anonyma deltagare registreras utan namn. Ta bort namnet."))
-        _check_gender(errors, gender, required=True)
-        age = data.age_at_start
-        if age is not None and not (isinstance(age, int) and 0 <= age <= MAX_AGE):
-            errors.add(
-                "age_at_start", _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
-            )
+    if data.anonymous_reason:
+        personal_number = None
+        gender, age = _check_anonymous_person(errors, data, name)
     else:
-        if not (data.personal_number or "").strip():
-            errors.add(
-                "personal_number",
-                _("Ange personnummer eller samordningsnummer, eller välj anonym registrering."),
-            )
-        else:
-            try:
-                personal_number = parse_personal_number(data.personal_number)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    errors.add("personal_number", message)
-        if len(name) > 200:
-            errors.add("name", _("Namnet får vara högst 200 tecken."))
-        _check_text(errors, "name", name)
-        _check_consent(errors, data.consent, data.start_date, today)
-        _check_gender(errors, gender, required=False)
-        if personal_number is not None:
-            gender = gender or personal_number.legal_gender
-            if data.start_date is not None:
-                if data.start_date < personal_number.birth_date:
-                    errors.add(
-                        "start_date", _("Startdatumet ligger före födelsedatumet i personnumret.")
-                    )
-                else:
-                    age = personal_number.age_on(data.start_date)
-
-    _check_municipality(errors, data.home_municipality)
-    for key in ("occupation_before", "education", "time_outside_work", "referrer"):
-        _check_code(errors, key, getattr(data, key))
-    _check_codes(errors, "income_sources_before", data.income_sources_before)
-    _check_extent(errors, "occupation_extent_before", data.occupation_extent_before)
-
-    participant = None
-    digest = ""
-    pseudonym_taken = False
+        personal_number, gender, age = _check_identified_person(errors, data, name, today)
+    _check_background(errors, data)
+    participant, digest, pseudonym_taken = None, "", False
     if personal_number is not None:
         digest = lookup_hash(personal_number.normalized)
-        wanted = Q(association_id=initiative.association_id, personal_number_hash=digest)
-        if pseudonym:
-            wanted |= Q(pseudonym=pseudonym)
-        for found in Participant.objects.filter(wanted):
-            if (
-                found.association_id == initiative.association_id
-                and found.personal_number_hash == digest
-            ):
-                participant = found
-            pseudonym_taken = pseudonym_taken or found.pseudonym == pseudonym
+        participant, pseudonym_taken = _find_participant(initiative, digest, pseudonym)
         if participant is not None and data.start_date is not None:
             other = _overlapping(participant.pk, initiative, data.start_date, None)
             if other is not None:
                 errors.add("personal_number", _overlap_message(other))
     errors.raise_if_any()
     return _Registration(personal_number, digest, participant, gender, age, name, pseudonym_taken)
+
+
+def _check_anonymous_person(errors: _Errors, data: EnrolmentInput, name: str):
+    """An anonymous registration: a reason, no identity, the gender and age given.
+    Returns (gender, age at start)."""
+    if data.anonymous_reason not in REGISTRATION_ANONYMOUS_REASONS:
+        errors.add(
+            "anonymous_reason",
+            _("Välj anonym registrering för samtycke saknas eller skyddade personuppgifter."),
+        )
+    if (data.personal_number or "").strip():
+        errors.add(
+            "personal_number",
+            _("Anonyma deltagare registreras utan personnummer. Ta bort personnumret."),
+        )
+    if name:
+        errors.add("name", _("Anonyma deltagare registreras utan namn. Ta bort namnet."))
+    gender = data.gender or ""
+    _check_gender(errors, gender, required=True)
+    _check_age(errors, data.age_at_start)
+    return gender, data.age_at_start
+
+
+def _check_identified_person(errors: _Errors, data: EnrolmentInput, name: str, today):
+    """A registration with identity: the number, the name, the consent; the gender (from the
+    number unless given) and the age at start come from the number.
+    Returns (personal number or None, gender, age at start)."""
+    personal_number = None
+    if not (data.personal_number or "").strip():
+        errors.add(
+            "personal_number",
+            _("Ange personnummer eller samordningsnummer, eller välj anonym registrering."),
+        )
+    else:
+        try:
+            personal_number = parse_personal_number(data.personal_number)
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("personal_number", message)
+    if len(name) > 200:
+        errors.add("name", _("Namnet får vara högst 200 tecken."))
+    _check_text(errors, "name", name)
+    _check_consent(errors, data.consent, data.start_date, today)
+    gender = data.gender or ""
+    _check_gender(errors, gender, required=False)
+    age = None
+    if personal_number is not None:
+        gender = gender or personal_number.legal_gender
+        if data.start_date is not None:
+            age = _age_from_number(errors, personal_number, data.start_date)
+    return personal_number, gender, age
+
+
+def _check_background(errors: _Errors, data: EnrolmentInput) -> None:
+    """The situation before the initiative: municipality, codes, extent of occupation."""
+    _check_municipality(errors, data.home_municipality)
+    for key in ("occupation_before", "education", "time_outside_work", "referrer"):
+        _check_code(errors, key, getattr(data, key))
+    _check_codes(errors, "income_sources_before", data.income_sources_before)
+    _check_extent(errors, "occupation_extent_before", data.occupation_extent_before)
+
+
+def _find_participant(initiative, digest: str, pseudonym: str):
+    """The association's participant with the look-up hash `digest` (or None), and whether
+    `pseudonym` is taken; one query. Returns (participant, pseudonym taken)."""
+    participant = None
+    pseudonym_taken = False
+    wanted = Q(association_id=initiative.association_id, personal_number_hash=digest)
+    if pseudonym:
+        wanted |= Q(pseudonym=pseudonym)
+    for found in Participant.objects.filter(wanted):
+        ours = found.association_id == initiative.association_id
+        if ours and found.personal_number_hash == digest:
+            participant = found
+        pseudonym_taken = pseudonym_taken or found.pseudonym == pseudonym
+    return participant, pseudonym_taken
 
 
 def enrolment_register_check(*, access, initiative, data: EnrolmentInput) -> None:
@@ -793,11 +818,31 @@ def _same(enrolment: Enrolment, name: str, value) -> bool:
 def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -> dict:
     """Validate; return the changes that really change something (reopening included)."""
     errors = _Errors()
+    _check_correction_reason(errors, reason)
+    _check_correctable(errors, changes)
+    changes, reopen = _effective_changes(enrolment, changes)
+    if not changes:
+        errors.add("__all__", _("Inga ändringar att spara."))
+        errors.raise_if_any()
+    start, end = _check_corrected_dates(errors, enrolment, changes, reopen, today)
+    _check_corrected_person(errors, enrolment, changes)
+    _check_corrected_codes(errors, changes, reopen)
+    if enrolment.participant_id is not None:
+        _check_identified_correction(errors, enrolment, changes, start, end)
+    errors.raise_if_any()
+    return changes
+
+
+def _check_correction_reason(errors: _Errors, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Ange varför uppgifterna rättas."))
     elif len(reason) > 100:
         errors.add("reason", _("Skälet får vara högst 100 tecken."))
+
+
+def _check_correctable(errors: _Errors, changes: dict) -> None:
+    """Only `CORRECTABLE_FIELDS` are corrected; any other stops the check here."""
     for key in changes:
         if key == "personal_number":
             errors.add(
@@ -812,6 +857,10 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
     if set(changes) - CORRECTABLE_FIELDS:
         errors.raise_if_any()
 
+
+def _effective_changes(enrolment: Enrolment, changes: dict) -> tuple[dict, bool]:
+    """The changes that differ from the enrolment, and whether they reopen it: an empty end
+    date on an exited enrolment clears the whole exit."""
     reopen = (
         "end_date" in changes and changes["end_date"] is None and enrolment.end_date is not None
     )
@@ -824,12 +873,12 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
             occupation_after=None,
             occupation_extent_after=None,
         )
-    changes = {k: v for k, v in changes.items() if not _same(enrolment, k, v)}
-    if not changes:
-        errors.add("__all__", _("Inga ändringar att spara."))
-        errors.raise_if_any()
+    return {k: v for k, v in changes.items() if not _same(enrolment, k, v)}, reopen
 
-    identified = enrolment.participant_id is not None
+
+def _check_corrected_dates(errors: _Errors, enrolment: Enrolment, changes: dict, reopen, today):
+    """The exit of an active enrolment is not corrected; the dates keep their rules.
+    Returns the (start, end) the enrolment would have."""
     if enrolment.is_active and not reopen:
         for key in EXIT_FIELDS:
             if key in changes:
@@ -851,16 +900,20 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
             "start_date",
             _("Startdatumet ligger efter slutdatumet (%(date)s).") % {"date": _fmt(end)},
         )
+    return start, end
+
+
+def _check_corrected_person(errors: _Errors, enrolment: Enrolment, changes: dict) -> None:
+    """Gender, age and name: the age of an identified participant comes from the number, an
+    anonymous one has no name. The name is stored stripped."""
+    identified = enrolment.participant_id is not None
     if "gender" in changes:
         _check_gender(errors, changes["gender"], required=True)
     if "age_at_start" in changes:
-        age = changes["age_at_start"]
         if identified:
             errors.add("age_at_start", _("Åldern räknas fram ur personnumret."))
-        elif age is not None and not (isinstance(age, int) and 0 <= age <= MAX_AGE):
-            errors.add(
-                "age_at_start", _("Ange en ålder mellan 0 och %(max)s år.") % {"max": MAX_AGE}
-            )
+        else:
+            _check_age(errors, changes["age_at_start"])
     if "name" in changes:
         name = (changes["name"] or "").strip()
         if not identified:
@@ -871,6 +924,10 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
         changes["name"] = name
     if "home_municipality" in changes:
         _check_municipality(errors, changes["home_municipality"])
+
+
+def _check_corrected_codes(errors: _Errors, changes: dict, reopen: bool) -> None:
+    """Codes and extents; an exit keeps its reason unless the enrolment is reopened."""
     for key in CODE_FIELDS:
         if key not in changes:
             continue
@@ -884,26 +941,24 @@ def _check_correction(enrolment: Enrolment, changes: dict, reason: str, today) -
         if key in changes:
             _check_extent(errors, key, changes[key])
 
-    if identified:
-        if "start_date" in changes and start:
-            personal_number = parse_personal_number(enrolment.participant.personal_number)
-            if start < personal_number.birth_date:
-                errors.add(
-                    "start_date", _("Startdatumet ligger före födelsedatumet i personnumret.")
-                )
-            else:
-                changes["age_at_start"] = personal_number.age_on(start)
-        timing = {"start_date", "end_date", "exit_reason"}.intersection(changes)
-        wrong = changes.get("exit_reason", enrolment.exit_reason)
-        counted = not (wrong is not None and wrong.code == EXIT_WRONG_REGISTRATION)
-        if timing and counted and start and not errors.by_field:
-            other = _overlapping(
-                enrolment.participant_id, enrolment.initiative, start, end, exclude_pk=enrolment.pk
-            )
-            if other is not None:
-                errors.add("__all__", _overlap_message(other))
-    errors.raise_if_any()
-    return changes
+
+def _check_identified_correction(errors: _Errors, enrolment: Enrolment, changes, start, end):
+    """For an identified participant: a new start date gives a new age (from the number), and
+    the corrected time may not overlap another counted enrolment in the initiative."""
+    if "start_date" in changes and start:
+        personal_number = parse_personal_number(enrolment.participant.personal_number)
+        age = _age_from_number(errors, personal_number, start)
+        if age is not None:
+            changes["age_at_start"] = age
+    timing = {"start_date", "end_date", "exit_reason"}.intersection(changes)
+    wrong = changes.get("exit_reason", enrolment.exit_reason)
+    counted = not (wrong is not None and wrong.code == EXIT_WRONG_REGISTRATION)
+    if timing and counted and start and not errors.by_field:
+        other = _overlapping(
+            enrolment.participant_id, enrolment.initiative, start, end, exclude_pk=enrolment.pk
+        )
+        if other is not None:
+            errors.add("__all__", _overlap_message(other))
 
 
 def enrolment_correct_check(*, access, enrolment, changes: dict, reason: str) -> None:
