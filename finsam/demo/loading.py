@@ -55,6 +55,7 @@ from finsam.demo.reports import load_reporting_periods
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.identity import lookup_hash, new_pseudonym
 from finsam.participants.models import Consent, Enrolment, Participant
+from finsam.reference.loading import sync_reference_data
 from finsam.reference.models import Code, Municipality, Region
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "skaraborg.json"
@@ -184,7 +185,7 @@ def load_demo(
     started = time.monotonic()
     today = today or timezone.localdate()
     result = DemoResult()
-    _sync_reference_data()
+    sync_reference_data()
     data = data or read_data()
     codes = {(c.code_list, c.code): c for c in Code.objects.all()}
     municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -239,14 +240,6 @@ def load_demo(
         )
     result.seconds = time.monotonic() - started
     return result
-
-
-def _sync_reference_data() -> None:
-    try:
-        from finsam.reference.loading import sync_reference_data
-    except ImportError:  # pragma: no cover - the data migration has loaded it anyway
-        return
-    sync_reference_data()
 
 
 # --- Associations, members, initiatives ---------------------------------------------------------
