@@ -620,3 +620,22 @@ def test_the_status_filter_is_in_the_url(world, registrar, codes, today):
     assert 'name="q"' not in filter_form  # the search term is never sent in a URL
     search_form = page.split('<form id="search-form"', 1)[1].split("</form>", 1)[0]
     assert 'method="post"' in search_form and 'name="q"' in search_form
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name"),
+    [
+        ("registrar", "participants:initiative_participants"),
+        ("secretariat", "participants:initiative_follow_up"),
+    ],
+)
+def test_the_lists_answer_htmx_with_the_table_and_vary_on_it(world, client_for, who, url_name):
+    client = client_for(getattr(world, who))
+    url = reverse(url_name, args=[world.a_initiative.pk])
+    full = client.get(url)
+    partial = client.get(url, HTTP_HX_REQUEST="true")
+    restore = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in text(full) and "<html" in text(restore)  # history restore: the page
+    assert 'id="participant-table"' in text(partial) and "<html" not in text(partial)
+    for response in (full, partial, restore):
+        assert "HX-Request" in response["Vary"]
