@@ -32,10 +32,18 @@ run: demo  # the web server and the background jobs worker (finsam/jobs) togethe
 test: $(STAMP)
 	FINSAM_TESTING=1 $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
-lint: $(STAMP)
+# Everything a reviewer would check, short of the tests: lint (with the complexity gate, ruff's
+# C901 in pyproject.toml), formatting, missing migrations, Django's system checks, that every
+# template compiles, and the apps' import layers (docs/architecture.md). CI runs it.
+quality: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	FINSAM_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	FINSAM_TESTING=1 $(BIN)/python manage.py check --fail-level WARNING
+	FINSAM_TESTING=1 $(BIN)/python manage.py check_templates
+	$(BIN)/lint-imports --no-cache --no-logo
+
+lint: quality
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -455,3 +455,7 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # An undefined variable in a project template fails the test (finsam/core/undefined.py).
+    from finsam.core.undefined import UndefinedVariable
+
+    TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UndefinedVariable()
