@@ -296,71 +296,91 @@ def enrolment_history(enrolment) -> list[HistoryEntry]:
     records = list(
         enrolment.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    history_model = type(enrolment).history.model
-    snapshots = {r.history_id: {name: set() for name in _M2M} for r in records}
-    for name in _M2M:
-        m2m_model = getattr(history_model, name).model
-        for history_id, code_id in m2m_model.objects.filter(
-            history_id__in=list(snapshots)
-        ).values_list("history_id", "code_id"):
-            snapshots[history_id][name].add(code_id)
-    code_ids = set()
-    municipality_ids = set()
-    for r in records:
-        code_ids |= {getattr(r, f"{n}_id") for n in _CODE_FKS} - {None}
-        code_ids |= snapshots[r.history_id]["income_sources_before"]
-        code_ids |= snapshots[r.history_id]["income_sources_after"]
-        if r.home_municipality_id:
-            municipality_ids.add(r.home_municipality_id)
-    codes = {c.pk: str(c) for c in Code.objects.filter(pk__in=code_ids)} if code_ids else {}
-    municipalities = (
-        dict(Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name"))
-        if municipality_ids
-        else {}
-    )
-
-    def value(record, name) -> str:
-        if name in _M2M:
-            labels = sorted(codes.get(pk, "?") for pk in snapshots[record.history_id][name])
-            return ", ".join(labels) or "–"
-        if name in _CODE_FKS:
-            pk = getattr(record, f"{name}_id")
-            return codes.get(pk, "?") if pk else "–"
-        if name == "home_municipality":
-            pk = record.home_municipality_id
-            return municipalities.get(pk, "?") if pk else "–"
-        raw = getattr(record, name)
-        if raw in (None, ""):
-            if name == "anonymous_reason":
-                return str(_("med personuppgifter"))
-            return "–"
-        if name == "gender":
-            return str(Gender(raw).label)
-        if name == "anonymous_reason":
-            return str(AnonymousReason(raw).label)
-        if isinstance(raw, datetime.date):
-            return raw.isoformat()
-        return str(raw)
-
+    values = _HistoryValues.load(type(enrolment).history.model, records)
     entries = []
     previous = None
     for record in records:
-        changes = []
-        if previous is not None:
-            for name in HISTORY_FIELDS:
-                old, new = value(previous, name), value(record, name)
-                if old != new:
-                    label = str(Enrolment._meta.get_field(name).verbose_name)
-                    changes.append(HistoryChange(label, old, new))
         entries.append(
             HistoryEntry(
                 at=record.history_date,
                 user=record.history_user,
                 reason=record.history_change_reason or "",
                 kind="+" if previous is None else "~",
-                changes=changes,
+                changes=[] if previous is None else values.changes(previous, record),
             )
         )
         previous = record
     entries.reverse()
     return entries
+
+
+@dataclass
+class _HistoryValues:
+    """The shown values of an enrolment's history records: codes and municipalities by their
+    labels, the many-to-many codes of each record (`snapshots`), loaded once for all records."""
+
+    snapshots: dict  # history id -> {m2m field name: set of code ids}
+    codes: dict
+    municipalities: dict
+
+    @classmethod
+    def load(cls, history_model, records) -> _HistoryValues:
+        snapshots = {r.history_id: {name: set() for name in _M2M} for r in records}
+        for name in _M2M:
+            m2m_model = getattr(history_model, name).model
+            for history_id, code_id in m2m_model.objects.filter(
+                history_id__in=list(snapshots)
+            ).values_list("history_id", "code_id"):
+                snapshots[history_id][name].add(code_id)
+        code_ids = set()
+        municipality_ids = set()
+        for r in records:
+            code_ids |= {getattr(r, f"{n}_id") for n in _CODE_FKS} - {None}
+            code_ids |= snapshots[r.history_id]["income_sources_before"]
+            code_ids |= snapshots[r.history_id]["income_sources_after"]
+            if r.home_municipality_id:
+                municipality_ids.add(r.home_municipality_id)
+        codes = {c.pk: str(c) for c in Code.objects.filter(pk__in=code_ids)} if code_ids else {}
+        municipalities = (
+            dict(Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name"))
+            if municipality_ids
+            else {}
+        )
+        return cls(snapshots, codes, municipalities)
+
+    def changes(self, previous, record) -> list[HistoryChange]:
+        changes = []
+        for name in HISTORY_FIELDS:
+            old, new = self.value(previous, name), self.value(record, name)
+            if old != new:
+                label = str(Enrolment._meta.get_field(name).verbose_name)
+                changes.append(HistoryChange(label, old, new))
+        return changes
+
+    def value(self, record, name) -> str:
+        if name in _M2M:
+            labels = sorted(
+                self.codes.get(pk, "?") for pk in self.snapshots[record.history_id][name]
+            )
+            return ", ".join(labels) or "–"
+        if name in _CODE_FKS:
+            pk = getattr(record, f"{name}_id")
+            return self.codes.get(pk, "?") if pk else "–"
+        if name == "home_municipality":
+            pk = record.home_municipality_id
+            return self.municipalities.get(pk, "?") if pk else "–"
+        return _plain_value(name, getattr(record, name))
+
+
+def _plain_value(name: str, raw) -> str:
+    if raw in (None, ""):
+        if name == "anonymous_reason":
+            return str(_("med personuppgifter"))
+        return "–"
+    if name == "gender":
+        return str(Gender(raw).label)
+    if name == "anonymous_reason":
+        return str(AnonymousReason(raw).label)
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    return str(raw)
