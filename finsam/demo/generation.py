@@ -183,6 +183,40 @@ def _clamp(day, low, high):
     return max(low, min(day, high))
 
 
+@dataclass(frozen=True)
+class _Window:
+    """When a group's participants may enrol, and the day nothing may be after (`limit`)."""
+
+    ini_start: datetime.date
+    enrol_from: datetime.date
+    enrol_to: datetime.date
+    limit: datetime.date
+
+    @classmethod
+    def of(cls, ini, spec, group, as_of) -> _Window:
+        ini_start = parse_date(ini["start_date"])
+        ini_end = parse_date(ini["end_date"]) if ini.get("end_date") else None
+        limit = min(as_of, ini_end) if ini_end else as_of
+        enrol_from = max(
+            [ini_start]
+            + [parse_date(v) for v in (spec.get("enrol_from"), group.get("enrol_from")) if v]
+        )
+        enrol_to = min(limit, parse_date(group["enrol_to"])) if group.get("enrol_to") else limit
+        return cls(ini_start, enrol_from, enrol_to, limit)
+
+
+def _transferred(t) -> PlannedEnrolment:
+    """The slot of a participant transferred in from another initiative (fixed dates)."""
+    return PlannedEnrolment(
+        gender=t.gender,
+        birth_date=t.birth_date,
+        start_date=t.start_date,
+        home_municipality=t.home_municipality,
+        person_key=t.person_key,
+        fixed=True,
+    )
+
+
 def status_on(start: datetime.date, end: datetime.date | None, today: datetime.date) -> str:
     """An initiative's status from its dates: planned, active, or ended once its end date passed."""
     if start > today:
@@ -275,42 +309,55 @@ class _Planner:
         if total == 0:
             return []
         opt = {**spec, **group}  # a group's own settings win
-        ini_start = parse_date(ini["start_date"])
-        ini_end = parse_date(ini["end_date"]) if ini.get("end_date") else None
-        limit = min(self.as_of, ini_end) if ini_end else self.as_of
-        enrol_from = max(
-            [ini_start]
-            + [parse_date(v) for v in (spec.get("enrol_from"), group.get("enrol_from")) if v]
-        )
-        enrol_to = min(limit, parse_date(group["enrol_to"])) if group.get("enrol_to") else limit
-        stay_low, stay_high = opt.get("stay_weeks", [8, 52])
+        window = _Window.of(ini, spec, group, self.as_of)
+        slots = [_transferred(t) for t in transfers_in]
+        free = self.free_slots(group, opt, total, transfers_in)
+        slots += free
+        self.plan_exits(ini, group, total, free)
+        for slot in free:
+            self.dates(slot, window, opt.get("stay_weeks", [8, 52]))
 
-        # Genders: exact when given, otherwise drawn.
+        # Ages (exact band counts where given) → birth dates.
+        bands = opt.get("age_bands") or [{"min": 18, "max": 64, "share": 1.0}]
+        ages = self.ages(bands, len(slots), [s for s in slots if s.fixed])
+        for slot, age in zip(free, ages, strict=True):
+            slot.birth_date = birth_date_for_age(age, slot.start_date, rng)
+
+        # Who is anonymous: never a transfer (in or out).
+        candidates = [s for s in free if not (s.exit_spec or {}).get("transfer_to")]
+        for slot in rng.sample(candidates, min(len(candidates), round(total * ANONYMOUS_SHARE))):
+            slot.anonymous_reason = (
+                "protected_identity" if rng.random() < PROTECTED_IDENTITY_SHARE else "no_consent"
+            )
+
+        self.incomes_before(slots, opt)
+        homes = (
+            group.get("home_municipalities") or ini.get("municipalities") or list(self.population)
+        )
+        referrers = opt.get("referrers", DEFAULT_REFERRERS)
+        for slot in slots:
+            self.registrations(slot, homes, referrers, window.ini_start)
+        slots.sort(key=lambda s: (s.start_date, s.gender))
+        return slots
+
+    def free_slots(self, group, opt, total, transfers_in) -> list[PlannedEnrolment]:
+        """The group's slots besides the transfers in, their genders exact when given,
+        otherwise drawn."""
+        rng = self.rng
         if "women" in group:
             women, men = group["women"], group["men"]
         else:
             share = opt.get("women_share", 0.5)
             women = sum(rng.random() < share for _ in range(total))
             men = total - women
-        slots: list[PlannedEnrolment] = []
         for t in transfers_in:
-            slots.append(
-                PlannedEnrolment(
-                    gender=t.gender,
-                    birth_date=t.birth_date,
-                    start_date=t.start_date,
-                    home_municipality=t.home_municipality,
-                    person_key=t.person_key,
-                    fixed=True,
-                )
-            )
             if t.gender == "woman":
                 women -= 1
             else:
                 men -= 1
         genders = ["woman"] * women + ["man"] * men
         rng.shuffle(genders)
-        free = [
+        return [
             PlannedEnrolment(
                 gender=g,
                 birth_date=datetime.date.min,
@@ -319,9 +366,11 @@ class _Planner:
             )
             for g in genders
         ]
-        slots += free
 
-        # Exits: gender-bound ones first, then the rest, then the unspecified remainder.
+    def plan_exits(self, ini, group, total, free) -> None:
+        """Give slots their exits: gender-bound ones first, then the rest, then the unspecified
+        remainder."""
+        rng = self.rng
         exits = []
         for e in group.get("exits", []):
             if "women" in e or "men" in e:
@@ -344,79 +393,62 @@ class _Planner:
             reason = exit_spec.get("reason") or _weighted(rng, DEFAULT_EXIT_REASONS)
             slot.exit_spec = {**exit_spec, "reason": reason}
 
-        # Dates.
-        for slot in free:
-            if slot.exit_spec is None:
-                earliest = max(enrol_from, self.as_of - datetime.timedelta(weeks=stay_high))
-                low = earliest if earliest <= enrol_to else enrol_from
-                slot.start_date = _uniform_date(rng, low, enrol_to)
-                continue
-            e = slot.exit_spec
-            stay = datetime.timedelta(days=rng.randint(stay_low * 7, stay_high * 7))
-            if e["reason"] in EARLY_EXITS:
-                stay = stay * rng.uniform(0.2, 0.8)
-            if e.get("between"):
-                low, high = (parse_date(d) for d in e["between"])
-                end = _uniform_date(rng, max(low, enrol_from), min(high, limit))
-                slot.start_date = _clamp(end - stay, enrol_from, min(enrol_to, end))
-                slot.end_date = end
-            else:
-                slot.start_date = _uniform_date(
-                    rng, enrol_from, min(enrol_to, limit - datetime.timedelta(days=7))
-                )
-                end = slot.start_date + stay
-                if end > limit:
-                    end = _uniform_date(
-                        rng, min(slot.start_date + datetime.timedelta(days=7), limit), limit
-                    )
-                slot.end_date = max(end, slot.start_date)
-            slot.exit_reason = e["reason"]
-
-        # Ages (exact band counts where given) → birth dates.
-        bands = opt.get("age_bands") or [{"min": 18, "max": 64, "share": 1.0}]
-        ages = self.ages(bands, len(slots), [s for s in slots if s.fixed])
-        for slot, age in zip(free, ages, strict=True):
-            slot.birth_date = birth_date_for_age(age, slot.start_date, rng)
-
-        # Who is anonymous: never a transfer (in or out).
-        candidates = [s for s in free if not (s.exit_spec or {}).get("transfer_to")]
-        for slot in rng.sample(candidates, min(len(candidates), round(total * ANONYMOUS_SHARE))):
-            slot.anonymous_reason = (
-                "protected_identity" if rng.random() < PROTECTED_IDENTITY_SHARE else "no_consent"
+    def dates(self, slot, window: _Window, stay_weeks) -> None:
+        """A slot's start date, and its end date if it exits."""
+        rng = self.rng
+        stay_low, stay_high = stay_weeks
+        enrol_from, enrol_to, limit = window.enrol_from, window.enrol_to, window.limit
+        if slot.exit_spec is None:
+            earliest = max(enrol_from, self.as_of - datetime.timedelta(weeks=stay_high))
+            low = earliest if earliest <= enrol_to else enrol_from
+            slot.start_date = _uniform_date(rng, low, enrol_to)
+            return
+        e = slot.exit_spec
+        stay = datetime.timedelta(days=rng.randint(stay_low * 7, stay_high * 7))
+        if e["reason"] in EARLY_EXITS:
+            stay = stay * rng.uniform(0.2, 0.8)
+        if e.get("between"):
+            low, high = (parse_date(d) for d in e["between"])
+            end = _uniform_date(rng, max(low, enrol_from), min(high, limit))
+            slot.start_date = _clamp(end - stay, enrol_from, min(enrol_to, end))
+            slot.end_date = end
+        else:
+            slot.start_date = _uniform_date(
+                rng, enrol_from, min(enrol_to, limit - datetime.timedelta(days=7))
             )
+            end = slot.start_date + stay
+            if end > limit:
+                end = _uniform_date(
+                    rng, min(slot.start_date + datetime.timedelta(days=7), limit), limit
+                )
+            slot.end_date = max(end, slot.start_date)
+        slot.exit_reason = e["reason"]
 
-        self.incomes_before(slots, opt)
-        homes = (
-            group.get("home_municipalities") or ini.get("municipalities") or list(self.population)
-        )
-        referrers = opt.get("referrers", DEFAULT_REFERRERS)
-        for slot in slots:
-            self.in_registration(slot, homes, referrers)
-            if slot.exit_reason:
-                self.out_registration(slot)
-            if not slot.anonymous_reason and slot.person_key is None:
-                slot.person_key = self.new_person(slot.gender, slot.birth_date)
-            if not slot.anonymous_reason:
-                slot.consent_on = max(
-                    slot.start_date - datetime.timedelta(days=rng.randint(0, 14)),
-                    ini_start - datetime.timedelta(days=30),
+    def registrations(self, slot, homes, referrers, ini_start) -> None:
+        """A slot's in- and out-registration, person, consent and transfer out."""
+        rng = self.rng
+        self.in_registration(slot, homes, referrers)
+        if slot.exit_reason:
+            self.out_registration(slot)
+        if not slot.anonymous_reason and slot.person_key is None:
+            slot.person_key = self.new_person(slot.gender, slot.birth_date)
+        if not slot.anonymous_reason:
+            slot.consent_on = max(
+                slot.start_date - datetime.timedelta(days=rng.randint(0, 14)),
+                ini_start - datetime.timedelta(days=30),
+            )
+            slot.consent_method = _weighted(rng, CONSENT_METHODS)
+        target = (slot.exit_spec or {}).get("transfer_to")
+        if target:
+            self.transfers.setdefault(target, []).append(
+                _Transfer(
+                    slot.person_key,
+                    slot.gender,
+                    slot.birth_date,
+                    min(slot.end_date + datetime.timedelta(days=rng.randint(1, 14)), self.as_of),
+                    slot.home_municipality,
                 )
-                slot.consent_method = _weighted(rng, CONSENT_METHODS)
-            target = (slot.exit_spec or {}).get("transfer_to")
-            if target:
-                self.transfers.setdefault(target, []).append(
-                    _Transfer(
-                        slot.person_key,
-                        slot.gender,
-                        slot.birth_date,
-                        min(
-                            slot.end_date + datetime.timedelta(days=rng.randint(1, 14)), self.as_of
-                        ),
-                        slot.home_municipality,
-                    )
-                )
-        slots.sort(key=lambda s: (s.start_date, s.gender))
-        return slots
+            )
 
     def ages(self, bands, total, fixed) -> list[int]:
         """Ages for the non-fixed slots; exact counts per band where the band has a count."""

@@ -965,17 +965,7 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
     for note in report.notes:
         sheet.append([_text(note)])
     sheet.append([])
-    top, sub = [_("Insats")], [""]
-    for key in report.variables:
-        if key in COUNT_VARIABLES:
-            top += [variable_label(key), "", ""]
-            sub += [_("Kvinnor"), _("Män"), _("Totalt")]
-        elif key == "description":
-            top.append(_("Beskrivning (syfte)"))
-            sub.append("")
-        else:
-            top.append(variable_label(key))
-            sub.append("")
+    top, sub = _initiative_report_headers(report)
     fill = _header_fill()
     sheet.append(top)
     header_row = sheet.max_row
@@ -988,48 +978,73 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
             sheet.merge_cells(
                 start_row=header_row, start_column=column, end_row=header_row, end_column=column + 2
             )
-            column += 3
-        else:
-            column += 1
+        column += 3 if key in COUNT_VARIABLES else 1
     for line in report.lines:
-        values = [_text(line.initiative.name)]
-        for key in report.variables:
-            if key in COUNT_VARIABLES:
-                row = line.counts[key]
-                values += (
-                    ["–", "–", "–"]
-                    if row is None
-                    else [_cell_value(row.women), _cell_value(row.men), _cell_value(row.total)]
-                )
-            elif key == "description":
-                values.append(_text(line.initiative.purpose or ""))
-            else:
-                value = initiative_value(line, key)
-                values.append(_text(value) if isinstance(value, str) else value)
-        sheet.append(values)
+        sheet.append(_initiative_report_values(report, line))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
-    totals = [_("Totalt")]
-    for key in report.variables:
-        if key in COUNT_VARIABLES:
-            row = report.totals[key]
-            totals += [_cell_value(row.women), _cell_value(row.men), _cell_value(row.total)]
-        elif key == "planned_participants":
-            totals.append(report.planned_total)
-        elif key == "budget":
-            totals.append(report.budget_total)
-        elif key == "outcome":
-            totals.append(report.outcome_total)
-        else:
-            totals.append("")
-    sheet.append(totals)
+    sheet.append(_initiative_report_totals(report))
     _bold_row(sheet)
     sheet.column_dimensions["A"].width = 36
     for index in range(2, len(top) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.freeze_panes = sheet.cell(row=header_row + 2, column=2)
     return _save(workbook)
+
+
+def _initiative_report_headers(report: InitiativeReport) -> tuple[list, list]:
+    """The two header rows: the variables, then Kvinnor / Män / Totalt under counted ones."""
+    top, sub = [_("Insats")], [""]
+    for key in report.variables:
+        if key in COUNT_VARIABLES:
+            top += [variable_label(key), "", ""]
+            sub += [_("Kvinnor"), _("Män"), _("Totalt")]
+        elif key == "description":
+            top.append(_("Beskrivning (syfte)"))
+            sub.append("")
+        else:
+            top.append(variable_label(key))
+            sub.append("")
+    return top, sub
+
+
+def _initiative_report_values(report: InitiativeReport, line) -> list:
+    """One initiative's row."""
+    from finsam.statistics.exports import _text
+
+    values = [_text(line.initiative.name)]
+    for key in report.variables:
+        if key in COUNT_VARIABLES:
+            row = line.counts[key]
+            values += (
+                ["–", "–", "–"]
+                if row is None
+                else [_cell_value(row.women), _cell_value(row.men), _cell_value(row.total)]
+            )
+        elif key == "description":
+            values.append(_text(line.initiative.purpose or ""))
+        else:
+            value = initiative_value(line, key)
+            values.append(_text(value) if isinstance(value, str) else value)
+    return values
+
+
+def _initiative_report_totals(report: InitiativeReport) -> list:
+    """The totals row: counts, and the sums of planned participants, budget and outcome."""
+    summed = {
+        "planned_participants": report.planned_total,
+        "budget": report.budget_total,
+        "outcome": report.outcome_total,
+    }
+    totals = [_("Totalt")]
+    for key in report.variables:
+        if key in COUNT_VARIABLES:
+            row = report.totals[key]
+            totals += [_cell_value(row.women), _cell_value(row.men), _cell_value(row.total)]
+        else:
+            totals.append(summed.get(key, ""))
+    return totals
 
 
 def _write_table(sheet, table: Table) -> None:
