@@ -16,7 +16,13 @@ from rest_framework import serializers
 from finsam.associations.models import Association, Member
 from finsam.core.roles import Role
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
-from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
+from finsam.initiatives.models import (
+    INITIATIVE_TEXT_FIELDS,
+    FollowUp,
+    Initiative,
+    Orientation,
+    Status,
+)
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -215,18 +221,6 @@ class MeOut(serializers.Serializer):
 
 
 # --- Initiatives -----------------------------------------------------------------------------
-
-INITIATIVE_TEXT_FIELDS = [
-    "steering_group",
-    "background",
-    "purpose",
-    "goals",
-    "target_group_description",
-    "method",
-    "referral",
-    "follow_up_description",
-    "economy",
-]
 
 
 class InitiativeOut(serializers.ModelSerializer):

@@ -52,7 +52,12 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.reports import load_reporting_periods
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.initiatives.models import (
+    INITIATIVE_TEXT_FIELDS,
+    HeadCount,
+    Initiative,
+    InitiativeBudget,
+)
 from finsam.participants.identity import lookup_hash, new_pseudonym
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.reference.loading import sync_reference_data
@@ -297,20 +302,7 @@ def _initiative(association, spec, codes, municipalities, today, result) -> Init
         "end_date": end,
         "status": status_on(start, end, today),
         "planned_participants": spec.get("planned_participants"),
-        **{
-            name: sections.get(name, "")
-            for name in (
-                "background",
-                "purpose",
-                "goals",
-                "target_group_description",
-                "method",
-                "referral",
-                "follow_up_description",
-                "steering_group",
-                "economy",
-            )
-        },
+        **{name: sections.get(name, "") for name in INITIATIVE_TEXT_FIELDS},
     }
     initiative = _get_or_create(
         Initiative, result, {"association": association, "name": spec["name"]}, values

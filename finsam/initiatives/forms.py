@@ -7,7 +7,12 @@ from django.core.validators import MinValueValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.initiatives.models import (
+    INITIATIVE_TEXT_FIELDS,
+    HeadCount,
+    Initiative,
+    InitiativeBudget,
+)
 from finsam.initiatives.selectors import ASSIGNABLE_ROLES, specific_orientation_codes
 from finsam.initiatives.services import INITIATIVE_FIELDS, M2M_FIELDS
 from finsam.reference.models import Code, CodeList
@@ -71,20 +76,7 @@ class InitiativeForm(ServiceValidatedModelForm):
             "start_date": forms.DateInput(**DATE_WIDGET),
             "end_date": forms.DateInput(**DATE_WIDGET),
             "municipalities": forms.SelectMultiple(attrs={"size": 8}),
-            **{
-                name: forms.Textarea(attrs={"rows": 4})
-                for name in (
-                    "steering_group",
-                    "background",
-                    "purpose",
-                    "goals",
-                    "target_group_description",
-                    "method",
-                    "referral",
-                    "follow_up_description",
-                    "economy",
-                )
-            },
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in INITIATIVE_TEXT_FIELDS},
         }
         labels = {
             "name": _("Insatsens namn"),

@@ -23,6 +23,20 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Avslutad")
 
 
+# The initiative's free-text sections, in the order of the form and the report.
+INITIATIVE_TEXT_FIELDS = (
+    "steering_group",
+    "background",
+    "purpose",
+    "goals",
+    "target_group_description",
+    "method",
+    "referral",
+    "follow_up_description",
+    "economy",
+)
+
+
 class Initiative(TimeStampedModel):
     """An insats funded by an association (participant-follow-up.md §2.3)."""
 

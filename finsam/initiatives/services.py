@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 from finsam.initiatives.models import (
+    INITIATIVE_TEXT_FIELDS,
     FollowUp,
     HeadCount,
     Initiative,
@@ -44,15 +45,7 @@ INITIATIVE_FIELDS = (
     "end_date",
     "status",
     "planned_participants",
-    "steering_group",
-    "background",
-    "purpose",
-    "goals",
-    "target_group_description",
-    "method",
-    "referral",
-    "follow_up_description",
-    "economy",
+    *INITIATIVE_TEXT_FIELDS,
 )
 M2M_FIELDS = ("target_groups", "municipalities")
 # Participant-follow-up R11: fixed once the initiative has registrations.
