@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from finsam.core.access import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
-from finsam.participants.services import months_before, registration_closed_reason
+from finsam.participants.services import (
+    EXIT_FIELDS,
+    IN_FIELDS,
+    M2M_FIELDS,
+    months_before,
+    registration_closed_reason,
+)
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, Municipality
 
 LONG_RUNNING_MONTHS = 12
@@ -243,24 +249,7 @@ def status_counts(initiative) -> dict:
 # --- History ----------------------------------------------------------------------------------
 
 # Fields shown in the correction history, in form order. The participant link is never shown.
-HISTORY_FIELDS = (
-    "anonymous_reason",
-    "start_date",
-    "gender",
-    "age_at_start",
-    "home_municipality",
-    "income_sources_before",
-    "occupation_before",
-    "occupation_extent_before",
-    "education",
-    "time_outside_work",
-    "referrer",
-    "end_date",
-    "exit_reason",
-    "income_sources_after",
-    "occupation_after",
-    "occupation_extent_after",
-)
+HISTORY_FIELDS = ("anonymous_reason", *IN_FIELDS, *EXIT_FIELDS)
 _CODE_FKS = {
     "occupation_before",
     "education",
@@ -269,7 +258,7 @@ _CODE_FKS = {
     "exit_reason",
     "occupation_after",
 }
-_M2M = ("income_sources_before", "income_sources_after")
+_M2M = M2M_FIELDS
 
 
 @dataclass
