@@ -20,7 +20,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,7 @@ from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.statistics import engine
 from finsam.statistics.engine import Scope, StatsFilter
+from finsam.statistics.sus import head_counts_by_initiative
 
 NOT_SUPPRESSED_TEXT = gettext_lazy(
     "Uppgifterna är förbundets egen redovisning till Försäkringskassan och visas därför utan "
@@ -150,20 +151,9 @@ def _persons(association, year: int) -> dict:
 
 
 def _head_counts(association, year: int) -> dict:
-    rows = (
+    return head_counts_by_initiative(
         HeadCount.objects.filter(initiative__association=association, month__year=year)
-        .values("initiative_id")
-        .annotate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
-        .order_by()
     )
-    return {
-        item["initiative_id"]: {
-            Gender.WOMAN: item["women"] or 0,
-            Gender.MAN: item["men"] or 0,
-            Gender.OTHER: item["other"] or 0,
-        }
-        for item in rows
-    }
 
 
 def successor_report(association, year: int) -> SuccessorReport:

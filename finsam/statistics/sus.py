@@ -185,13 +185,19 @@ def _enrolment_counts(scope: Scope, flt: StatsFilter) -> dict:
 
 def _head_counts(initiative_ids, flt: StatsFilter) -> dict:
     """{initiative id: {gender: n}}: the monthly head counts of the period summed (one query)."""
-    rows = (
+    return head_counts_by_initiative(
         HeadCount.objects.filter(
             initiative_id__in=initiative_ids,
             month__gte=flt.period_start.replace(day=1),
             month__lte=flt.period_end,
         )
-        .values("initiative_id")
+    )
+
+
+def head_counts_by_initiative(head_counts) -> dict:
+    """{initiative id: {gender: n}}: the head counts (a HeadCount queryset) summed (one query)."""
+    rows = (
+        head_counts.values("initiative_id")
         .annotate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
         .order_by()
     )
