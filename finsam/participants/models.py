@@ -69,6 +69,30 @@ def _codes(code_list):
     return {"code_list": code_list}
 
 
+def _code(code_list, verbose_name):
+    """An optional code of `code_list`; a code in use is never deleted (retired instead)."""
+    return models.ForeignKey(
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_codes(code_list),
+        verbose_name=verbose_name,
+    )
+
+
+def _code_set(code_list, verbose_name):
+    """Any number of codes of `code_list`."""
+    return models.ManyToManyField(
+        Code,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_codes(code_list),
+        verbose_name=verbose_name,
+    )
+
+
 class _HistoryDescriptor(HistoryDescriptor):
     """`Model.history`, building its manager class once instead of on every access.
 
@@ -189,80 +213,20 @@ class Enrolment(TimeStampedModel):
 
     # In-registration.
     start_date = models.DateField(_("startdatum"))
-    income_sources_before = models.ManyToManyField(
-        Code,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.INCOME_SOURCE),
-        verbose_name=_("försörjningskälla före"),
-    )
-    occupation_before = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.OCCUPATION),
-        verbose_name=_("sysselsättning före"),
-    )
+    income_sources_before = _code_set(CodeList.INCOME_SOURCE, _("försörjningskälla före"))
+    occupation_before = _code(CodeList.OCCUPATION, _("sysselsättning före"))
     occupation_extent_before = models.PositiveSmallIntegerField(
         _("omfattning före (% av heltid)"), null=True, blank=True
     )
-    education = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.EDUCATION),
-        verbose_name=_("utbildningsnivå"),
-    )
-    time_outside_work = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.TIME_OUTSIDE_WORK),
-        verbose_name=_("tid i offentlig försörjning"),
-    )
-    referrer = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.REFERRER),
-        verbose_name=_("remittent"),
-    )
+    education = _code(CodeList.EDUCATION, _("utbildningsnivå"))
+    time_outside_work = _code(CodeList.TIME_OUTSIDE_WORK, _("tid i offentlig försörjning"))
+    referrer = _code(CodeList.REFERRER, _("remittent"))
 
     # Out-registration.
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
-    exit_reason = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.EXIT_REASON),
-        verbose_name=_("avslutsanledning"),
-    )
-    income_sources_after = models.ManyToManyField(
-        Code,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.INCOME_SOURCE),
-        verbose_name=_("försörjningskälla efter"),
-    )
-    occupation_after = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to=_codes(CodeList.OCCUPATION),
-        verbose_name=_("sysselsättning efter"),
-    )
+    exit_reason = _code(CodeList.EXIT_REASON, _("avslutsanledning"))
+    income_sources_after = _code_set(CodeList.INCOME_SOURCE, _("försörjningskälla efter"))
+    occupation_after = _code(CodeList.OCCUPATION, _("sysselsättning efter"))
     occupation_extent_after = models.PositiveSmallIntegerField(
         _("omfattning efter (% av heltid)"), null=True, blank=True
     )
