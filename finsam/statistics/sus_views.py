@@ -105,6 +105,14 @@ def _filters_text(context) -> str:
     }
 
 
+def _xlsx_export(form, report, make_xlsx, title: str, stem: str, context: dict):
+    """A report as an Excel download; 400 with the form's errors when there is none."""
+    if report is None:
+        return _bad_filter(form)
+    content = make_xlsx(report, title=title, filters_text=_filters_text(context))
+    return _xlsx_response(content, _file_stem(stem, context) + ".xlsx")
+
+
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -142,14 +150,10 @@ def initiative_report(request):
         else:
             form.add_error(None, _("Perioden ska vara minst en månad, som i SUS."))
     if request.GET.get(EXPORT) == "xlsx":
-        if report is None:
-            return _bad_filter(form)
-        content = sus.initiative_report_xlsx(
-            report,
-            title=_("Insatsrapport: %(scope)s") % {"scope": context["scope"].label},
-            filters_text=_filters_text(context),
+        title = _("Insatsrapport: %(scope)s") % {"scope": context["scope"].label}
+        return _xlsx_export(
+            form, report, sus.initiative_report_xlsx, title, "insatsrapport", context
         )
-        return _xlsx_response(content, _file_stem("insatsrapport", context) + ".xlsx")
     linkable = set()
     if report is not None:
         ids = [line.initiative.pk for line in report.lines]
@@ -266,14 +270,10 @@ def participant_report(request):
             context["scope"], form.to_filter(), chosen, transition_code=transition_code
         )
     if request.GET.get(EXPORT) == "xlsx":
-        if report is None:
-            return _bad_filter(form)
-        content = sus.participant_report_xlsx(
-            report,
-            title=_("Standardrapport deltagare: %(scope)s") % {"scope": context["scope"].label},
-            filters_text=_filters_text(context),
+        title = _("Standardrapport deltagare: %(scope)s") % {"scope": context["scope"].label}
+        return _xlsx_export(
+            form, report, sus.participant_report_xlsx, title, "deltagarrapport", context
         )
-        return _xlsx_response(content, _file_stem("deltagarrapport", context) + ".xlsx")
     context.update(
         {
             "report": report,
