@@ -7,6 +7,7 @@ small-cell suppression: a suppressed count is `null`, and its row says `suppress
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -203,7 +204,8 @@ class StatisticsApi(ApiView):
         description=(
             "`kind` is `initiative`, `association` (the id of the current association) or "
             "`region` (the id of a region/län). Every table is split by gender. In region and "
-            "national scopes counts from 1 to 4 are suppressed (null), and where a hidden count "
+            "national scopes counts below the small-cell limit (setting SMALL_CELL_LIMIT, "
+            f"now {settings.SMALL_CELL_LIMIT}) are suppressed (null), and where a hidden count "
             "could be worked out from a total another count of the row or column is hidden too."
         ),
     )
@@ -262,7 +264,10 @@ class NationalStatisticsApi(StatisticsApi):
         parameters=STATISTICS_PARAMETERS,
         responses=StatisticsOut,
         summary="Statistics of the whole country (association-wide roles)",
-        description="Every association's enrolments, with counts from 1 to 4 suppressed (null).",
+        description=(
+            "Every association's enrolments, with counts below the small-cell limit "
+            f"(SMALL_CELL_LIMIT, now {settings.SMALL_CELL_LIMIT}) suppressed (null)."
+        ),
     )
     def get(self, request, version):
         return self.statistics(request, "national", None)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core.periods import active_in_q
 from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -116,8 +117,8 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_active_in_year(self, queryset, name, value):
         """Initiatives whose period overlaps the calendar year."""
         value = int(value)
-        return queryset.filter(start_date__lte=datetime.date(value, 12, 31)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(value, 1, 1))
+        return queryset.filter(
+            active_in_q(datetime.date(value, 1, 1), datetime.date(value, 12, 31))
         )
 
     @property

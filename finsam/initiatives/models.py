@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from finsam.core.models import TimeStampedModel
+from finsam.core.periods import PeriodQuerySet, month_in_q
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -35,6 +36,16 @@ INITIATIVE_TEXT_FIELDS = (
     "follow_up_description",
     "economy",
 )
+
+
+class InitiativeQuerySet(PeriodQuerySet, models.QuerySet):
+    """Initiatives by the period rules of `finsam.core.periods` (`active_in(first, last)`)."""
+
+
+class HeadCountQuerySet(models.QuerySet):
+    def months_in(self, first, last=None):
+        """The months that overlap the period [first, last] (or a period object)."""
+        return self.filter(month_in_q(first, last))
 
 
 class Initiative(TimeStampedModel):
@@ -107,6 +118,7 @@ class Initiative(TimeStampedModel):
         m2m_fields=[target_groups, municipalities],
         excluded_fields=["created_at", "updated_at"],
     )
+    objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -169,6 +181,8 @@ class HeadCount(TimeStampedModel):
     women = models.PositiveIntegerField(_("kvinnor"), default=0)
     men = models.PositiveIntegerField(_("män"), default=0)
     other = models.PositiveIntegerField(_("annat/ej angivet"), default=0)
+
+    objects = HeadCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["initiative", "month"]

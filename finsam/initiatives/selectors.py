@@ -24,10 +24,11 @@ from django.db.models.functions import Coalesce
 from finsam.core.access import Access, editable_initiatives, visible_initiatives
 from finsam.core.roles import Role
 from finsam.initiatives.models import FollowUp, HeadCount, Initiative
-from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList
+from finsam.participants.models import counted_q
+from finsam.reference.models import Code, CodeList
 
 # Enrolments that count: wrong registrations (R6) are never counted.
-_COUNTED = ~Q(enrolments__exit_reason__code=EXIT_WRONG_REGISTRATION)
+_COUNTED = counted_q(prefix="enrolments__")
 
 
 def initiative_list(*, access: Access) -> QuerySet[Initiative]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
-from finsam.participants.models import AnonymousReason, Enrolment, Gender
+from finsam.participants.models import AnonymousReason, Enrolment, Gender, counted_q
 from finsam.participants.services import (
     EXIT_FIELDS,
     IN_FIELDS,
@@ -26,7 +26,7 @@ from finsam.participants.services import (
     months_before,
     registration_closed_reason,
 )
-from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, Municipality
+from finsam.reference.models import Code, Municipality
 
 LONG_RUNNING_MONTHS = 12
 PAGE_SIZE = 100
@@ -81,8 +81,7 @@ def missing_rules(today: datetime.date) -> list[MissingRule]:
             Q(end_date__isnull=True, start_date__lte=months_before(today, LONG_RUNNING_MONTHS)),
         ),
     ]
-    counted = ~Q(exit_reason__code=EXIT_WRONG_REGISTRATION)
-    return [MissingRule(r.key, r.label, r.condition & counted) for r in rules]
+    return [MissingRule(r.key, r.label, r.condition & counted_q()) for r in rules]
 
 
 def _any(rules) -> Q:
@@ -112,11 +111,11 @@ def registrar_overview(*, access, today: datetime.date | None = None) -> list[In
     initiatives = list(registrar_initiatives(access).order_by("name"))
     rules = missing_rules(today)
     year_start = datetime.date(today.year, 1, 1)
-    counted = ~Q(exit_reason__code=EXIT_WRONG_REGISTRATION)
-    current = Q(end_date__isnull=True) | (Q(end_date__gte=year_start) & counted)
+    # Current: active, or exited this year (an open enrolment has no exit reason, so counts).
     rows = (
         Enrolment.objects.filter(initiative__in=[i.pk for i in initiatives])
-        .filter(current)
+        .counted()
+        .active_in(year_start)
         .order_by()
         .values("initiative_id")
         .annotate(

@@ -55,8 +55,9 @@ from finsam.participants.models import (
     Enrolment,
     Gender,
     Participant,
+    is_counted,
 )
-from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
+from finsam.reference.models import Code, CodeList, Municipality
 
 CONSENT_MAX_DAYS_BEFORE_START = 90
 IDENTITY_FIELDS = "personnummer, namn"
@@ -340,10 +341,7 @@ def _overlapping(participant_id, initiative, start, end, *, exclude_pk=None):
     qs = Enrolment.objects.counted().filter(participant_id=participant_id, initiative=initiative)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    overlaps = Q(end_date__isnull=True) | Q(end_date__gte=start)
-    if end is not None:
-        overlaps &= Q(start_date__lte=end)
-    return qs.filter(overlaps).order_by("start_date").first()
+    return qs.active_in(start, end).order_by("start_date").first()
 
 
 def _overlap_message(other) -> str:
@@ -951,8 +949,7 @@ def _check_identified_correction(errors: _Errors, enrolment: Enrolment, changes,
         if age is not None:
             changes["age_at_start"] = age
     timing = {"start_date", "end_date", "exit_reason"}.intersection(changes)
-    wrong = changes.get("exit_reason", enrolment.exit_reason)
-    counted = not (wrong is not None and wrong.code == EXIT_WRONG_REGISTRATION)
+    counted = is_counted(changes.get("exit_reason", enrolment.exit_reason))
     if timing and counted and start and not errors.by_field:
         other = _overlapping(
             enrolment.participant_id, enrolment.initiative, start, end, exclude_pk=enrolment.pk

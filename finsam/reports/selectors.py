@@ -38,10 +38,8 @@ def initiatives_active_in_period(*, period: ReportingPeriod) -> QuerySet:
     from finsam.initiatives.models import Initiative
 
     return (
-        Initiative.objects.filter(
-            association_id=period.association_id, start_date__lte=period.end_date
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start_date))
+        Initiative.objects.filter(association_id=period.association_id)
+        .active_in(period)
         .order_by("name", "pk")
     )
 
@@ -276,13 +274,7 @@ def _report_scope_and_filter(report: InitiativeReport):
     from finsam.statistics.engine import Scope, StatsFilter
 
     initiative = report.initiative
-    scope = Scope(
-        kind="initiative",
-        label=initiative.name,
-        initiative_ids=frozenset({initiative.pk}),
-        association_ids=frozenset({initiative.association_id}),
-        suppress=False,
-    )
+    scope = Scope.of_initiative(initiative)
     flt = StatsFilter(
         period_start=report.period.start_date,
         period_end=report.period.end_date,

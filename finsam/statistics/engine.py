@@ -5,18 +5,27 @@ the total and one for the row labels); nothing loops over enrolments in Python. 
 reports and the compiled report all call these functions, so the same figures (and the same
 small-cell suppression) appear everywhere.
 
-Populations (participant-follow-up.md §4):
+Populations (participant-follow-up.md §4), by the rules of `Enrolment.objects.counted()` and
+`finsam.core.periods`:
 - *active*: counted enrolments (wrong registrations taken out, rule R6) whose
-  [start_date, end_date] overlaps the period; anonymous enrolments count like identified ones;
-- *exited*: active enrolments that ended inside the period.
+  [start_date, end_date] overlaps the period (`active_in`); anonymous enrolments count like
+  identified ones;
+- *exited*: active enrolments that ended inside the period (`ended_in`).
 Volume initiatives have no enrolments; their monthly head counts appear only in the headline.
+
+Each dimension's table has one builder (`BUILDERS`: dimension → function). Counts from 1 to
+below the setting SMALL_CELL_LIMIT are hidden in tables that leave the association, shown as
+`small_cell_label()` ("1–4" with the default 5).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -31,9 +40,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
 from finsam.participants.models import Enrolment, Gender
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
 
@@ -54,12 +65,30 @@ DIMENSIONS = (
     "occupation_after",
 )
 
-SUPPRESSION_TEXT = gettext_lazy(
-    "Antal från 1 till 4 visas inte (visas som ”1–4”) i tabeller som lämnar förbundet, för att "
-    "ingen deltagare ska kunna identifieras. Där ett dolt antal annars skulle kunna räknas fram "
-    "ur en summa döljs även ett annat antal i samma rad eller kolumn (visas som ”..”). "
-    "Summor bygger alltid på de verkliga antalen."
-)
+
+def small_cell_limit() -> int:
+    """The smallest count shown in tables that leave the association (setting SMALL_CELL_LIMIT):
+    counts from 1 to one below it are hidden; 0 is always shown."""
+    return settings.SMALL_CELL_LIMIT
+
+
+def small_cell_label() -> str:
+    """How a hidden small count is shown: "1–4" when the limit is 5."""
+    highest = small_cell_limit() - 1
+    return "1" if highest <= 1 else f"1–{highest}"
+
+
+def _suppression_text() -> str:
+    return _(
+        "Antal från 1 till %(highest)s visas inte (visas som ”%(label)s”) i tabeller som lämnar "
+        "förbundet, för att ingen deltagare ska kunna identifieras. Där ett dolt antal annars "
+        "skulle kunna räknas fram ur en summa döljs även ett annat antal i samma rad eller "
+        "kolumn (visas som ”..”). Summor bygger alltid på de verkliga antalen."
+    ) % {"highest": small_cell_limit() - 1, "label": small_cell_label()}
+
+
+# The small-cell rule in words, for the current language and limit whenever it is shown.
+SUPPRESSION_TEXT = lazy(_suppression_text, str)()
 
 MISSING = "missing"
 GENDER_KEYS = (Gender.WOMAN, Gender.MAN, Gender.OTHER)
@@ -85,11 +114,57 @@ class Scope:
     association_ids: frozenset | None  # None = all associations (national)
     suppress: bool  # True when the table leaves the participants' own association
 
+    @classmethod
+    def of_initiative(cls, initiative) -> Scope:
+        """One initiative: its own association's figures, not suppressed."""
+        return cls(
+            kind="initiative",
+            label=initiative.name,
+            initiative_ids=frozenset({initiative.pk}),
+            association_ids=frozenset({initiative.association_id}),
+            suppress=False,
+        )
+
+    @classmethod
+    def of_association(cls, association) -> Scope:
+        """Every initiative of one association: its own figures, not suppressed."""
+        return cls(
+            kind="association",
+            label=association.name,
+            initiative_ids=None,
+            association_ids=frozenset({association.pk}),
+            suppress=False,
+        )
+
+    @classmethod
+    def of_region(cls, region, association_ids) -> Scope:
+        """The associations of a region (county): the tables leave each association, so
+        suppressed."""
+        return cls(
+            kind="region",
+            label=region.name,
+            initiative_ids=None,
+            association_ids=frozenset(association_ids),
+            suppress=True,
+        )
+
+    @classmethod
+    def national(cls, *, suppress: bool = True) -> Scope:
+        """Every association; suppressed unless told otherwise (the bench's exact figures)."""
+        return cls(
+            kind="national",
+            label=_("Hela landet"),
+            initiative_ids=None,
+            association_ids=None,
+            suppress=suppress,
+        )
+
 
 @dataclass
 class Cell:
-    """One count. `value` None = suppressed: a small count (shown "1–4") or, when `secondary`,
-    a count hidden so that a small one cannot be worked out from a total (shown "..")."""
+    """One count. `value` None = suppressed: a small count (shown `small_cell_label()`, "1–4")
+    or, when `secondary`, a count hidden so that a small one cannot be worked out from a total
+    (shown "..")."""
 
     value: int | None
     secondary: bool = False
@@ -101,7 +176,7 @@ class Cell:
     @property
     def display(self) -> str:
         if self.value is None:
-            return ".." if self.secondary else "1–4"
+            return ".." if self.secondary else small_cell_label()
         return sv_number(self.value)
 
     def __str__(self):
@@ -237,11 +312,7 @@ _UNKNOWN_CODES = ("uppgift-saknas", "okand")
 def _scoped(scope: Scope, flt: StatsFilter) -> QuerySet:
     from finsam.initiatives.models import Initiative
 
-    qs = Enrolment.objects.exclude(
-        exit_reason_id__in=Code.objects.filter(
-            code_list=CodeList.EXIT_REASON, code=EXIT_WRONG_REGISTRATION
-        ).values("pk")
-    )
+    qs = Enrolment.objects.counted()
     if scope.initiative_ids is not None:
         qs = qs.filter(initiative_id__in=scope.initiative_ids)
     if scope.association_ids is not None:
@@ -261,16 +332,12 @@ def _scoped(scope: Scope, flt: StatsFilter) -> QuerySet:
 
 def counted_enrolments(scope: Scope, flt: StatsFilter) -> QuerySet:
     """Enrolments in scope (wrong registrations excluded) whose [start, end] overlaps the period."""
-    return (
-        _scoped(scope, flt)
-        .filter(start_date__lte=flt.period_end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=flt.period_start))
-    )
+    return _scoped(scope, flt).active_in(flt.period_start, flt.period_end)
 
 
 def exited_enrolments(scope: Scope, flt: StatsFilter) -> QuerySet:
     """Counted enrolments that ended inside the period."""
-    return _scoped(scope, flt).filter(end_date__gte=flt.period_start, end_date__lte=flt.period_end)
+    return _scoped(scope, flt).ended_in(flt.period_start, flt.period_end)
 
 
 class DaysBetween(Func):
@@ -458,152 +525,194 @@ def _population_text(exited: bool, multi_valued: bool) -> str:
     return text
 
 
-def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -> Table:
-    """One table by `dimension`, split by gender (women/men/other/total)."""
-    memo = {} if _memo is None else _memo
+# --- One builder per dimension ----------------------------------------------------------------
 
-    def totals(qs, population):
+
+@dataclass
+class _Populations:
+    """What a dimension's builder counts from: the scope and filter, the two populations, and
+    the persons of multi-valued tables (`totals`), kept over the tables of one `all_tables`."""
+
+    scope: Scope
+    flt: StatsFilter
+    memo: dict
+
+    @cached_property
+    def active(self) -> QuerySet:
+        return counted_enrolments(self.scope, self.flt)
+
+    @cached_property
+    def exited(self) -> QuerySet:
+        return exited_enrolments(self.scope, self.flt)
+
+    def totals(self, qs, population: str) -> dict:
         # The persons of a multi-valued table: the same for every table of one population.
-        if population not in memo:
-            memo[population] = gender_counts(qs)
-        return memo[population]
+        if population not in self.memo:
+            self.memo[population] = gender_counts(qs)
+        return self.memo[population]
 
+
+# dimension → the function that builds its table from the populations.
+BUILDERS: dict[str, Callable[[_Populations, str], Table]] = {}
+
+
+def _builds(*dimensions: str):
+    def register(builder):
+        for dimension in dimensions:
+            BUILDERS[dimension] = builder
+        return builder
+
+    return register
+
+
+def stats_table(scope: Scope, flt: StatsFilter, dimension: str, *, _memo=None) -> Table:
+    """One table by `dimension`, split by gender (women/men/other/total), built by the
+    dimension's builder in BUILDERS."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"Unknown dimension {dimension!r}")
-    active = counted_enrolments(scope, flt)
-    exited = exited_enrolments(scope, flt)
+    populations = _Populations(scope, flt, {} if _memo is None else _memo)
+    return BUILDERS[dimension](populations, dimension)
 
-    if dimension in _CODE_DIMENSIONS:
-        title, code_list, field_name, exited_only = _CODE_DIMENSIONS[dimension]
-        qs = exited if exited_only else active
-        multi = dimension in _MULTI_VALUED
-        # Many-to-many pairs are unique, so each person counts once per value without DISTINCT
-        # (which would make the database sort).
-        counts = grouped_counts(qs, field_name)
-        ordered, by_key = code_rows(code_list, counts)
-        if dimension == "exit_reason":
-            dropped = (EXIT_WRONG_REGISTRATION, MISSING)
-            ordered = [(k, lbl) for k, lbl in ordered if k not in dropped]
-        return _table(
-            scope,
-            dimension=dimension,
-            title=str(title),
-            ordered=ordered,
-            counts=by_key,
-            population=_population_text(exited_only, multi),
-            total_counts=totals(qs, "exited" if exited_only else "active") if multi else None,
-            multi_valued=multi,
-        )
 
-    if dimension == "gender":
-        counts = grouped_counts(active, "gender")
-        ordered = [
-            (Gender.WOMAN.value, _("Kvinnor")),
-            (Gender.MAN.value, _("Män")),
-            (Gender.OTHER.value, _("Annat/ej angivet")),
-        ]
-        return _table(
-            scope,
-            dimension=dimension,
-            title=_("Kön"),
-            ordered=ordered,
-            counts=counts,
-            population=_population_text(False, False),
-        )
+@_builds(*_CODE_DIMENSIONS)
+def _code_table(p: _Populations, dimension: str) -> Table:
+    """A table of one code list: its codes in list order, NULL under "unknown"."""
+    title, code_list, field_name, exited_only = _CODE_DIMENSIONS[dimension]
+    qs = p.exited if exited_only else p.active
+    multi = dimension in _MULTI_VALUED
+    # Many-to-many pairs are unique, so each person counts once per value without DISTINCT
+    # (which would make the database sort).
+    counts = grouped_counts(qs, field_name)
+    ordered, by_key = code_rows(code_list, counts)
+    if dimension == "exit_reason":
+        dropped = (EXIT_WRONG_REGISTRATION, MISSING)
+        ordered = [(k, lbl) for k, lbl in ordered if k not in dropped]
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=str(title),
+        ordered=ordered,
+        counts=by_key,
+        population=_population_text(exited_only, multi),
+        total_counts=p.totals(qs, "exited" if exited_only else "active") if multi else None,
+        multi_valued=multi,
+    )
 
-    if dimension == "age_group":
-        whens = [
-            When(age_at_start__gte=low, age_at_start__lte=high, then=Value(key))
-            for key, low, high in _AGE_GROUPS
-        ]
-        qs = active.annotate(
-            stat_key=Case(*whens, default=Value(MISSING), output_field=CharField())
-        )
-        counts = grouped_counts(qs, "stat_key")
-        ordered = [(key, age_group_label(key)) for key, _low, _high in _AGE_GROUPS]
-        ordered.append((MISSING, _("Uppgift saknas")))
-        return _table(
-            scope,
-            dimension=dimension,
-            title=_("Åldersgrupp (ålder vid start)"),
-            ordered=ordered,
-            counts=counts,
-            population=_population_text(False, False),
-        )
 
-    if dimension == "outcome":
-        qs = exited.annotate(
-            stat_key=Case(
-                When(occupation_after__isnull=True, then=Value(MISSING)),
-                When(occupation_after__code__in=_UNKNOWN_CODES, then=Value(MISSING)),
-                default=F("occupation_after__category"),
-                output_field=CharField(),
-            )
-        )
-        counts = grouped_counts(qs, "stat_key")
-        ordered = [(key, str(label)) for key, label in _OUTCOMES]
-        known = {key for key, _label in _OUTCOMES}
-        for key in list(counts):  # categories outside the four groups count as "other"
-            if key not in known and key != MISSING:
-                for g, n in counts.pop(key).items():
-                    _split(counts, g, n, "other")
-        ordered.append((MISSING, _("Uppgift saknas")))
-        return _table(
-            scope,
-            dimension=dimension,
-            title=_("Utfall: sysselsättning efter avslut"),
-            ordered=ordered,
-            counts=counts,
-            population=_population_text(True, False),
-        )
+@_builds("gender")
+def _gender_table(p: _Populations, dimension: str) -> Table:
+    counts = grouped_counts(p.active, "gender")
+    ordered = [
+        (Gender.WOMAN.value, _("Kvinnor")),
+        (Gender.MAN.value, _("Män")),
+        (Gender.OTHER.value, _("Annat/ej angivet")),
+    ]
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=_("Kön"),
+        ordered=ordered,
+        counts=counts,
+        population=_population_text(False, False),
+    )
 
-    if dimension == "time_in_initiative":
-        measured_to = Case(
-            When(end_date__lte=flt.period_end, then=F("end_date")),
-            default=Value(flt.period_end),
-            output_field=DateField(),
-        )
-        qs = active.annotate(stat_days=DaysBetween(measured_to, F("start_date")))
-        whens = [
-            When(stat_days__lt=limit, then=Value(key))
-            for key, _label, limit in _TIME_BUCKETS
-            if limit is not None
-        ]
-        qs = qs.annotate(
-            stat_key=Case(*whens, default=Value(_TIME_BUCKETS[-1][0]), output_field=CharField())
-        )
-        counts = grouped_counts(qs, "stat_key")
-        ordered = [(key, str(label)) for key, label, _limit in _TIME_BUCKETS]
-        table = _table(
-            scope,
-            dimension=dimension,
-            title=_("Tid i insatsen"),
-            ordered=ordered,
-            counts=counts,
-            population=_population_text(False, False)
-            + ". "
-            + _("Tiden räknas från start till avslut, eller till periodens slut för pågående"),
-        )
-        return table
 
-    if dimension == "home_municipality":
-        counts = grouped_counts(active, "home_municipality_id")
-        municipalities = _scope_municipalities(scope, flt, counts.keys())
-        ordered = [(str(m.pk), m.name) for m in municipalities]
-        by_key = {str(k): v for k, v in counts.items() if k is not None}
-        if None in counts:
-            by_key[MISSING] = counts[None]
-        ordered.append((MISSING, _("Uppgift saknas")))
-        return _table(
-            scope,
-            dimension=dimension,
-            title=_("Hemkommun"),
-            ordered=ordered,
-            counts=by_key,
-            population=_population_text(False, False),
-        )
+@_builds("age_group")
+def _age_group_table(p: _Populations, dimension: str) -> Table:
+    whens = [
+        When(age_at_start__gte=low, age_at_start__lte=high, then=Value(key))
+        for key, low, high in _AGE_GROUPS
+    ]
+    qs = p.active.annotate(stat_key=Case(*whens, default=Value(MISSING), output_field=CharField()))
+    counts = grouped_counts(qs, "stat_key")
+    ordered = [(key, age_group_label(key)) for key, _low, _high in _AGE_GROUPS]
+    ordered.append((MISSING, _("Uppgift saknas")))
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=_("Åldersgrupp (ålder vid start)"),
+        ordered=ordered,
+        counts=counts,
+        population=_population_text(False, False),
+    )
 
-    raise AssertionError(dimension)  # pragma: no cover
+
+@_builds("outcome")
+def _outcome_table(p: _Populations, dimension: str) -> Table:
+    qs = p.exited.annotate(
+        stat_key=Case(
+            When(occupation_after__isnull=True, then=Value(MISSING)),
+            When(occupation_after__code__in=_UNKNOWN_CODES, then=Value(MISSING)),
+            default=F("occupation_after__category"),
+            output_field=CharField(),
+        )
+    )
+    counts = grouped_counts(qs, "stat_key")
+    ordered = [(key, str(label)) for key, label in _OUTCOMES]
+    known = {key for key, _label in _OUTCOMES}
+    for key in list(counts):  # categories outside the four groups count as "other"
+        if key not in known and key != MISSING:
+            for g, n in counts.pop(key).items():
+                _split(counts, g, n, "other")
+    ordered.append((MISSING, _("Uppgift saknas")))
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=_("Utfall: sysselsättning efter avslut"),
+        ordered=ordered,
+        counts=counts,
+        population=_population_text(True, False),
+    )
+
+
+@_builds("time_in_initiative")
+def _time_in_initiative_table(p: _Populations, dimension: str) -> Table:
+    period_end = p.flt.period_end
+    measured_to = Case(
+        When(end_date__lte=period_end, then=F("end_date")),
+        default=Value(period_end),
+        output_field=DateField(),
+    )
+    qs = p.active.annotate(stat_days=DaysBetween(measured_to, F("start_date")))
+    whens = [
+        When(stat_days__lt=limit, then=Value(key))
+        for key, _label, limit in _TIME_BUCKETS
+        if limit is not None
+    ]
+    qs = qs.annotate(
+        stat_key=Case(*whens, default=Value(_TIME_BUCKETS[-1][0]), output_field=CharField())
+    )
+    counts = grouped_counts(qs, "stat_key")
+    ordered = [(key, str(label)) for key, label, _limit in _TIME_BUCKETS]
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=_("Tid i insatsen"),
+        ordered=ordered,
+        counts=counts,
+        population=_population_text(False, False)
+        + ". "
+        + _("Tiden räknas från start till avslut, eller till periodens slut för pågående"),
+    )
+
+
+@_builds("home_municipality")
+def _home_municipality_table(p: _Populations, dimension: str) -> Table:
+    counts = grouped_counts(p.active, "home_municipality_id")
+    municipalities = _scope_municipalities(p.scope, p.flt, counts.keys())
+    ordered = [(str(m.pk), m.name) for m in municipalities]
+    by_key = {str(k): v for k, v in counts.items() if k is not None}
+    if None in counts:
+        by_key[MISSING] = counts[None]
+    ordered.append((MISSING, _("Uppgift saknas")))
+    return _table(
+        p.scope,
+        dimension=dimension,
+        title=_("Hemkommun"),
+        ordered=ordered,
+        counts=by_key,
+        population=_population_text(False, False),
+    )
 
 
 def _scope_municipalities(scope: Scope, flt: StatsFilter, used_ids) -> list[Municipality]:
@@ -631,9 +740,9 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
         .values("gender")
         .annotate(
             active=Count("id"),
-            new=Count("id", filter=Q(start_date__gte=ps)),
-            exited=Count("id", filter=Q(end_date__lte=pe)),
-            active_at_end=Count("id", filter=Q(end_date__isnull=True) | Q(end_date__gt=pe)),
+            new=Count("id", filter=started_in_q(ps, pe)),
+            exited=Count("id", filter=ended_in_q(ps, pe)),
+            active_at_end=Count("id", filter=ongoing_after_q(pe)),
         )
         .order_by()
     )
@@ -685,9 +794,7 @@ def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
     """Summed monthly head counts of volume initiatives in scope, or None if there are none."""
     from finsam.initiatives.models import HeadCount, Initiative
 
-    qs = HeadCount.objects.filter(
-        month__gte=flt.period_start.replace(day=1), month__lte=flt.period_end
-    )
+    qs = HeadCount.objects.months_in(flt.period_start, flt.period_end)
     if scope.initiative_ids is not None:
         qs = qs.filter(initiative_id__in=scope.initiative_ids)
     if scope.association_ids is not None:
@@ -720,13 +827,13 @@ def all_tables(scope: Scope, flt: StatsFilter) -> list[Table]:
 
 
 def _small(n) -> bool:
-    return n is not None and 1 <= n <= 4
+    return n is not None and 1 <= n < small_cell_limit()
 
 
 def _suppress_lines(lines: list[list[Cell]]) -> None:
-    """Primary suppression of 1–4, then secondary suppression: in every line (a row or column
-    whose cells add up to its last cell) a single hidden cell gets company, so it cannot be
-    recovered by subtraction. Repeats until stable."""
+    """Primary suppression of small counts (1–4), then secondary suppression: in every line (a
+    row or column whose cells add up to its last cell) a single hidden cell gets company, so it
+    cannot be recovered by subtraction. Repeats until stable."""
     for line in lines:
         for cell in line:
             if _small(cell.value):
@@ -815,8 +922,8 @@ def _volume_summary(*, initiative, period_start: datetime.date, on_date: datetim
     their sum over the months of the period, the figure of the headline table beside it."""
     from finsam.initiatives.models import HeadCount
 
-    figures = HeadCount.objects.filter(
-        initiative=initiative, month__gte=period_start.replace(day=1), month__lte=on_date
+    figures = (
+        HeadCount.objects.filter(initiative=initiative).months_in(period_start, on_date)
     ).aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
     women, men, other = (figures[key] or 0 for key in ("women", "men", "other"))
     total = women + men + other
@@ -843,17 +950,10 @@ def summary_sentence(*, initiative, period_start: datetime.date, on_date: dateti
     if initiative.is_volume:
         return _volume_summary(initiative=initiative, period_start=period_start, on_date=on_date)
     qs = _scoped(
-        Scope(
-            kind="initiative",
-            label=initiative.name,
-            initiative_ids=frozenset({initiative.pk}),
-            association_ids=None,
-            suppress=False,
-        ),
-        StatsFilter(period_start=on_date, period_end=on_date),
-    ).filter(start_date__lte=on_date)
+        Scope.of_initiative(initiative), StatsFilter(period_start=on_date, period_end=on_date)
+    ).started_in(None, on_date)
     # Enrolments exited after on_date were still active on that date.
-    ended = Q(end_date__isnull=False, end_date__lte=on_date)
+    ended = ended_in_q(None, on_date)
     aggregates = {
         "total": Count("id"),
         "women": Count("id", filter=Q(gender=Gender.WOMAN)),

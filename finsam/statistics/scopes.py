@@ -39,14 +39,7 @@ def scope_for(access, kind: str, obj_id: int | None) -> Scope:
     from finsam.reference.models import Region
 
     if kind == "initiative":
-        initiative = get_initiative(access, obj_id)
-        return Scope(
-            kind="initiative",
-            label=initiative.name,
-            initiative_ids=frozenset({initiative.pk}),
-            association_ids=frozenset({initiative.association_id}),
-            suppress=False,
-        )
+        return Scope.of_initiative(get_initiative(access, obj_id))
     if kind not in KINDS:
         raise Http404
     if not can_see_association_statistics(access):
@@ -54,34 +47,16 @@ def scope_for(access, kind: str, obj_id: int | None) -> Scope:
     if kind == "association":
         if obj_id is not None and str(obj_id) != str(access.association_id):
             raise Http404
-        return Scope(
-            kind="association",
-            label=access.association.name,
-            initiative_ids=None,
-            association_ids=frozenset({access.association_id}),
-            suppress=False,
-        )
+        return Scope.of_association(access.association)
     if kind == "region":
         try:
             region = Region.objects.get(pk=obj_id)
         except (Region.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
-        return Scope(
-            kind="region",
-            label=region.name,
-            initiative_ids=None,
-            association_ids=_region_associations(region),
-            suppress=True,
-        )
+        return Scope.of_region(region, _region_associations(region))
     if obj_id not in (None, "", 0, "0"):
         raise Http404
-    return Scope(
-        kind="national",
-        label=_("Hela landet"),
-        initiative_ids=None,
-        association_ids=None,
-        suppress=True,
-    )
+    return Scope.national()
 
 
 def available_scopes(access) -> list[tuple[str, int | None, str]]:

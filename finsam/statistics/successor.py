@@ -21,19 +21,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from finsam.core.periods import active_in_q
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.statistics import engine
 from finsam.statistics.engine import Scope, StatsFilter
 from finsam.statistics.sus import head_counts_by_initiative
 
-NOT_SUPPRESSED_TEXT = gettext_lazy(
-    "Uppgifterna är förbundets egen redovisning till Försäkringskassan och visas därför utan "
-    "maskering: även antal från 1 till 4 visas."
-)
+
+def _not_suppressed_text() -> str:
+    return _(
+        "Uppgifterna är förbundets egen redovisning till Försäkringskassan och visas därför utan "
+        "maskering: även antal från 1 till %(highest)s visas."
+    ) % {"highest": engine.small_cell_limit() - 1}
+
+
+NOT_SUPPRESSED_TEXT = lazy(_not_suppressed_text, str)()
 PERSONS, HEAD_COUNTS = "persons", "head_counts"
 
 
@@ -110,19 +116,13 @@ def _year_filter(year: int) -> StatsFilter:
 
 
 def _association_scope(association) -> Scope:
-    return Scope(
-        kind="association",
-        label=association.name,
-        initiative_ids=None,
-        association_ids=frozenset({association.pk}),
-        suppress=False,
-    )
+    return Scope.of_association(association)
 
 
 def initiatives_of_year(association, year: int):
     """The association's initiatives running at some time in `year`, or budgeted for it."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    running = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+    running = active_in_q(first, last)
     budgeted = Q(
         pk__in=InitiativeBudget.objects.filter(
             initiative__association=association, year=year

@@ -25,6 +25,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
@@ -150,9 +151,7 @@ def initiatives_in_scope(scope: Scope, flt: StatsFilter):
         qs = qs.filter(
             pk__in=Initiative.objects.filter(target_groups__in=flt.target_group_ids).values("pk")
         )
-    return qs.filter(start_date__lte=flt.period_end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=flt.period_start)
-    )
+    return qs.active_in(flt.period_start, flt.period_end)
 
 
 def _enrolment_counts(scope: Scope, flt: StatsFilter) -> dict:
@@ -165,12 +164,9 @@ def _enrolment_counts(scope: Scope, flt: StatsFilter) -> dict:
         engine.counted_enrolments(scope, flt)
         .values("initiative_id", "gender")
         .annotate(
-            new=Count("id", filter=identified & Q(start_date__gte=flt.period_start)),
-            ongoing=Count(
-                "id",
-                filter=identified & (Q(end_date__isnull=True) | Q(end_date__gt=flt.period_end)),
-            ),
-            exited=Count("id", filter=identified & Q(end_date__lte=flt.period_end)),
+            new=Count("id", filter=identified & started_in_q(flt.period_start, flt.period_end)),
+            ongoing=Count("id", filter=identified & ongoing_after_q(flt.period_end)),
+            exited=Count("id", filter=identified & ended_in_q(flt.period_start, flt.period_end)),
             anonymous=Count("id", filter=Q(participant__isnull=True)),
         )
         .order_by()
@@ -186,10 +182,8 @@ def _enrolment_counts(scope: Scope, flt: StatsFilter) -> dict:
 def _head_counts(initiative_ids, flt: StatsFilter) -> dict:
     """{initiative id: {gender: n}}: the monthly head counts of the period summed (one query)."""
     return head_counts_by_initiative(
-        HeadCount.objects.filter(
-            initiative_id__in=initiative_ids,
-            month__gte=flt.period_start.replace(day=1),
-            month__lte=flt.period_end,
+        HeadCount.objects.filter(initiative_id__in=initiative_ids).months_in(
+            flt.period_start, flt.period_end
         )
     )
 

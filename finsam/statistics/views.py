@@ -239,7 +239,7 @@ def chart_cache_key(table: engine.Table, *, by_gender: bool) -> str:
     """The chart depends only on what the table shows (suppressed cells included as shown),
     whether it is split by gender and the language of its labels."""
     shown = [
-        (row.key, row.label, [(c.value, c.secondary) for c in row.cells])
+        (row.key, row.label, [(c.value, c.secondary, c.display) for c in row.cells])
         for row in [*table.rows, table.total]
     ]
     payload = repr((get_language(), by_gender, table.dimension, table.title, shown))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportKind, ReportStatus
-from finsam.statistics.engine import sv_date
+from finsam.statistics.engine import small_cell_label, sv_date
 
 # Tables of a chapter that also get a chart: the income source before the initiative, which says
 # whose clients the initiative serves (municipality, Försäkringskassan, Arbetsförmedlingen, the
@@ -199,7 +199,7 @@ def _cell(cell) -> str:
     value = getattr(cell, "value", cell)
     if value is None:
         display = getattr(cell, "display", None)
-        return display if isinstance(display, str) else "1–4"
+        return display if isinstance(display, str) else small_cell_label()
     return sv_number(int(value))
 
 
@@ -399,7 +399,7 @@ def _association_scope(association):
 
 
 def _fmt(value: int | None) -> str:
-    return "1–4" if value is None else sv_number(value)
+    return small_cell_label() if value is None else sv_number(value)
 
 
 def build_summary(
