@@ -25,6 +25,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finsam.core import formats
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
@@ -420,7 +421,7 @@ class Change:
 def _signed(n: int | None) -> str:
     if n is None:
         return "–"
-    text = engine.sv_number(abs(n))
+    text = formats.sv_number(abs(n), space=" ")
     return f"+{text}" if n > 0 else (f"−{text}" if n < 0 else "0")
 
 
@@ -871,7 +872,8 @@ def comparison_chart_svg(comparison: Comparison) -> str:
                     label=label,
                 )
                 labels = [
-                    c.display if c.value is None else engine.sv_number(c.value) for c in cells
+                    c.display if c.value is None else formats.sv_number(c.value, space=" ")
+                    for c in cells
                 ]
                 axes.bar_label(drawn, labels=labels, padding=3, fontsize=7, color="#222222")
                 index += 1
