@@ -89,6 +89,14 @@ def sv_share(part: int, whole: int) -> str:
     return f"{rounded_percent(part, whole)} %"
 
 
+_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_sort_key(text: str) -> str:
+    """Sort key putting å, ä, ö after z, as Swedish readers expect (the database does not)."""
+    return text.casefold().translate(_SV_ORDER)
+
+
 def sv_date(day: datetime.date) -> str:
     """2021-08-31 → "31 augusti 2021"."""
     return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"

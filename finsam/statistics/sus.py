@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from finsam.core import formats
+from finsam.documents import xlsx
+from finsam.documents.xlsx import safe_text as _text
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
@@ -909,29 +911,8 @@ def comparison_chart_svg(comparison: Comparison) -> str:
 # === Downloads ================================================================================
 
 
-def _workbook():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.properties.creator = "finsam"
-    return workbook
-
-
-def _save(workbook) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _heading(sheet, title: str, filters_text: str, suppressed: bool) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
+    xlsx.append_title(sheet, title)
     sheet.append([_text(filters_text)])
     if suppressed:
         sheet.append([str(engine.SUPPRESSION_TEXT)])
@@ -942,29 +923,10 @@ def _cell_value(cell: Cell):
     return cell.display if cell.value is None else cell.value
 
 
-def _bold_row(sheet, fill=None) -> None:
-    from openpyxl.styles import Font
-
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        if fill is not None:
-            cell.fill = fill
-
-
-def _header_fill():
-    from openpyxl.styles import PatternFill
-
-    return PatternFill("solid", fgColor="E7EEF7")
-
-
 def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text: str) -> bytes:
     """The initiative report as one sheet: two header rows (variable, then Kvinnor / Män / Totalt
     under each counted variable), one row per initiative, then the totals."""
-    from openpyxl.utils import get_column_letter
-
-    from finsam.statistics.exports import _text
-
-    workbook = _workbook()
+    workbook = xlsx.workbook()
     sheet = workbook.active
     sheet.title = _("Insatsrapport")
     _heading(sheet, title, filters_text, report.suppressed)
@@ -982,12 +944,9 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
         else:
             top.append(variable_label(key))
             sub.append("")
-    fill = _header_fill()
-    sheet.append(top)
+    xlsx.append_header(sheet, top)
     header_row = sheet.max_row
-    _bold_row(sheet, fill)
-    sheet.append(sub)
-    _bold_row(sheet, fill)
+    xlsx.append_header(sheet, sub)
     column = 2
     for key in report.variables:
         if key in COUNT_VARIABLES:
@@ -1013,9 +972,7 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
                 value = initiative_value(line, key)
                 values.append(_text(value) if isinstance(value, str) else value)
         sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
+        xlsx.date_cells(sheet)
     totals = [_("Totalt")]
     for key in report.variables:
         if key in COUNT_VARIABLES:
@@ -1029,45 +986,31 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
             totals.append(report.outcome_total)
         else:
             totals.append("")
-    sheet.append(totals)
-    _bold_row(sheet)
-    sheet.column_dimensions["A"].width = 36
-    for index in range(2, len(top) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
+    xlsx.append_bold(sheet, totals)
+    xlsx.column_widths(sheet, {1: 36, **dict.fromkeys(range(2, len(top) + 1), 14)})
     sheet.freeze_panes = sheet.cell(row=header_row + 2, column=2)
-    return _save(workbook)
+    return xlsx.save(workbook)
 
 
 def _write_table(sheet, table: Table) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(table.title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+    xlsx.append_title(sheet, table.title, size=12)
     if table.population:
         sheet.append([_text(_("Räknas: %(population)s") % {"population": table.population})])
-    sheet.append(["", *table.column_labels])
-    _bold_row(sheet, _header_fill())
-    for row in [*table.rows, table.total]:
+    xlsx.append_header(sheet, ["", *table.column_labels])
+    for row in table.rows:
         sheet.append([_text(row.label), *(_cell_value(c) for c in row.cells)])
-    _bold_row(sheet)
+    xlsx.append_bold(
+        sheet, [_text(table.total.label), *(_cell_value(c) for c in table.total.cells)]
+    )
     sheet.append([])
 
 
 def _write_comparison(sheet, comparison: Comparison) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(comparison.title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+    xlsx.append_title(sheet, comparison.title, size=12)
     sheet.append([_text(_("Räknas: %(population)s") % {"population": comparison.population})])
-    sheet.append(["", _("Före"), "", "", _("Efter"), "", "", _("Förändring, antal"), "", "",
-                  _("Förändring, %"), "", ""])  # fmt: skip
-    _bold_row(sheet, _header_fill())
-    sheet.append(["", *([_("Kvinnor"), _("Män"), _("Totalt")] * 4)])
-    _bold_row(sheet, _header_fill())
+    groups = [_("Före"), _("Efter"), _("Förändring, antal"), _("Förändring, %")]
+    xlsx.append_header(sheet, ["", *(cell for group in groups for cell in (group, "", ""))])
+    xlsx.append_header(sheet, ["", *([_("Kvinnor"), _("Män"), _("Totalt")] * 4)])
     for line in comparison.lines:
         changes = line.changes
         sheet.append(
@@ -1082,15 +1025,13 @@ def _write_comparison(sheet, comparison: Comparison) -> None:
                 ),
             ]
         )
-    _bold_row(sheet)
+    xlsx.style_row(sheet, font=xlsx.font(bold=True))
     sheet.append([])
 
 
 def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_text: str) -> bytes:
     """The participant report: one sheet per report type, each with the heading and filters."""
-    from finsam.statistics.exports import _text
-
-    workbook = _workbook()
+    workbook = xlsx.workbook()
     first = True
     labels = dict(PARTICIPANT_REPORTS)
     for key in report.reports:
@@ -1099,8 +1040,7 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
         sheet.title = str(labels[key])[:31].replace(":", "")
         _heading(sheet, f"{title}: {labels[key]}", filters_text, report.suppressed)
         sheet.append([])
-        sheet.append(["", _("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")])
-        _bold_row(sheet, _header_fill())
+        xlsx.append_header(sheet, ["", _("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")])
         sheet.append(
             [_("Avslutade under perioden"), *(_cell_value(c) for c in report.exited.cells)]
         )
@@ -1116,9 +1056,8 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
                 [_("Övergångstabell: försörjningskälla före (rader) och efter (kolumner)")]
             )
             sources = [_text(label) for _key, label in value.column_sources]
-            sheet.append([_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
-            _bold_row(sheet, _header_fill())
+            xlsx.append_header(sheet, [_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
             for label, total, cells in value.matrix_rows():
                 sheet.append([_text(label), _cell_value(total), *(_cell_value(c) for c in cells)])
-        sheet.column_dimensions["A"].width = 52
-    return _save(workbook)
+        xlsx.column_widths(sheet, {1: 52})
+    return xlsx.save(workbook)

@@ -8,6 +8,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from finsam.core.formats import swedish_sort_key
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants.models import Gender
 from finsam.participants.tests.factories import EnrolmentFactory
@@ -20,7 +21,7 @@ from finsam.reports.compile import (
     compiled_filename,
     latest_period_with_reports,
 )
-from finsam.reports.documents.content import build_document, swedish_sort_key
+from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
 
