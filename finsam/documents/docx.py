@@ -24,7 +24,7 @@ TEXT_WIDTH = Cm(16.6)  # A4 minus 2.2 cm left and 2.2 cm right margins
 CHART_WIDTH = Cm(14.5)
 
 
-# --- Helpers ------------------------------------------------------------------------
+# --- Helpers -----------------------------------------------------------------------------------
 
 
 def set_font(style_or_run, name: str, size: float | None = None, *, bold=None, color=None):
@@ -130,7 +130,7 @@ def cant_split(row) -> None:
 
 def cell_text(cell, text: str, *, bold=False, align=None, size=8.5, color=None) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph._p.style = "TableText"  # by id: see _add
+    paragraph._p.style = "TableText"  # by id: see add_paragraph
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run(text)

@@ -28,6 +28,8 @@ from finsam.reports.documents.content import CompiledDocument
 # Fewer chapters than this are laid out in one go: parts would not pay for themselves.
 PARTS_MIN_CHAPTERS = 8
 PLACEHOLDER_PAGE = 888
+# `Part` is imported here too: parts typeset before the documents layer existed are in the
+# documents cache under the name finsam.reports.documents.pdf.Part.
 
 
 def render_css(
