@@ -2,6 +2,7 @@
 through the documents layer."""
 
 import io
+import re
 
 import pytest
 from docx import Document as DocxDocument
@@ -127,3 +128,29 @@ def test_the_fetcher_serves_only_the_documents_own_charts():
     for url in ("file:///etc/passwd", "https://example.org/x.svg", "finsam-chart:0"):
         with pytest.raises(ValueError, match="own charts"):
             url_fetcher.fetch(url)
+
+
+@pytest.mark.django_db
+def test_the_contents_list_the_chapters_with_their_pages():
+    document = decision_letter()
+    document.contents = True
+    document.chapters.append(
+        blocks.Chapter(
+            title="Bakgrund",
+            anchor="bakgrund",
+            blocks=[blocks.Paragraph("Text.")],
+            sub_chapters=[blocks.Chapter(title="Tidigare beslut", anchor="tidigare")],
+        )
+    )
+    reader = PdfReader(io.BytesIO(render(document, "pdf")))
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    assert len(pages) == 4  # cover, contents, two chapters
+    contents = pages[1]
+    assert "Innehåll" in contents
+    assert re.search(r"Beslut \.+ ?3", contents) and re.search(r"Bakgrund \.+ ?4", contents)
+    assert re.search(r"Tidigare beslut \.+ ?4", contents)
+    assert "Bakgrund" in pages[3] and "Tidigare beslut" in pages[3]
+    docx = DocxDocument(io.BytesIO(render(document, "docx")))
+    toc = [p.text for p in docx.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert toc == ["Beslut", "Bakgrund", "Tidigare beslut"]
+    assert 'TOC \\o "1-2" \\h \\z \\u' in docx.element.body.xml
