@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "finsam.participants",
     "finsam.audit",
     "finsam.finance",
+    "finsam.documents",
     "finsam.statistics",
     "finsam.reports",
     "finsam.api",
@@ -437,7 +438,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body besides files (Djang
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
-# Processes laying out a compiled PDF's parts (finsam/reports/documents/pdf.py); None: by load.
+# Processes laying out a compiled PDF's parts (finsam/documents/pdf.py); None: by load.
 COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)
 
 LOGGING = {

@@ -30,8 +30,9 @@ from xml.parsers import expat
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from finsam.core import formats
 
 # --- Limits -----------------------------------------------------------------------------------
 # An association imports at most a few thousand enrolments a year, and the template has 22
@@ -104,7 +105,7 @@ class ImportFileError(Exception):
 
 def n(value: int) -> str:
     """A count in Swedish style: 50 000."""
-    return number_format(value, force_grouping=True)
+    return formats.sv_amount(value)
 
 
 def unreadable_xlsx() -> ImportFileError:

@@ -1151,36 +1151,29 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The template as an Excel workbook: data sheet, instructions, one sheet per code list."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from finsam.documents import xlsx
 
     lists = _code_lists()
     example = example_row(lists)
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE7F0")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = xlsx.alignment(wrap_text=True, vertical="top")
     last_row = MAX_ROWS + 1
 
-    workbook = Workbook()
+    workbook = xlsx.workbook(creator=None)
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    sheet.append(list(HEADERS))
+    xlsx.append_header(sheet, HEADERS, colour=xlsx.TEMPLATE_HEADER_FILL)
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = bold
-        cell.fill = header_fill
         value = example.get(column.key)
         example_cell = sheet.cell(row=2, column=index, value=value if value != "" else None)
         letter = get_column_letter(index)
         if column.kind == "date":
-            example_cell.number_format = "yyyy-mm-dd"
+            example_cell.number_format = xlsx.DATE_FORMAT
         elif column.key == "personal_number":
-            example_cell.number_format = "@"
-        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
+            example_cell.number_format = xlsx.TEXT_FORMAT
+        xlsx.column_widths(sheet, {index: max(14, len(column.header) + 4)})
 
-        cells = f"{letter}2:{letter}{last_row}"
         if column.choices:
             formula = '"' + ",".join(column.choices) + '"'
         elif column.code_list and lists[column.code_list]:
@@ -1188,34 +1181,33 @@ def template_xlsx() -> bytes:
             formula = f"{name}!$B$2:$B${len(lists[column.code_list]) + 1}"
         else:
             continue
-        validation = DataValidation(
-            type="list",
-            formula1=formula,
+        xlsx.list_validation(
+            sheet,
+            f"{letter}2:{letter}{last_row}",
+            formula,
             allow_blank=True,
             showErrorMessage=not column.multiple,
             errorStyle="warning",
             errorTitle="Okänt värde",
             error="Värdet finns inte i listan. Importen godtar också koden från kodlisteflikarna.",
         )
-        validation.add(cells)
-        sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
 
     instructions = workbook.create_sheet(INSTRUCTIONS_SHEET)
-    instructions.append(["Importmall för in- och utregistrering av deltagare i finsam"])
-    instructions["A1"].font = Font(bold=True, size=14)
+    xlsx.append_title(instructions, "Importmall för in- och utregistrering av deltagare i finsam")
     instructions.append([])
     for paragraph in INSTRUCTIONS:
         instructions.append([paragraph])
         current = instructions.max_row
         instructions.merge_cells(start_row=current, start_column=1, end_row=current, end_column=4)
-        instructions.cell(row=current, column=1).alignment = wrap
+        xlsx.style_cell(instructions, alignment=wrap)
         instructions.row_dimensions[current].height = 45
     instructions.append([])
-    instructions.append(["Kolumn", "Obligatorisk", "Beskrivning", "Tillåtna värden"])
-    for cell in instructions[instructions.max_row]:
-        cell.font = bold
-        cell.fill = header_fill
+    xlsx.append_header(
+        instructions,
+        ["Kolumn", "Obligatorisk", "Beskrivning", "Tillåtna värden"],
+        colour=xlsx.TEMPLATE_HEADER_FILL,
+    )
     for column in COLUMNS:
         if column.choices:
             allowed = ", ".join(column.choices)
@@ -1228,25 +1220,20 @@ def template_xlsx() -> bytes:
         else:
             allowed = "Text"
         instructions.append([column.header, column.required, column.description, allowed])
-        for cell in instructions[instructions.max_row]:
-            cell.alignment = wrap
-    for letter, width in zip("ABCD", (28, 20, 80, 30), strict=True):
-        instructions.column_dimensions[letter].width = width
+        xlsx.style_row(instructions, alignment=wrap)
+    xlsx.column_widths(instructions, {1: 28, 2: 20, 3: 80, 4: 30})
 
     for key, title in CODE_LIST_SHEETS.items():
         code_sheet = workbook.create_sheet(title)
-        code_sheet.append(["Kod", "Benämning"])
-        for cell in code_sheet[1]:
-            cell.font = bold
-            cell.fill = header_fill
-        for code, label in lists[key]:
-            code_sheet.append([code, label])
+        rows = [[code, label] for code, label in lists[key]]
         if not lists[key]:
-            code_sheet.append(["", "Inga värden är inlagda ännu."])
-        code_sheet.column_dimensions["A"].width = 30
-        code_sheet.column_dimensions["B"].width = 60
-        code_sheet.freeze_panes = "A2"
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            rows.append(["", "Inga värden är inlagda ännu."])
+        xlsx.table_sheet(
+            code_sheet,
+            ["Kod", "Benämning"],
+            rows,
+            widths={1: 30, 2: 60},
+            colour=xlsx.TEMPLATE_HEADER_FILL,
+            freeze="A2",
+        )
+    return xlsx.save(workbook)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from finsam.core import formats
 from finsam.reports import selectors
 from finsam.reports.models import (
     FINAL_SECTIONS,
@@ -229,7 +230,7 @@ def _clean_value(report: InitiativeReport, field: str, value) -> str:
         raise ValidationError(
             {
                 field: _("Texten är för lång (högst %(limit)s tecken).")
-                % {"limit": f"{limit:,}".replace(",", " ")}
+                % {"limit": formats.sv_number(limit, space=" ")}
             }
         )
     if field == "project_name" and not value.strip():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-from xml.sax.saxutils import escape
 
 import matplotlib
 
@@ -20,8 +19,10 @@ from matplotlib import rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
 
+from finsam.core.formats import sv_number  # noqa: E402
+from finsam.documents.charts import svg_with_alt  # noqa: E402
 from finsam.participants.models import Gender  # noqa: E402
-from finsam.statistics.engine import Table, sv_number  # noqa: E402
+from finsam.statistics.engine import Table  # noqa: E402
 
 # Okabe–Ito colour-blind-safe palette.
 COLOURS = {"women": "#CC79A7", "men": "#0072B2", "other": "#E69F00"}
@@ -85,7 +86,7 @@ def _rows(table: Table) -> list:
 
 def _bar_text(cell) -> str:
     """The number on a bar: the count, or its suppression mark."""
-    return cell.display if cell.value is None else sv_number(cell.value)
+    return cell.display if cell.value is None else sv_number(cell.value, space=" ")
 
 
 def table_chart_alt(table: Table, *, by_gender: bool = True) -> str:
@@ -168,14 +169,7 @@ def table_chart_svg(table: Table, *, by_gender: bool = True) -> str:
     buffer = io.StringIO()
     with rc_context(_RC):
         _figure(table, by_gender=by_gender).savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    label = escape(table_chart_alt(table, by_gender=by_gender), {'"': "&quot;"})
-    return svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto" ',
-        1,
-    )
+    return svg_with_alt(buffer.getvalue(), table_chart_alt(table, by_gender=by_gender))
 
 
 def table_chart_png(table: Table, *, dpi=150) -> bytes:

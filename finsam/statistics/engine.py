@@ -44,6 +44,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finsam.core import formats
+from finsam.core.formats import sv_date
+from finsam.core.formats import sv_share as sv_percent
 from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
 from finsam.participants.models import Enrolment, Gender
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
@@ -219,41 +222,10 @@ class Table:
 
 # --- Formatting ------------------------------------------------------------------------------
 
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 
 def sv_number(n: int) -> str:
-    """1234567 → "1 234 567" (Swedish style, space as thousands separator)."""
-    return f"{n:,}".replace(",", " ")
-
-
-def sv_percent(part: int, whole: int) -> str:
-    """Share as a rounded whole percent in Swedish style: "71 %"."""
-    return f"{percent(part, whole)} %"
-
-
-def percent(part: int, whole: int) -> int:
-    if not whole:
-        return 0
-    return (200 * part + whole) // (2 * whole)  # half up, integer arithmetic
-
-
-def sv_date(day: datetime.date) -> str:
-    """2021-08-31 → "31 augusti 2021"."""
-    return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"
+    """Plain space: the statistics sentences keep the form frozen in report snapshots."""
+    return formats.sv_number(n, space=" ")
 
 
 # --- Age groups and time buckets -------------------------------------------------------------

@@ -235,33 +235,22 @@ def default_year(association, today: datetime.date) -> int:
 def successor_xlsx(report: SuccessorReport) -> bytes:
     """Two sheets as in Uppföljning Finsam: "Förbundet" (allocated funds per member, equity,
     administration costs) and "Insatser" (one row per initiative)."""
-    import io
+    from finsam.documents import xlsx
+    from finsam.documents.xlsx import safe_text as _text
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from finsam.statistics.exports import _text
-
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E7EEF7")
-    workbook = Workbook()
-    workbook.properties.creator = "finsam"
+    workbook = xlsx.workbook()
     association = report.association
 
     sheet = workbook.active
     sheet.title = _("Förbundet")
-    sheet.append([_("Uppföljning Finsam – underlag för inrapportering")])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    xlsx.append_title(sheet, _("Uppföljning Finsam – underlag för inrapportering"))
     sheet.append([_("Samordningsförbund"), _text(association.name)])
     sheet.append([_("Organisationsnummer"), association.org_number])
     sheet.append([_("År"), report.year])
     sheet.append([str(NOT_SUPPRESSED_TEXT)])
     sheet.append([])
     detail = report.finance
-    sheet.append([_("Tilldelade medel"), _("Typ"), _("Belopp (kr)")])
-    for cell in sheet[sheet.max_row]:
-        cell.font, cell.fill = bold, fill
+    xlsx.append_header(sheet, [_("Tilldelade medel"), _("Typ"), _("Belopp (kr)")])
     if detail is None:
         sheet.append([_("Förbundets ekonomi för året är inte registrerad i finsam.")])
     else:
@@ -274,12 +263,10 @@ def successor_xlsx(report: SuccessorReport) -> bytes:
                 ]
             )
         sheet.append([_("Summa tilldelade medel"), "", int(detail.funds)])
-        sheet[sheet.max_row][0].font = bold
+        xlsx.style_cell(sheet, font=xlsx.font(bold=True))
         sheet.append([])
         year = detail.year
-        sheet.append([_("Eget kapital"), "", _("Belopp (kr)")])
-        for cell in sheet[sheet.max_row]:
-            cell.font, cell.fill = bold, fill
+        xlsx.append_header(sheet, [_("Eget kapital"), "", _("Belopp (kr)")])
         sheet.append([_("Eget kapital vid årets början"), "", _int(year.equity_at_start)])
         sheet.append([_("Eget kapital vid årets slut"), "", _int(year.equity_at_end)])
         percent = detail.equity.percent
@@ -291,9 +278,9 @@ def successor_xlsx(report: SuccessorReport) -> bytes:
             ]
         )
         sheet.append([])
-        sheet.append([_("Administrativa kostnader"), _("Budget (kr)"), _("Utfall (kr)")])
-        for cell in sheet[sheet.max_row]:
-            cell.font, cell.fill = bold, fill
+        xlsx.append_header(
+            sheet, [_("Administrativa kostnader"), _("Budget (kr)"), _("Utfall (kr)")]
+        )
         sheet.append(
             [
                 _("Administrativa kostnader"),
@@ -301,9 +288,7 @@ def successor_xlsx(report: SuccessorReport) -> bytes:
                 _int(year.admin_cost_outcome),
             ]
         )
-    sheet.column_dimensions["A"].width = 44
-    sheet.column_dimensions["B"].width = 22
-    sheet.column_dimensions["C"].width = 18
+    xlsx.column_widths(sheet, {1: 44, 2: 22, 3: 18})
 
     sheet = workbook.create_sheet(_("Insatser"))
     header = [
@@ -322,12 +307,10 @@ def successor_xlsx(report: SuccessorReport) -> bytes:
         _("Budget (kr)"),
         _("Utfall (kr)"),
     ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
+    rows = []
     for line in report.lines:
         initiative = line.initiative
-        sheet.append(
+        rows.append(
             [
                 _text(initiative.name),
                 initiative.get_orientation_display(),
@@ -345,33 +328,25 @@ def successor_xlsx(report: SuccessorReport) -> bytes:
                 _int(line.outcome),
             ]
         )
-    sheet.append(
-        [
-            _("Totalt"),
-            "",
-            "",
-            "",
-            "",
-            "",
-            report.planned_total,
-            report.women,
-            report.men,
-            report.other,
-            report.total,
-            "",
-            _int(report.budget_total),
-            _int(report.outcome_total),
-        ]
-    )
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    sheet.column_dimensions["A"].width = 36
-    for index in range(2, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 16
-    sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    total = [
+        _("Totalt"),
+        "",
+        "",
+        "",
+        "",
+        "",
+        report.planned_total,
+        report.women,
+        report.men,
+        report.other,
+        report.total,
+        "",
+        _int(report.budget_total),
+        _int(report.outcome_total),
+    ]
+    widths = {1: 36, **dict.fromkeys(range(2, len(header) + 1), 16)}
+    xlsx.table_sheet(sheet, header, rows, total=total, widths=widths, freeze="B2")
+    return xlsx.save(workbook)
 
 
 def _int(value):

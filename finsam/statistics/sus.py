@@ -25,7 +25,10 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finsam.core import formats
 from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
+from finsam.documents import xlsx
+from finsam.documents.xlsx import safe_text as _text
 from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
@@ -416,7 +419,7 @@ class Change:
 def _signed(n: int | None) -> str:
     if n is None:
         return "–"
-    text = engine.sv_number(abs(n))
+    text = formats.sv_number(abs(n), space=" ")
     return f"+{text}" if n > 0 else (f"−{text}" if n < 0 else "0")
 
 
@@ -427,7 +430,7 @@ def change(before: Cell, after: Cell) -> Change:
     if not before.value:
         return Change(number=number, percent=None)
     sign = 1 if number >= 0 else -1
-    return Change(number=number, percent=sign * engine.percent(abs(number), before.value))
+    return Change(number=number, percent=sign * formats.rounded_percent(abs(number), before.value))
 
 
 @dataclass
@@ -867,7 +870,8 @@ def comparison_chart_svg(comparison: Comparison) -> str:
                     label=label,
                 )
                 labels = [
-                    c.display if c.value is None else engine.sv_number(c.value) for c in cells
+                    c.display if c.value is None else formats.sv_number(c.value, space=" ")
+                    for c in cells
                 ]
                 axes.bar_label(drawn, labels=labels, padding=3, fontsize=7, color="#222222")
                 index += 1
@@ -903,29 +907,8 @@ def comparison_chart_svg(comparison: Comparison) -> str:
 # === Downloads ================================================================================
 
 
-def _workbook():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.properties.creator = "finsam"
-    return workbook
-
-
-def _save(workbook) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _heading(sheet, title: str, filters_text: str, suppressed: bool) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
+    xlsx.append_title(sheet, title)
     sheet.append([_text(filters_text)])
     if suppressed:
         sheet.append([str(engine.SUPPRESSION_TEXT)])
@@ -936,29 +919,10 @@ def _cell_value(cell: Cell):
     return cell.display if cell.value is None else cell.value
 
 
-def _bold_row(sheet, fill=None) -> None:
-    from openpyxl.styles import Font
-
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        if fill is not None:
-            cell.fill = fill
-
-
-def _header_fill():
-    from openpyxl.styles import PatternFill
-
-    return PatternFill("solid", fgColor="E7EEF7")
-
-
 def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text: str) -> bytes:
     """The initiative report as one sheet: two header rows (variable, then Kvinnor / Män / Totalt
     under each counted variable), one row per initiative, then the totals."""
-    from openpyxl.utils import get_column_letter
-
-    from finsam.statistics.exports import _text
-
-    workbook = _workbook()
+    workbook = xlsx.workbook()
     sheet = workbook.active
     sheet.title = _("Insatsrapport")
     _heading(sheet, title, filters_text, report.suppressed)
@@ -966,12 +930,9 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
         sheet.append([_text(note)])
     sheet.append([])
     top, sub = _initiative_report_headers(report)
-    fill = _header_fill()
-    sheet.append(top)
+    xlsx.append_header(sheet, top)
     header_row = sheet.max_row
-    _bold_row(sheet, fill)
-    sheet.append(sub)
-    _bold_row(sheet, fill)
+    xlsx.append_header(sheet, sub)
     column = 2
     for key in report.variables:
         if key in COUNT_VARIABLES:
@@ -981,16 +942,11 @@ def initiative_report_xlsx(report: InitiativeReport, *, title: str, filters_text
         column += 3 if key in COUNT_VARIABLES else 1
     for line in report.lines:
         sheet.append(_initiative_report_values(report, line))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.append(_initiative_report_totals(report))
-    _bold_row(sheet)
-    sheet.column_dimensions["A"].width = 36
-    for index in range(2, len(top) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
+        xlsx.date_cells(sheet)
+    xlsx.append_bold(sheet, _initiative_report_totals(report))
+    xlsx.column_widths(sheet, {1: 36, **dict.fromkeys(range(2, len(top) + 1), 14)})
     sheet.freeze_panes = sheet.cell(row=header_row + 2, column=2)
-    return _save(workbook)
+    return xlsx.save(workbook)
 
 
 def _initiative_report_headers(report: InitiativeReport) -> tuple[list, list]:
@@ -1011,8 +967,6 @@ def _initiative_report_headers(report: InitiativeReport) -> tuple[list, list]:
 
 def _initiative_report_values(report: InitiativeReport, line) -> list:
     """One initiative's row."""
-    from finsam.statistics.exports import _text
-
     values = [_text(line.initiative.name)]
     for key in report.variables:
         if key in COUNT_VARIABLES:
@@ -1048,35 +1002,24 @@ def _initiative_report_totals(report: InitiativeReport) -> list:
 
 
 def _write_table(sheet, table: Table) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(table.title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+    xlsx.append_title(sheet, table.title, size=12)
     if table.population:
         sheet.append([_text(_("Räknas: %(population)s") % {"population": table.population})])
-    sheet.append(["", *table.column_labels])
-    _bold_row(sheet, _header_fill())
-    for row in [*table.rows, table.total]:
+    xlsx.append_header(sheet, ["", *table.column_labels])
+    for row in table.rows:
         sheet.append([_text(row.label), *(_cell_value(c) for c in row.cells)])
-    _bold_row(sheet)
+    xlsx.append_bold(
+        sheet, [_text(table.total.label), *(_cell_value(c) for c in table.total.cells)]
+    )
     sheet.append([])
 
 
 def _write_comparison(sheet, comparison: Comparison) -> None:
-    from openpyxl.styles import Font
-
-    from finsam.statistics.exports import _text
-
-    sheet.append([_text(comparison.title)])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+    xlsx.append_title(sheet, comparison.title, size=12)
     sheet.append([_text(_("Räknas: %(population)s") % {"population": comparison.population})])
-    sheet.append(["", _("Före"), "", "", _("Efter"), "", "", _("Förändring, antal"), "", "",
-                  _("Förändring, %"), "", ""])  # fmt: skip
-    _bold_row(sheet, _header_fill())
-    sheet.append(["", *([_("Kvinnor"), _("Män"), _("Totalt")] * 4)])
-    _bold_row(sheet, _header_fill())
+    groups = [_("Före"), _("Efter"), _("Förändring, antal"), _("Förändring, %")]
+    xlsx.append_header(sheet, ["", *(cell for group in groups for cell in (group, "", ""))])
+    xlsx.append_header(sheet, ["", *([_("Kvinnor"), _("Män"), _("Totalt")] * 4)])
     for line in comparison.lines:
         changes = line.changes
         sheet.append(
@@ -1091,15 +1034,13 @@ def _write_comparison(sheet, comparison: Comparison) -> None:
                 ),
             ]
         )
-    _bold_row(sheet)
+    xlsx.style_row(sheet, font=xlsx.font(bold=True))
     sheet.append([])
 
 
 def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_text: str) -> bytes:
     """The participant report: one sheet per report type, each with the heading and filters."""
-    from finsam.statistics.exports import _text
-
-    workbook = _workbook()
+    workbook = xlsx.workbook()
     first = True
     labels = dict(PARTICIPANT_REPORTS)
     for key in report.reports:
@@ -1108,8 +1049,7 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
         sheet.title = str(labels[key])[:31].replace(":", "")
         _heading(sheet, f"{title}: {labels[key]}", filters_text, report.suppressed)
         sheet.append([])
-        sheet.append(["", _("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")])
-        _bold_row(sheet, _header_fill())
+        xlsx.append_header(sheet, ["", _("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")])
         sheet.append(
             [_("Avslutade under perioden"), *(_cell_value(c) for c in report.exited.cells)]
         )
@@ -1125,9 +1065,8 @@ def participant_report_xlsx(report: ParticipantReport, *, title: str, filters_te
                 [_("Övergångstabell: försörjningskälla före (rader) och efter (kolumner)")]
             )
             sources = [_text(label) for _key, label in value.column_sources]
-            sheet.append([_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
-            _bold_row(sheet, _header_fill())
+            xlsx.append_header(sheet, [_("Före (rad) / efter (kolumn)"), _("Antal före"), *sources])
             for label, total, cells in value.matrix_rows():
                 sheet.append([_text(label), _cell_value(total), *(_cell_value(c) for c in cells)])
-        sheet.column_dimensions["A"].width = 52
-    return _save(workbook)
+        xlsx.column_widths(sheet, {1: 52})
+    return xlsx.save(workbook)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
+from finsam.core import formats
 from finsam.core.access import can_see_association_statistics, get_initiative
 from finsam.core.htmx import vary_on_htmx, wants_partial
 from finsam.statistics import engine, exports
@@ -185,7 +186,7 @@ def share(row: engine.Row, table: engine.Table) -> str:
     part, whole = row.total.value, table.total.total.value
     if part is None or not whole:
         return ""
-    return engine.sv_percent(part, whole)
+    return formats.sv_share(part, whole)
 
 
 def row_view(row: engine.Row, table: engine.Table, *, with_share=True) -> dict:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finsam.core.formats import sv_date, sv_number, swedish_sort_key
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportKind, ReportStatus
-from finsam.statistics.engine import small_cell_label, sv_date
+from finsam.statistics.engine import small_cell_label
 
 # Tables of a chapter that also get a chart: the income source before the initiative, which says
 # whose clients the initiative serves (municipality, Försäkringskassan, Arbetsförmedlingen, the
@@ -38,18 +39,6 @@ STATUS_LABELS = {
     ReportStatus.APPROVED: "Godkänd",
 }
 MISSING_REPORT = "Rapport saknas"
-
-
-def sv_number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
-
-
-_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
-
-
-def swedish_sort_key(text: str) -> str:
-    """Sort key putting å, ä, ö after z, as Swedish readers expect (the database does not)."""
-    return text.casefold().translate(_SV_ORDER)
 
 
 # --- The structure ----------------------------------------------------------------------------

@@ -1,93 +1,35 @@
-"""The compiled report as PDF: HTML + print CSS rendered by WeasyPrint.
+"""The compiled report as PDF: HTML + print CSS rendered by WeasyPrint through the documents
+layer (finsam.documents.pdf: the safe URL fetcher, cached parallel layout in parts, merging).
 
 The running header shows the association and the current chapter, the footer "Sida x av y".
-Charts are the statistics engine's SVG charts, referenced as `finsam-chart:<n>` images: WeasyPrint
-fetches them from the chart pool while it lays the document out, and fetches nothing else (no
-files, no network), whatever a report's text contains.
+Charts are the statistics engine's SVG charts, referenced as `finsam-chart:<n>` images.
 
-Laying out a hundred pages is the slow part (WeasyPrint uses one CPU, about a tenth of a second
-a page here). With enough chapters the document is therefore made of parts, each laid out on its
-own: every chapter (with its sub-chapters), the summary chapter, the contents (cover and table of
-contents) and the running header and footer. Parts are kept in the documents cache under a hash
-of their content, so compiling again lays out only what changed: a chapter whose report was
-submitted or approved is typeset once. The parts not in the cache are laid out by forked worker
-processes, one per idle CPU, each drawing its own charts. Once the chapters' page counts are
-known the contents are laid out with their page numbers, the parts are put together with pypdf,
-and the running header and footer are stamped on every page from a text-only layout.
-Chapters start on a new page, so the parts give the same pages as one layout of the whole
-document, which is used for short documents and in which WeasyPrint numbers the contents itself
-(`target-counter`) (tested).
-
-The PDF is tagged for screen readers (PDF/UA-1: structure tree, language from `<html lang>`,
-bookmarks, every chart's text alternative as its /Alt). pypdf leaves the parts' structure out
-when it puts them together, so the merge joins their structure trees into one; the stamped
-running header and footer are marked as artifacts.
+With enough chapters the document is made of parts, each laid out on its own: every chapter
+(with its sub-chapters), the summary chapter, the contents (cover and table of contents) and the
+running header and footer. Compiling again lays out only what changed: a chapter whose report
+was submitted or approved is typeset once. Once the chapters' page counts are known the contents
+are laid out with their page numbers, the parts are put together, and the running header and
+footer are stamped on every page from a text-only layout. Chapters start on a new page, so the
+parts give the same pages as one layout of the whole document, which is used for short documents
+and in which WeasyPrint numbers the contents itself (`target-counter`) (tested).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
+from finsam.documents import pdf as layer
+from finsam.documents.pdf import ANCHOR_SCHEME, CHART_SCHEME, NO_CHARTS, Charts, Part, css_string
 from finsam.jobs.progress import Progress, silent, within
-from finsam.reports.documents.charts import (
-    CHART_CACHE_SECONDS,
-    PendingCharts,
-    chart_key,
-    document_cache,
-)
+from finsam.reports.documents.charts import STATISTICS_CHARTS
 from finsam.reports.documents.content import CompiledDocument
 
-CHART_SCHEME = "finsam-chart:"
-ANCHOR_SCHEME = "finsam-anchor:"
 # Fewer chapters than this are laid out in one go: parts would not pay for themselves.
 PARTS_MIN_CHAPTERS = 8
-# Typeset parts are kept by content: a chapter whose report did not change is not laid out again.
-PART_CACHE_SECONDS = 30 * 24 * 3600
-CHART_KIND = "svg"
 PLACEHOLDER_PAGE = 888
-# A CPU lays out parts when at least this much of it is idle.
-IDLE_CPU_FOR_PARTS = 0.5
-# Tagged PDF for screen readers (PDF/UA-1): structure tree, /Lang from <html lang>, /Alt on charts.
-PDF_VARIANT = "pdf/ua-1"
-
-
-def _css_string(text: str) -> str:
-    """`text` made safe inside a double-quoted CSS string."""
-    cleaned = " ".join(str(text).split())
-    return mark_safe(cleaned.replace("\\", "\\\\").replace('"', '\\"'))  # noqa: S308
-
-
-def _chart_svg(svg: str) -> bytes:
-    # The inline-HTML sizing style of the chart confuses an SVG drawn as an image: the image box
-    # is sized by the CSS of the document instead.
-    return svg.replace(' style="max-width:100%;height:auto"', "", 1).encode("utf-8")
-
-
-def _fetcher(pending: PendingCharts | None):
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class ChartFetcher(URLFetcher):
-        """Serves the document's charts and refuses every other URL."""
-
-        def fetch(self, url, headers=None):
-            if pending is None or not url.startswith(CHART_SCHEME):
-                raise ValueError("Only the report's own charts are embedded.")
-            svg = pending.result(int(url.removeprefix(CHART_SCHEME)))
-            return URLFetcherResponse(
-                url, body=_chart_svg(svg), headers={"Content-Type": "image/svg+xml"}
-            )
-
-    return ChartFetcher(fail_on_errors=True)
+# `Part` is imported here too: parts typeset before the documents layer existed are in the
+# documents cache under the name finsam.reports.documents.pdf.Part.
 
 
 def render_css(
@@ -98,8 +40,8 @@ def render_css(
         {
             "running": running,
             "literal_page_numbers": literal_page_numbers,
-            "association_name": _css_string(document.association_name),
-            "footer_left": _css_string(f"{document.title} · {document.period_name}"),
+            "association_name": css_string(document.association_name),
+            "footer_left": css_string(f"{document.title} · {document.period_name}"),
         },
     )
 
@@ -112,7 +54,7 @@ def render_html(
     summary: bool = True,
     link: str = "#",
     page_numbers: bool = False,
-) -> tuple[str, list]:
+) -> tuple[str, Charts]:
     """The HTML of the document (or of one part of it), and the engine tables of its charts
     (`finsam-chart:<index>`)."""
     chapters = document.chapters if chapters is None else chapters
@@ -139,147 +81,15 @@ def render_html(
             "page_numbers": page_numbers,
         },
     )
-    return html, [t.chart_source for t in wanted]
-
-
-def _layout(html: str, css: str, chart_tables: list, *, chart_workers: int | None = None):
-    """WeasyPrint's layout of `html`, and the charts it drew (by cache key)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    # The charts are drawn in the background while WeasyPrint parses and styles the HTML.
-    with PendingCharts(chart_tables, CHART_KIND, workers=chart_workers) as pending:
-        fetcher = _fetcher(pending)
-        font_config = FontConfiguration()
-        stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
-        rendered = HTML(string=html, base_url=CHART_SCHEME, url_fetcher=fetcher).render(
-            stylesheets=[stylesheet], font_config=font_config
-        )
-    return rendered, pending.drawn
+    return html, Charts(STATISTICS_CHARTS, tuple(t.chart_source for t in wanted))
 
 
 def _render_single(document: CompiledDocument, progress: Progress = silent) -> bytes:
     progress(0, gettext_noop("Ritar diagrammen och lägger ut sidorna"))
-    html, chart_tables = render_html(document)
-    rendered, _drawn = _layout(html, render_css(document), chart_tables)
+    html, charts = render_html(document)
+    rendered, _drawn = layer.layout(html, render_css(document), charts)
     progress(85, gettext_noop("Skriver PDF-filen"))
-    return rendered.write_pdf(pdf_variant=PDF_VARIANT)
-
-
-# --- In parts ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Part:
-    """One part laid out on its own: its PDF, and where its anchors and chapters are."""
-
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]  # anchor → page index in the part (first occurrence)
-    headers: list[str]  # running header of each page ("" = as on the page before)
-    charts: dict = field(default_factory=dict)  # charts drawn, by cache key (not cached)
-
-
-Job = tuple[str, str, list, bool]  # (html, css, engine tables of its charts, tagged)
-
-
-def _lay_out_part(html: str, css: str, chart_tables: list, tagged: bool) -> Part:
-    """`tagged`: with the structure tree of PDF/UA (not the running header and footer, which
-    are stamped onto the pages as artifacts)."""
-    rendered, drawn = _layout(html, css, chart_tables, chart_workers=1)
-    anchors: dict[str, int] = {}
-    headers = []
-    for index, page in enumerate(rendered.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, index)
-        titles = [label for level, label, _target, _state in page.bookmarks if level == 1]
-        headers.append(titles[0] if titles else "")
-    pdf = rendered.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
-    return Part(pdf, len(rendered.pages), anchors, headers, drawn)
-
-
-def _job_key(job: Job) -> str:
-    """The cache key of a part: its HTML and CSS, its charts' tables, WeasyPrint's version and
-    whether it is tagged."""
-    import weasyprint
-
-    html, css, chart_tables, tagged = job
-    digest = hashlib.sha256()
-    for text in (
-        weasyprint.__version__,
-        PDF_VARIANT if tagged else "",
-        css,
-        html,
-        *(chart_key(t, CHART_KIND) for t in chart_tables),
-    ):
-        digest.update(text.encode())
-        digest.update(b"\0")
-    return f"finsam:compiled-part:{digest.hexdigest()}"
-
-
-def _lay_out_job(job: Job) -> Part:
-    return _lay_out_part(*job)
-
-
-def _lay_out(
-    jobs: list[Job], workers: int | None = None, progress: Progress = silent
-) -> list[Part]:
-    """The parts of `jobs`: from the cache where the same content was laid out before, the
-    others laid out by `workers` processes (None: as many as CPUs are idle, measured only when
-    more than one part is to be laid out; the longest first, each worker taking the next job
-    when it is done) and kept in the cache. `progress` hears of every part laid out."""
-    keys = [_job_key(job) for job in jobs]
-    found = document_cache.get_many(keys)
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
-    order = sorted(missing, key=lambda key: -len(missing[key][0]))
-
-    def done(laid: dict) -> None:
-        n, total = len(found) + len(laid), len(jobs)
-        step = gettext_noop("Lägger ut kapitlen: %(n)s av %(total)s klara")
-        progress(100 * n / total, step, n=n, total=total)
-
-    laid = {}
-    done(laid)
-    if len(order) > 1 and (workers := workers or _part_workers()) > 1:
-        import finsam.statistics.charts  # noqa: F401 - imported once, before forking
-
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_lay_out_job, missing[key]): key for key in order}
-            for future in as_completed(futures):
-                laid[futures[future]] = future.result()
-                done(laid)
-    else:
-        for key in order:
-            laid[key] = _lay_out_job(missing[key])
-            done(laid)
-    for key, part in laid.items():
-        if part.charts:
-            document_cache.set_many(part.charts, CHART_CACHE_SECONDS)
-            part.charts = {}
-        document_cache.set(key, part, PART_CACHE_SECONDS)
-    return [found.get(key) or laid[key] for key in keys]
-
-
-def _idle_cpus() -> float:
-    """CPUs not busy with other work right now, sampled over a tenth of a second (the load
-    average would still count a job that ended a minute ago)."""
-    import psutil
-
-    busy = psutil.cpu_percent(interval=0.1)
-    return (os.cpu_count() or 1) * (1 - busy / 100)
-
-
-def _part_workers() -> int:
-    """How many processes lay out the parts not in the cache: this one's CPU, and one more for
-    every other CPU at least half idle (setting COMPILED_REPORT_PARTS: a fixed number)."""
-    configured = getattr(settings, "COMPILED_REPORT_PARTS", None)
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return 1
-    if configured is not None:
-        return max(1, configured)
-    cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 1 + int(_idle_cpus() + 1 - IDLE_CPU_FOR_PARTS)))
+    return rendered.write_pdf(pdf_variant=layer.PDF_VARIANT)
 
 
 def _set_page_numbers(document: CompiledDocument, offsets: list[tuple[Part, int]]) -> None:
@@ -314,153 +124,32 @@ def _running_job(document: CompiledDocument, pages: list[tuple[str, str]], first
             "@page :first { @top-left { content: none; } @top-right { content: none; } "
             "@bottom-left { content: none; } @bottom-right { content: none; } }"
         )
-    return html, css, [], False
+    return html, css, NO_CHARTS, False
 
 
-def _running_pages(parts: list[Part]) -> list[tuple[str, str]]:
-    """(running header, footer) of every page: the chapter of the page, or of the one before."""
-    headers = [h for part in parts for h in part.headers]
-    total = len(headers)
-    current, pages = "", []
-    for number, header in enumerate(headers, start=1):
-        current = header or current
-        pages.append((current, f"Sida {number} av {total}"))
-    return pages
+def _metadata(document: CompiledDocument) -> dict[str, str]:
+    return {
+        "/Title": f"{document.title} – {document.association_name} – {document.period_name}",
+        "/Author": document.association_name,
+        "/Subject": f"{document.kind_label}: {document.title}, {document.period_name}",
+        "/Creator": "finsam",
+    }
 
 
-def _stamp(writer, page, stamp, name: str) -> None:
-    """Draw `stamp` (a page of another PDF) over `page` as a form XObject, without parsing or
-    rewriting the page's own content."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    form = DecodedStreamObject()
-    form.set_data(stamp.get_contents().get_data())
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): stamp.mediabox,
-            NameObject("/Resources"): stamp["/Resources"].clone(writer),
-        }
-    )
-    form_ref = writer._add_object(form)
-    resources = page["/Resources"].get_object()
-    xobjects = resources.get("/XObject")
-    if xobjects is None:
-        xobjects = DictionaryObject()
-        resources[NameObject("/XObject")] = xobjects
-    xobjects.get_object()[NameObject(name)] = form_ref
-
-    def stream(data: bytes):
-        obj = DecodedStreamObject()
-        obj.set_data(data)
-        return writer._add_object(obj)
-
-    contents = page["/Contents"]
-    is_array = isinstance(contents.get_object(), list)
-    existing = list(contents.get_object()) if is_array else [contents]
-    page[NameObject("/Contents")] = ArrayObject(
-        [stream(b"q\n"), *existing, stream(f"\nQ /Artifact BMC q {name} Do Q EMC\n".encode())]
-    )
-
-
-def _merge_structure(writer, readers: list) -> None:
-    """Put the parts' tagged structure together (pypdf's `append` leaves it out): one Document
-    element with every part's elements, the pages and link annotations numbered again in one
-    parent tree, and the catalog entries of a tagged PDF (language, metadata) from the first
-    part."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
-
-    document = DictionaryObject({NameObject("/S"): NameObject("/Document")})
-    document[NameObject("/Type")] = NameObject("/StructElem")
-    document_ref = writer._add_object(document)
-    kids, nums = ArrayObject(), ArrayObject()
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_ref = writer._add_object(root)
-    document[NameObject("/P")] = root_ref
-    document[NameObject("/K")] = kids
-    pages = iter(writer.pages)
-    for reader in readers:
-        tree = reader.root_object["/StructTreeRoot"].clone(writer).get_object()
-        old = tree["/ParentTree"].get_object()["/Nums"]
-        parents = {int(old[i]): old[i + 1] for i in range(0, len(old), 2)}
-        part_documents = tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]
-        for part_document in part_documents:
-            for kid in part_document.get_object()["/K"]:
-                kid.get_object()[NameObject("/P")] = document_ref
-                kids.append(kid)
-        # pypdf leaves the pages' /StructParents out, the annotations keep their /StructParent.
-        for page_in_part in reader.pages:
-            page = next(pages)
-            numbered = [(page, page_in_part.get("/StructParents"), "/StructParents")]
-            for annotation in page.get("/Annots", []):
-                annotation = annotation.get_object()
-                numbered.append((annotation, annotation.get("/StructParent"), "/StructParent"))
-            for target, key, name in numbered:
-                if key is not None:
-                    target[NameObject(name)] = NumberObject(len(nums) // 2)
-                    nums += [NumberObject(len(nums) // 2), parents[int(key)]]
-    root[NameObject("/K")] = ArrayObject([document_ref])
-    root[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums})
-    )
-    root[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums) // 2)
-    first = readers[0].root_object
-    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
-        if key in first:
-            writer._root_object[NameObject(key)] = first[key].clone(writer)
-
-
-def _merge(document: CompiledDocument, parts: list[Part], overlays: list[bytes]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
-    for reader in readers:
-        writer.append(reader, import_outline=True)
-    _merge_structure(writer, readers)
-    # Links across parts were written as finsam-anchor: URIs: make them named destinations,
-    # which the parts brought along.
-    for page in writer.pages:
-        for annotation in page.get("/Annots", []):
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
-            if uri.startswith(ANCHOR_SCHEME):
-                del annotation["/A"]
-                annotation[NameObject("/Dest")] = TextStringObject(uri.removeprefix(ANCHOR_SCHEME))
-    stamps = [page for overlay in overlays for page in PdfReader(io.BytesIO(overlay)).pages]
-    for number, (page, stamp) in enumerate(zip(writer.pages, stamps, strict=True), start=1):
-        _stamp(writer, page, stamp, f"/FinsamRunning{number}")
-    writer.add_metadata(
-        {
-            "/Title": f"{document.title} – {document.association_name} – {document.period_name}",
-            "/Author": document.association_name,
-            "/Subject": f"{document.kind_label}: {document.title}, {document.period_name}",
-            "/Creator": "finsam",
-        }
-    )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _chapter_jobs(document: CompiledDocument, css: str) -> list[Job]:
+def _chapter_jobs(document: CompiledDocument, css: str) -> list[layer.Job]:
     jobs = []
     for chapter in document.chapters:
-        html, chart_tables = render_html(
+        html, charts = render_html(
             document, front=False, chapters=[chapter], summary=False, link=ANCHOR_SCHEME
         )
-        jobs.append((html, css, chart_tables, True))
+        jobs.append((html, css, charts, True))
     return jobs
 
 
 def typeset_chapters(document: CompiledDocument) -> None:
     """Lay out the chapters of `document` into the cache (as compiling it in parts would), so
     that compiling the period later finds them there."""
-    _lay_out(_chapter_jobs(document, render_css(document, running=False)), workers=1)
+    layer.lay_out(_chapter_jobs(document, render_css(document, running=False)), workers=1)
 
 
 def _render_in_parts(document: CompiledDocument, progress: Progress = silent) -> bytes:
@@ -475,18 +164,18 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
     jobs = [
-        (placeholder_front, css, [], True),
+        (placeholder_front, css, NO_CHARTS, True),
         *_chapter_jobs(document, css),
         (summary, css, summary_charts, True),
     ]
-    front_pages, *body = _lay_out(jobs, progress=within(progress, 0, 80))
+    front_pages, *body = layer.lay_out(jobs, progress=within(progress, 0, 80))
     first_page = front_pages.pages + 1
     offsets = []
     for part in body:
         offsets.append((part, first_page))
         first_page += part.pages
     _set_page_numbers(document, offsets)
-    running = _running_pages([front_pages, *body])
+    running = layer.running_pages([front_pages, *body])
     front_html, _ = render_html(
         document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
     )
@@ -494,9 +183,9 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
     # smaller one.
     progress(80, gettext_noop("Lägger ut innehållsförteckning, sidhuvud och sidfot"))
     third = len(running) // 3
-    front, first_running, other_running = _lay_out(
+    front, first_running, other_running = layer.lay_out(
         [
-            (front_html, css, [], True),
+            (front_html, css, NO_CHARTS, True),
             _running_job(document, running[:third], True),
             _running_job(document, running[third:], third == 0),
         ]
@@ -505,7 +194,7 @@ def _render_in_parts(document: CompiledDocument, progress: Progress = silent) ->
         return _render_single(document)
     overlays = [first_running.pdf] if third else []
     progress(92, gettext_noop("Sammanfogar delarna"))
-    return _merge(document, [front, *body], [*overlays, other_running.pdf])
+    return layer.merge([front, *body], [*overlays, other_running.pdf], _metadata(document))
 
 
 def render_pdf(document: CompiledDocument, progress: Progress = silent) -> bytes:

@@ -8,6 +8,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from finsam.core.formats import swedish_sort_key
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants.models import Gender
 from finsam.participants.tests.factories import EnrolmentFactory
@@ -20,7 +21,7 @@ from finsam.reports.compile import (
     compiled_filename,
     latest_period_with_reports,
 )
-from finsam.reports.documents.content import build_document, swedish_sort_key
+from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
 
@@ -303,7 +304,7 @@ def test_it_draws_charts_in_the_pdf(compiled, world, monkeypatch):
         return real(table)
 
     monkeypatch.setattr(charts, "table_chart_svg", spy)
-    monkeypatch.setattr("finsam.reports.documents.charts.PARALLEL_MIN_CHARTS", 10_000)
+    monkeypatch.setattr("finsam.documents.charts.PARALLEL_MIN_CHARTS", 10_000)
     compile_pdf(association=world.a, period=compiled, today=TODAY)
     assert "income_before" in drawn
     assert "age_group" not in drawn  # one chart per chapter; the age groups are a table
@@ -416,48 +417,20 @@ def test_it_shows_the_head_counts_of_a_volume_initiative(world):
     assert rows["Volyminsatser: summa av antal per månad"] == ["9", "4", "13"]
 
 
-def test_it_lays_out_in_as_many_processes_as_cpus_are_idle(settings, monkeypatch):
-    from finsam.reports.documents import pdf
-
-    settings.COMPILED_REPORT_PARTS = None
-    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 1.6)
-    assert pdf._part_workers() == 2
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.6)  # one CPU busy with other work
-    assert pdf._part_workers() == 2
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: 0.4)  # more than one CPU busy
-    assert pdf._part_workers() == 1
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: -3)  # overloaded
-    assert pdf._part_workers() == 1
-    settings.COMPILED_REPORT_PARTS = 2
-    assert pdf._part_workers() == 2
-
-
-def test_idle_cpus_are_measured_now_not_by_the_load_average(monkeypatch):
-    import psutil
-
-    from finsam.reports.documents import pdf
-
-    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 75.0)
-    assert pdf._idle_cpus() == 0.5
-    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 0.0)
-    assert pdf._idle_cpus() == 2
-
-
 def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, settings, monkeypatch):
+    from finsam.documents import pdf as layer
     from finsam.reports.documents import pdf
 
     settings.COMPILED_REPORT_PARTS = 1
     monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
     laid_out = []
-    real = pdf._lay_out_job
+    real = layer._lay_out_job
 
     def spy(job):
         laid_out.append(job[0])
         return real(job)
 
-    monkeypatch.setattr(pdf, "_lay_out_job", spy)
+    monkeypatch.setattr(layer, "_lay_out_job", spy)
     first = compile_pdf(association=world.a, period=compiled, today=TODAY)
     # The contents (twice: with placeholders, then with the page numbers), every chapter, the
     # summary and the running header and footer in two parts.
@@ -465,7 +438,7 @@ def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, setti
     laid_out.clear()
     # With nothing to lay out, or one part, no time is spent measuring the idle CPUs.
     settings.COMPILED_REPORT_PARTS = None
-    monkeypatch.setattr(pdf, "_idle_cpus", lambda: pytest.fail("idle CPUs measured"))
+    monkeypatch.setattr(layer, "_idle_cpus", lambda: pytest.fail("idle CPUs measured"))
     assert compile_pdf(association=world.a, period=compiled, today=TODAY) == first
     assert laid_out == []
     # The draft of Level Upgrade changes a word: its chapter alone is laid out again (the summary
@@ -485,6 +458,7 @@ def test_approving_a_report_typesets_its_chapter_ahead(
 ):
     from django.urls import reverse
 
+    from finsam.documents import pdf as layer
     from finsam.reports.documents import pdf
 
     settings.COMPILED_REPORT_PARTS = 1
@@ -495,13 +469,13 @@ def test_approving_a_report_typesets_its_chapter_ahead(
         response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
     assert response.status_code == 302 and len(callbacks) == 1
     laid_out = []
-    real = pdf._lay_out_job
+    real = layer._lay_out_job
 
     def spy(job):
         laid_out.append(job[0])
         return real(job)
 
-    monkeypatch.setattr(pdf, "_lay_out_job", spy)
+    monkeypatch.setattr(layer, "_lay_out_job", spy)
     compile_pdf(association=world.a, period=compiled)
     chapters = [html for html in laid_out if 'class="chapter"' in html]
     assert len(chapters) == len(CHAPTERS) - 1  # all but Åsbo träffpunkt's, typeset at approval

@@ -9,9 +9,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from finsam.associations.models import Association
+from finsam.core.formats import swedish_sort_key
 from finsam.demo.loading import load_demo
 from finsam.reports.compile import compile_docx, compile_pdf
-from finsam.reports.documents.content import swedish_sort_key
 from finsam.reports.models import ReportingPeriod
 from finsam.reports.selectors import compiled_reports
 

@@ -1,0 +1,20 @@
+"""The document layer: any producer (the compiled report, and decision letters, agreements,
+invoice bases, operational plans, meeting packs to come) makes its PDF, DOCX and XLSX files here.
+
+- `blocks`: a document declared as blocks (cover, contents, chapters and sub-chapters, running
+  header and footer, paragraphs, tables kept whole, charts with their text alternative, draft
+  marks);
+- `render`: blocks → file, one renderer per backend (`Renderer`): WeasyPrint for tagged PDF
+  (`render/weasyprint.py`), python-docx for DOCX (`render/docx.py`);
+- `pdf`: WeasyPrint machinery: the safe URL fetcher, layout in cached parallel parts, merging
+  parts into one tagged PDF with stamped running headers;
+- `docx`: python-docx helpers and the house styles;
+- `charts`: charts cached by content and drawn in parallel (`PendingCharts`), a generic
+  `BarChart`;
+- `xlsx`: spreadsheets (every XLSX download is built with it);
+- `cache`: the documents cache.
+
+Numbers, kronor and dates are formatted by finsam.core.formats before they go into a document.
+The layer imports only finsam.core (and the progress protocol of finsam.jobs): producers pass
+their data in (tested in tests/test_layering.py).
+"""
