@@ -32,9 +32,9 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
+from finsam.core.progress import Progress, silent
 from finsam.documents.cache import document_cache
 from finsam.documents.charts import CHART_CACHE_SECONDS, ChartDrawer, PendingCharts
-from finsam.jobs.progress import Progress, silent
 
 CHART_SCHEME = "finsam-chart:"
 ANCHOR_SCHEME = "finsam-anchor:"

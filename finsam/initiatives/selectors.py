@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from finsam.core.access import Access, editable_initiatives, visible_initiatives
 from finsam.core.roles import Role
 from finsam.initiatives.models import FollowUp, HeadCount, Initiative
-from finsam.participants.models import counted_q
+from finsam.reference.counting import counted_q
 from finsam.reference.models import Code, CodeList
 
 # Enrolments that count: wrong registrations (R6) are never counted.

@@ -8,8 +8,8 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_noop
 
+from finsam.core.progress import Progress, within
 from finsam.jobs.models import Job, JobFilePurpose
-from finsam.jobs.progress import Progress, within
 from finsam.jobs.services import JobFailed, read_file, store_result
 
 NO_LONGER_ALLOWED = gettext_noop(

@@ -19,7 +19,8 @@ from simple_history.signals import (
 
 from finsam.core.models import TimeStampedModel
 from finsam.core.periods import PeriodQuerySet
-from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
+from finsam.reference.counting import counted_q
+from finsam.reference.models import Code, CodeList, Municipality
 
 
 class Gender(models.TextChoices):
@@ -176,22 +177,6 @@ class LeanHistoricalRecords(HistoricalRecords):
                 instance=instance,
                 field=field,
             )
-
-
-def counted_q(*, prefix: str = "") -> models.Q:
-    """The counting rule (R6) as a Q object: a wrong registration (exit reason
-    "felregistrering") never counts. `prefix` reaches enrolments from a related model
-    ("enrolments__"). A subquery on the code, not a join: the statistics' GROUP BY stays on one
-    table. An open enrolment has no exit reason and always counts."""
-    wrong = Code.objects.filter(
-        code_list=CodeList.EXIT_REASON, code=EXIT_WRONG_REGISTRATION
-    ).values("pk")
-    return ~models.Q(**{f"{prefix}exit_reason__in": wrong})
-
-
-def is_counted(exit_reason: Code | None) -> bool:
-    """The counting rule for one enrolment with this exit reason (None: not exited)."""
-    return exit_reason is None or exit_reason.code != EXIT_WRONG_REGISTRATION
 
 
 class EnrolmentQuerySet(PeriodQuerySet, models.QuerySet):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
-from finsam.participants.models import AnonymousReason, Enrolment, Gender, counted_q
+from finsam.participants.models import AnonymousReason, Enrolment, Gender
 from finsam.participants.services import (
     EXIT_FIELDS,
     IN_FIELDS,
@@ -26,6 +26,7 @@ from finsam.participants.services import (
     months_before,
     registration_closed_reason,
 )
+from finsam.reference.counting import counted_q
 from finsam.reference.models import Code, Municipality
 
 LONG_RUNNING_MONTHS = 12

@@ -55,8 +55,8 @@ from finsam.participants.models import (
     Enrolment,
     Gender,
     Participant,
-    is_counted,
 )
+from finsam.reference.counting import is_counted
 from finsam.reference.models import Code, CodeList, Municipality
 
 CONSENT_MAX_DAYS_BEFORE_START = 90

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
-from finsam.jobs.progress import Progress, silent, within
+from finsam.core.progress import Progress, silent, within
 from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from finsam.core.progress import Progress, silent
 from finsam.documents.blocks import Document
-from finsam.jobs.progress import Progress, silent
 
 
 class Renderer(Protocol):

@@ -15,10 +15,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
+from finsam.core.progress import Progress, silent
 from finsam.documents import blocks
 from finsam.documents import docx as d
 from finsam.documents.charts import PendingCharts
-from finsam.jobs.progress import Progress, silent
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHART_KIND = "png150"

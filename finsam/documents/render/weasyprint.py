@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_noop
 
+from finsam.core.progress import Progress, silent
 from finsam.documents import blocks
 from finsam.documents.pdf import CHART_SCHEME, Charts, css_string, write_pdf
-from finsam.jobs.progress import Progress, silent
 
 CONTENT_TYPE = "application/pdf"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import finsam.documents
 
-ALLOWED = ("finsam.core", "finsam.documents", "finsam.jobs.progress")
+ALLOWED = ("finsam.core", "finsam.documents")
 
 
 def _imports(path: Path):

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from finsam.initiatives.models import HeadCount, Initiative
-from finsam.participants.models import Enrolment, is_counted
+from finsam.participants.models import Enrolment
+from finsam.reference.counting import is_counted
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList
 
 DAY0 = datetime.date(2024, 1, 1)

@@ -18,9 +18,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
+from finsam.core.progress import Progress, silent
 from finsam.documents import docx as d
 from finsam.documents.docx import AMBER, BLUE, GREEN, GREY, HEADING_FONT, TEXT_WIDTH
-from finsam.jobs.progress import Progress, silent
 from finsam.reports.documents.charts import charts
 from finsam.reports.documents.content import Chapter, CompiledDocument, Section, StatTable
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_noop
 
+from finsam.core.progress import Progress, silent, within
 from finsam.documents import pdf as layer
 from finsam.documents.pdf import ANCHOR_SCHEME, CHART_SCHEME, NO_CHARTS, Charts, Part, css_string
-from finsam.jobs.progress import Progress, silent, within
 from finsam.reports.documents.charts import STATISTICS_CHARTS
 from finsam.reports.documents.content import CompiledDocument
 
