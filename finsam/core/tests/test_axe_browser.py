@@ -7,6 +7,7 @@ The pages are the permission walk's (`walk.NAMES` with `walk.build_objects`' own
 answer the role 200 with a whole HTML page; the check itself is `axe.check_loaded`, shared with
 `make a11y`. Runs Debian's Chromium (/usr/bin/chromium) through Playwright against a real server
 (`finsam.core.tests.server`), one browser and one page a role; skipped when either is missing.
+It runs on SQLite only: the pages are the same on PostgreSQL, and the suite stays within its time.
 """
 
 import re
@@ -26,6 +27,10 @@ sync_api = pytest.importorskip(
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not axe.CHROMIUM.exists(), reason=f"no Chromium at {axe.CHROMIUM}"),
+    pytest.mark.skipif(
+        "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+        reason="run on SQLite only (the same pages; the suite's time on PostgreSQL)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 # Forms shown in their error state: URL name → the POST (beside the CSRF token) the services
