@@ -60,7 +60,8 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
 
-# axe-core (bench/a11y/vendor) in headless Chromium on every demo role's pages; not part of `make test`.
+# axe-core (finsam/core/tests/axe) in headless Chromium on the demo roles' pages at desktop and 390 px;
+# `make test` runs the same check on every page of the permission walk (test_axe_browser.py).
 a11y: $(STAMP)
 	$(BIN)/python bench/a11y.py $(A11Y_ARGS)
 

@@ -3,9 +3,11 @@
 Starts a development server (DEBUG=1) on a free port of 127.0.0.1 with a throwaway SQLite
 database (migrate, createcachetable, load_demo), logs in as each demo login (TOTP for the
 two-factor roles), visits the menu's pages and the pages they link to (same origin, GET only,
-no downloads, at most --pages a role), runs axe-core (vendored in bench/a11y/vendor/, WCAG 2.0/2.1
-A and AA rules) on each and prints, per role, the violations by impact, rule and page count.
-Exits non-zero on any critical or serious violation. Not part of `make test`.
+no downloads, at most --pages a role), runs axe-core on each, at desktop width and at 390 px, and
+prints, per role, the violations by impact, rule and page count. Exits non-zero on any critical or
+serious violation or a page wider than a 390 px screen. The check is the test suite's
+(`finsam/core/tests/axe.py`, with the vendored axe-core; `test_axe_browser.py` runs it on every
+page of the permission walk in `make test`); this script runs it on the demo data.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "bench" / "a11y" / "vendor" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT))
+
+from finsam.core.tests import axe  # noqa: E402 (the repository on the path first)
+
 PASSWORD = "finsam-demo-2026"
 # Role → demo login and, for the two-factor logins, the TOTP secret (finsam/demo/loading.py).
 ROLES = {
@@ -40,9 +44,6 @@ ROLES = {
     "applicant": ("sokande@skaraborg.demo.finsam.se", None),
     "analyst": ("analytiker@skaraborg.demo.finsam.se", None),
 }
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-FAILING = ("critical", "serious")
-IMPACTS = ("critical", "serious", "moderate", "minor")
 # Paths that download files, end the session or are outside the pages a person reads.
 SKIP = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/")
 SKIP_SUFFIXES = (".csv", ".xlsx", ".pdf", ".json", ".zip", ".ods", ".txt")
@@ -120,21 +121,16 @@ def links(page, base: str, selector: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def check_page(page, url: str) -> list[dict] | None:
+def check_page(page, url: str) -> list[axe.Finding] | None:
     response = page.goto(url)
-    if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+    if not axe.is_html(response):
         return None
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length})))",
-        TAGS,
-    )
+    return axe.check_loaded(page, urlparse(url).path)
 
 
 def walk_role(browser, base: str, role: str, limit: int, verbose: bool) -> dict:
     email, secret = ROLES[role]
-    context = browser.new_context(bypass_csp=True, locale="sv-SE")
+    context = axe.new_context(browser)
     page = context.new_page()
     log_in(page, base, email, secret)
     start = page.url
@@ -152,11 +148,10 @@ def walk_role(browser, base: str, role: str, limit: int, verbose: bool) -> dict:
         if violations is None:
             continue
         pages += 1
-        path = urlparse(url).path
-        for violation in violations:
-            by_rule[(violation["impact"], violation["id"])].append(path)
+        for finding in violations:
+            by_rule[(finding.impact, finding.rule)].append(f"{finding.path} @{finding.width}px")
             if verbose:
-                print(f"  {path}: {violation['impact']} {violation['id']} x{violation['nodes']}")
+                print(f"  {finding}")
         if url in first_level:
             queue += [u for u in links(page, base, "main a[href]") if u not in seen]
     context.close()
@@ -188,20 +183,11 @@ def main() -> int:
         failed = False
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    args=[
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                    ],
-                )
+                browser = axe.launch(playwright)
                 for role in args.role or list(ROLES):
                     result = walk_role(browser, base, role, args.pages, args.verbose)
                     print(f"\n{role}: {result['pages']} pages")
-                    for impact in IMPACTS:
+                    for impact in axe.IMPACTS:
                         rules = sorted(
                             (rule, paths)
                             for (imp, rule), paths in result["by_rule"].items()
@@ -210,7 +196,7 @@ def main() -> int:
                         for rule, paths in rules:
                             example = paths[0]
                             print(f"  {impact:<9} {rule:<32} {len(paths):>3} pages  e.g. {example}")
-                    if any(impact in FAILING for impact, _ in result["by_rule"]):
+                    if any(impact in axe.FAILING for impact, _ in result["by_rule"]):
                         failed = True
                 browser.close()
         finally:

@@ -89,6 +89,10 @@ class AssociationForm(BootstrapForm):
         error_messages={"required": _("Välj minst en kommun som förbundet omfattar.")},
     )
 
+    # The picker (associations/form.html) draws its own checkboxes, grouped by county and folded:
+    # the summary links to the fieldset.
+    error_anchors = {"municipalities": "municipalities"}
+
     def __init__(self, *args, can_change_start_date=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_change_start_date:

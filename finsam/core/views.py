@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,12 @@ def switch_association(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the icon of the static files."""
+    return redirect(static("finsam/favicon.ico"))
 
 
 @login_not_required

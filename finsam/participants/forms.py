@@ -6,6 +6,8 @@ services' errors land on the right field; the consent block is `consent_*`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -65,6 +67,18 @@ def _extent_field(label):
     )
 
 
+@dataclass(frozen=True)
+class ConsentError:
+    """A message of the services' consent check, and the id of the consent input it is about
+    (empty when the form has no consent fields), for the error summary's link."""
+
+    message: str
+    anchor: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ServiceForm(forms.Form):
     """Bootstrap classes, the services' errors on the right fields, and each input described by
     its messages (`participants/_field_messages.html`, which the live check replaces)."""
@@ -75,7 +89,7 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.consent_errors: list[str] = []
+        self.consent_errors: list[ConsentError] = []
         self.add_fields()
         for name, field in self.fields.items():
             widget = field.widget
@@ -96,15 +110,27 @@ class ServiceForm(forms.Form):
         by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         for key, messages in by_field.items():
             if key == "consent":
-                self.consent_errors.extend(messages)
+                self.consent_errors.extend(self._consent_error(e) for e in exc.error_dict[key])
             elif key in self.fields:
                 if key not in self.errors:
                     self.add_error(key, messages)
             else:
                 self.add_error(None, messages)
 
+    def _consent_error(self, error: ValidationError) -> ConsentError:
+        """The consent field a message names (by its code), else the consent's first field."""
+        message = error.message % error.params if error.params else error.message
+        for name in (f"consent_{error.code}", CONSENT_FIELDS[0]):
+            if name in self.fields:
+                return ConsentError(str(message), self[name].id_for_label)
+        return ConsentError(str(message))
+
     def mark_invalid(self) -> None:
-        for name in self.errors:
+        anchors = {e.anchor for e in self.consent_errors}
+        consent = [
+            n for n in CONSENT_FIELDS if n in self.fields and self[n].id_for_label in anchors
+        ]
+        for name in [*self.errors, *consent]:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"

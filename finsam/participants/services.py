@@ -143,10 +143,12 @@ CORRECTABLE_FIELDS = frozenset((*IN_FIELDS, *EXIT_FIELDS, "name"))
 
 class _Errors:
     def __init__(self):
-        self.by_field: dict[str, list[str]] = {}
+        self.by_field: dict[str, list[ValidationError]] = {}
 
-    def add(self, key: str, message) -> None:
-        self.by_field.setdefault(key, []).append(str(message))
+    def add(self, key: str, message, code: str | None = None) -> None:
+        """`code` names the part of a compound key a message is about (the consent's
+        `ConsentInput` field), for a form to point at the input."""
+        self.by_field.setdefault(key, []).append(ValidationError(str(message), code=code))
 
     def __contains__(self, key) -> bool:
         return key in self.by_field
@@ -288,7 +290,7 @@ def _check_consent(errors: _Errors, consent: ConsentInput | None, start_date, to
         )
         return
     if consent.given_on is None:
-        errors.add("consent", _("Ange datum för samtycket."))
+        errors.add("consent", _("Ange datum för samtycket."), "given_on")
     elif consent.given_on > today:
         errors.add(
             "consent",
@@ -296,6 +298,7 @@ def _check_consent(errors: _Errors, consent: ConsentInput | None, start_date, to
                 "Samtycket kan inte vara daterat i framtiden: personuppgifter får registreras "
                 "först när samtycket finns."
             ),
+            "given_on",
         )
     elif start_date and consent.given_on < start_date - datetime.timedelta(
         days=CONSENT_MAX_DAYS_BEFORE_START
@@ -307,33 +310,35 @@ def _check_consent(errors: _Errors, consent: ConsentInput | None, start_date, to
                 "kräver ett nytt samtycke."
             )
             % {"days": CONSENT_MAX_DAYS_BEFORE_START},
+            "given_on",
         )
     if consent.method not in ConsentMethod.values:
         errors.add(
             "consent",
             _("Ange hur samtycket lämnades (på papper, digitalt eller inskannat)."),
+            "method",
         )
     form_version = (consent.form_version or "").strip()
     if not form_version:
-        errors.add("consent", _("Ange samtyckesblankettens version."))
+        errors.add("consent", _("Ange samtyckesblankettens version."), "form_version")
     elif len(form_version) > 50:
-        errors.add("consent", _("Blankettversionen får vara högst 50 tecken."))
+        errors.add("consent", _("Blankettversionen får vara högst 50 tecken."), "form_version")
     language = (consent.language or "").strip()
     if not language:
-        errors.add("consent", _("Ange på vilket språk samtycket lämnades."))
+        errors.add("consent", _("Ange på vilket språk samtycket lämnades."), "language")
     elif len(language) > 32:
-        errors.add("consent", _("Språket får vara högst 32 tecken."))
-    _check_text(errors, "consent", form_version)
-    _check_text(errors, "consent", language)
+        errors.add("consent", _("Språket får vara högst 32 tecken."), "language")
+    _check_text(errors, "consent", form_version, "form_version")
+    _check_text(errors, "consent", language, "language")
 
 
-def _check_text(errors: _Errors, key: str, value: str) -> None:
+def _check_text(errors: _Errors, key: str, value: str, code: str | None = None) -> None:
     """The shared text rule (`finsam.core.validators`: no control characters)."""
     for validator in TEXT_VALIDATORS:
         try:
             validator(value)
         except ValidationError as exc:
-            errors.add(key, exc.messages[0])
+            errors.add(key, exc.messages[0], code)
 
 
 def _overlapping(participant_id, initiative, start, end, *, exclude_pk=None):

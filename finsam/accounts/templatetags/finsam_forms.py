@@ -51,7 +51,11 @@ def bs_options(bound_field):
 @register.filter
 def error_anchor(bound_field) -> str:
     """The id of the field's first input, for a link from the error summary (a list of radios
-    or checkboxes has no input with the field's own id)."""
+    or checkboxes has no input with the field's own id). A form whose template draws a field
+    itself names the target in `error_anchors` (field name → id)."""
+    anchor = getattr(bound_field.form, "error_anchors", {}).get(bound_field.name)
+    if anchor:
+        return anchor
     if isinstance(bound_field.field.widget, _CHOICE_LISTS):
         options = bound_field.subwidgets
         return options[0].id_for_label if options else bound_field.auto_id

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from finsam.core.keys import encrypted_fields
+from finsam.core.tests.walk import build_objects
 
 REPO = Path(settings.BASE_DIR)
 # Variables the settings read that a test's own environment must not leak into a subprocess.
@@ -61,3 +62,9 @@ def manage():
         )
 
     return run
+
+
+@pytest.fixture
+def objects(world):
+    """The permission walk's objects (`walk.build_objects`): "own" in A, "foreign" in B."""
+    return build_objects(world)

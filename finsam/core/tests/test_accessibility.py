@@ -118,3 +118,29 @@ def _assert_plain_title(response):
     assert response.status_code == 200
     title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
     assert title.strip() and "<" not in html.unescape(title), title
+
+
+def test_the_consents_errors_in_the_summary_link_to_the_consent_inputs(world, client_for):
+    client = client_for(world.registrar)
+    response = client.post(
+        reverse("participants:enrol", args=[world.a_initiative.pk]),
+        {"consent_given_on": "2099-01-01", "consent_method": "", "consent_form_version": ""},
+    )
+    body = response.content.decode()
+    items = re.findall(r"<li>(.*?)</li>", _summary(body), re.S)
+    consent = [i for i in items if "samtycke" in html.unescape(i).lower()]
+    assert consent, items
+    assert all(i.startswith('<a href="#id_consent_') for i in consent), consent
+    _assert_errors_linked(body, ["consent_given_on", "consent_method", "consent_form_version"])
+
+
+def test_the_municipalities_error_links_to_the_picker(world, client_for):
+    client = client_for(world.operator)
+    data = {"name": "Samordningsförbundet C", "slug": "c", "org_number": "222000-0001"}
+    response = client.post(reverse("associations:create"), {**data, "start_date": "2024-01-01"})
+    body = response.content.decode()
+    links = re.findall(r'<a href="#([^"]+)"', _summary(body))
+    assert "municipalities" in links, links
+    assert set(links) <= _ids(body), links
+    picker = re.search(r'<fieldset[^>]*\sid="municipalities"[^>]*>', body).group(0)
+    assert set(re.search(r'aria-describedby="([^"]*)"', picker).group(1).split()) <= _ids(body)

@@ -5,186 +5,22 @@ that answers 2xx/3xx for another association's object, on any personal data show
 the participant's registrar, and on any new URL that nobody added to `OBJECT_KWARGS` below.
 """
 
-import datetime
 import html
 import re
 
 import pytest
-from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 
-from finsam.accounts.models import InitiativeAssignment, Invitation
-from finsam.associations.tests.factories import MemberFactory
-from finsam.finance.tests.factories import AssociationYearFactory
-from finsam.initiatives.models import InitiativeBudget
-from finsam.initiatives.tests.factories import InitiativeFactory
-from finsam.jobs.models import Job, JobKind, JobStatus
-from finsam.jobs.services import store_result
-from finsam.participants.tests.factories import EnrolmentFactory
-from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
-
-PERSONAL_NUMBER = "19811218-9876"
-NAME = "Sigrid Testsson"
-A_USERS = (
-    "operator",
-    "secretariat",
-    "manager",
-    "registrar",
-    "board",
-    "applicant",
-    "analyst",
-    "no_role",
+from finsam.core.tests.walk import (
+    A_USERS,
+    NAME,
+    NAMES,
+    OBJECT_KWARGS,
+    PERSONAL_NUMBER,
+    PLAIN,
+    PUBLIC,
+    url_of,
 )
-# Pages outside the scope of this walk: allauth's own (login, MFA), the admin, the API (walked in
-# finsam/api/tests/test_permissions.py) and the language switch.
-SKIPPED_PREFIXES = ("accounts/", "admin/", "api/", "i18n/")
-PUBLIC = {"health", "accounts:invitation_accept"}
-
-
-def _url_names():
-    def walk(patterns, prefix="", namespace=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
-            elif not (prefix + str(p.pattern)).startswith(SKIPPED_PREFIXES):
-                yield f"{namespace}:{p.name}" if namespace else p.name
-
-    return sorted(set(walk(get_resolver().url_patterns)))
-
-
-@pytest.fixture
-def objects(world):
-    """One object of every addressable kind in A (own) and in B (foreign)."""
-    out = {}
-    for side, association, initiative, inviter in (
-        ("own", world.a, world.a_initiative, world.secretariat),
-        ("foreign", world.b, world.b_initiative, world.b_secretariat),
-    ):
-        enrolment = EnrolmentFactory(
-            initiative=initiative,
-            participant__personal_number=PERSONAL_NUMBER.replace("-", ""),
-            participant__name=NAME,
-        )
-        period = ReportingPeriodFactory(association=association)
-        job, running_job = (
-            Job.objects.create(
-                kind=JobKind.COMPILED_REPORT,
-                association=association,
-                started_by=inviter,
-                period=period,
-                output_format="pdf",
-                status=status,
-                finished_at=datetime.datetime.now(datetime.UTC) if status == "done" else None,
-            )
-            for status in (JobStatus.DONE, JobStatus.RUNNING)
-        )
-        store_result(job, name="rapport.pdf", content_type="application/pdf", data=b"%PDF-1.7")
-        out[side] = {
-            "period": period,
-            "job": job,
-            "running_job": running_job,
-            "report": InitiativeReportFactory(period=period, initiative=initiative),
-            "member": MemberFactory(association=association),
-            "initiative": initiative,
-            "volume_initiative": InitiativeFactory(association=association, volume=True),
-            "budget": InitiativeBudget.objects.create(
-                initiative=initiative, year=2021, amount=100000
-            ),
-            "assignment": InitiativeAssignment.objects.get(initiative=initiative, role="registrar"),
-            "invitation": Invitation.objects.create(
-                association=association,
-                email=f"ny-{side}@example.se",
-                role="board",
-                token=f"token-{side}",
-                invited_by=inviter,
-                expires_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
-            ),
-            "enrolment": enrolment,
-            "year": AssociationYearFactory(association=association),
-            "user": world.registrar if side == "own" else world.b_registrar,
-        }
-    return out
-
-
-# URL name -> kwargs for one side's objects. A new URL must be added here (see the last test).
-OBJECT_KWARGS = {
-    "accounts:role_remove": lambda o: {"user_id": o["user"].pk, "role": "registrar"},
-    "accounts:invitation_cancel": lambda o: {"pk": o["invitation"].pk},
-    "accounts:invitation_accept": lambda o: {"token": o["invitation"].token},
-    "associations:member_row": lambda o: {"pk": o["member"].pk},
-    "associations:member_edit": lambda o: {"pk": o["member"].pk},
-    "associations:member_delete": lambda o: {"pk": o["member"].pk},
-    "initiatives:detail": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:edit": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:budget_add": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:budget_edit": lambda o: {
-        "pk": o["initiative"].pk,
-        "budget_pk": o["budget"].pk,
-    },
-    "initiatives:budget_delete": lambda o: {
-        "pk": o["initiative"].pk,
-        "budget_pk": o["budget"].pk,
-    },
-    "initiatives:head_counts": lambda o: {"pk": o["volume_initiative"].pk},
-    "initiatives:assignment_add": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:assignment_remove": lambda o: {
-        "pk": o["initiative"].pk,
-        "assignment_pk": o["assignment"].pk,
-    },
-    "participant_import:upload": lambda o: {"initiative_pk": o["initiative"].pk},
-    "participant_import:template_xlsx": lambda o: {"initiative_pk": o["initiative"].pk},
-    "participant_import:template_csv": lambda o: {"initiative_pk": o["initiative"].pk},
-    "participants:initiative_participants": lambda o: {"initiative_id": o["initiative"].pk},
-    "participants:initiative_follow_up": lambda o: {"initiative_id": o["initiative"].pk},
-    "participants:enrol": lambda o: {"initiative_id": o["initiative"].pk},
-    "participants:enrol_validate": lambda o: {"initiative_id": o["initiative"].pk},
-    **{
-        f"participants:{name}": (lambda o: {"enrolment_uuid": o["enrolment"].uuid})
-        for name in (
-            "enrolment_detail",
-            "exit",
-            "exit_validate",
-            "correct",
-            "correct_validate",
-            "consent_withdraw",
-            "protect_identity",
-        )
-    },
-}
-OBJECT_KWARGS.update(
-    {
-        "statistics:scope": lambda o: {"kind": "initiative", "obj_id": o["initiative"].pk},
-        **{
-            f"reports:{name}": (lambda o: {"pk": o["period"].pk})
-            for name in ("period", "period_edit", "create_reports")
-        },
-        "reports:compile": lambda o: {"pk": o["period"].pk, "output_format": "pdf"},
-        "jobs:detail": lambda o: {"pk": o["job"].pk},
-        "jobs:download": lambda o: {"pk": o["job"].pk},
-        "jobs:status": lambda o: {"pk": o["running_job"].pk},
-        **{
-            f"reports:{name}": (lambda o: {"pk": o["report"].pk})
-            for name in (
-                "detail",
-                "autosave",
-                "insert_summary",
-                "submit",
-                "return",
-                "approve",
-                "comment",
-            )
-        },
-        **{
-            f"finance:{name}": (lambda o: {"pk": o["year"].pk})
-            for name in ("year_detail", "year_edit", "year_delete")
-        },
-    }
-)
-PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
-
-
-def _url(name, side_objects=None):
-    kwargs = OBJECT_KWARGS[name](side_objects) if name in OBJECT_KWARGS else {}
-    return reverse(name, kwargs=kwargs)
 
 
 def _body(response):
@@ -219,8 +55,8 @@ def test_every_page_of_the_own_association_answers_without_error_or_leak(
     world, objects, client, client_for, who
 ):
     client_for(world.user(who))
-    for name in PLAIN + list(OBJECT_KWARGS):
-        url = _url(name, objects["own"])
+    for name in NAMES:
+        url = url_of(name, objects["own"])
         response = client.get(url)
         assert response.status_code < 500, f"{who} GET {url}: {response.status_code}"
         _assert_accessible_markup(response, url)
@@ -237,7 +73,7 @@ def test_no_page_answers_for_another_associations_object(
     for name in OBJECT_KWARGS:
         if name in PUBLIC:
             continue
-        url = _url(name, objects["foreign"])
+        url = url_of(name, objects["foreign"])
         response = getattr(client, method)(url)
         assert response.status_code in (403, 404, 405), (
             f"{who} {method.upper()} {url} (association B): {response.status_code}"
@@ -247,16 +83,16 @@ def test_no_page_answers_for_another_associations_object(
 
 def test_the_registrar_sees_identity_only_in_its_own_initiative(world, objects, client, client_for):
     client_for(world.registrar)
-    own = client.get(_url("participants:enrolment_detail", objects["own"]))
+    own = client.get(url_of("participants:enrolment_detail", objects["own"]))
     assert NAME in _body(own)
     assert PERSONAL_NUMBER in _body(own)
 
 
 def test_every_page_but_the_public_ones_asks_for_login(objects, client):
-    for name in PLAIN + list(OBJECT_KWARGS):
+    for name in NAMES:
         if name in PUBLIC:
             continue
-        url = _url(name, objects["own"])
+        url = url_of(name, objects["own"])
         response = client.get(url)
         assert response.status_code == 302, f"anonymous GET {url}: {response.status_code}"
         assert "/accounts/login/" in response["Location"]
@@ -268,10 +104,10 @@ def test_every_page_serves_some_role(world, objects, client, client_for):
     served = set()
     for who in A_USERS:
         client_for(world.user(who))
-        for name in PLAIN + list(OBJECT_KWARGS):
-            if client.get(_url(name, objects["own"])).status_code in (200, 302, 405):
+        for name in NAMES:
+            if client.get(url_of(name, objects["own"])).status_code in (200, 302, 405):
                 served.add(name)
-    assert set(PLAIN + list(OBJECT_KWARGS)) - served == set()
+    assert set(NAMES) - served == set()
 
 
 def test_every_url_with_an_object_is_walked():
