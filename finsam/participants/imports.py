@@ -49,6 +49,7 @@ from finsam.participants.services import (
     ExitInput,
     enrolment_exit,
     enrolment_register,
+    enrolments_register_many,
 )
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -887,132 +888,210 @@ def import_table(*, access, initiative, table: Table, progress=None) -> ImportRe
     failing row are still tried so that every error is reported. If any row failed, the whole
     import is rolled back and `result.errors` lists the errors by row and column.
     `progress(done, total)`, if given, hears of every row checked (and saved).
+
+    When every person appears in one row only (the usual file), the in-rows are registered
+    together (`enrolments_register_many`: a few queries for the whole file), then the exits
+    are written row by row; otherwise every row is written in the file's order.
     """
     result = ImportResult(rows=len(table.rows))
     if initiative.is_volume:
-        result.errors.append(
-            RowError(
-                None,
-                "",
-                _(
-                    "Insatsen är en volyminsats. Där registreras antal deltagare per månad, "
-                    "inte enskilda personer."
-                ),
-            )
-        )
+        result.errors.append(RowError(None, "", _volume_message()))
         return result
-
     book = CodeBook()
     parsed = [parse_row(number, cells, book) for number, cells in table.rows]
-    in_rows = {
-        (row.identity_key, row.values.get("start_date")): row.number
-        for row in parsed
-        if row.kind == KIND_IN and row.identity_key
-    }
-    # People enrolled by an earlier row of this file and not yet exited: identity key → row.
-    active_in_file: dict[str, tuple[int, datetime.date | None]] = {}
-    failed_in_rows: set[int] = set()
-
+    file_errors = _in_file_conflicts(parsed)
+    run = _Run(access, initiative, parsed, result, progress)
     with transaction.atomic():
-        for done, row in enumerate(parsed, start=1):
-            if progress is not None:
-                progress(done, len(parsed))
-            errors = list(row.errors)
-            key = row.identity_key
-            start = row.values.get("start_date")
-            if row.kind == KIND_IN and key:
-                earlier = active_in_file.get(key)
-                if earlier is not None:
-                    errors.append(
-                        RowError(
-                            row.number,
-                            "personnummer",
-                            _(
-                                "Personen registreras redan in på rad %(row)s och är inte "
-                                "utregistrerad före denna rad."
-                            )
-                            % {"row": earlier[0]},
-                        )
-                    )
-                if not row.values.get("end_date"):
-                    active_in_file[key] = (row.number, start)
-            elif row.kind == KIND_OUT and key and active_in_file.get(key, (0, None))[1] == start:
-                active_in_file.pop(key)
-
-            if errors:
-                if row.kind == KIND_IN:
-                    failed_in_rows.add(row.number)
-                result.errors.extend(errors)
-                continue
-
-            values = row.values
-            if row.kind == KIND_IN:
-                consent = None
-                if values.get("consent_given_on"):
-                    consent = ConsentInput(
-                        given_on=values["consent_given_on"],
-                        method=values["consent_method"],
-                        form_version=values["consent_form_version"],
-                    )
-                data = EnrolmentInput(
-                    start_date=start,
-                    personal_number=values.get("personal_number") or "",
-                    name=values.get("name") or "",
-                    anonymous_reason=values.get("anonymous_reason") or "",
-                    gender=values.get("gender") or "",
-                    age_at_start=values.get("age_at_start"),
-                    home_municipality=values.get("home_municipality"),
-                    income_sources_before=values.get("income_sources_before") or [],
-                    occupation_before=values.get("occupation_before"),
-                    occupation_extent_before=values.get("occupation_extent_before"),
-                    education=values.get("education"),
-                    time_outside_work=values.get("time_outside_work"),
-                    referrer=values.get("referrer"),
-                    consent=consent,
-                )
-                try:
-                    with transaction.atomic():
-                        enrolment = enrolment_register(
-                            access=access, initiative=initiative, data=data, channel="import"
-                        )
-                except ValidationError as exc:
-                    failed_in_rows.add(row.number)
-                    result.errors.extend(_service_errors(row.number, exc))
-                    continue
-                result.enrolled += 1
-                if not values.get("end_date"):
-                    continue
-            else:
-                enrolment = _enrolment_to_exit(initiative, row, in_rows, failed_in_rows)
-                if isinstance(enrolment, RowError):
-                    result.errors.append(enrolment)
-                    continue
-
-            exit_data = ExitInput(
-                end_date=values["end_date"],
-                exit_reason=values["exit_reason"],
-                income_sources_after=values.get("income_sources_after") or [],
-                occupation_after=values.get("occupation_after"),
-                occupation_extent_after=values.get("occupation_extent_after"),
-            )
-            try:
-                with transaction.atomic():
-                    enrolment_exit(
-                        access=access, enrolment=enrolment, data=exit_data, channel="import"
-                    )
-            except ValidationError as exc:
-                result.errors.extend(_service_errors(row.number, exc))
-                continue
-            result.exited += 1
-
+        if _one_row_per_person(parsed):
+            run.together(file_errors)
+        else:
+            run.in_order(file_errors)
         if result.errors:
             transaction.set_rollback(True)
-
     if result.errors:
         columns = {header: index for index, header in enumerate(HEADERS)}
         result.errors.sort(key=lambda e: (e.row or 0, columns.get(e.column, -1)))
         result.enrolled = result.exited = 0
     return result
+
+
+def _volume_message() -> str:
+    return _(
+        "Insatsen är en volyminsats. Där registreras antal deltagare per månad, inte enskilda "
+        "personer."
+    )
+
+
+def _in_file_conflicts(parsed: list[ParsedRow]) -> dict[int, RowError]:
+    """A person registered in by an earlier row of the file and not registered out before
+    this in-row: row number → error."""
+    conflicts: dict[int, RowError] = {}
+    active: dict[str, tuple[int, datetime.date | None]] = {}  # identity key → (row, start)
+    for row in parsed:
+        key, start = row.identity_key, row.values.get("start_date")
+        if row.kind == KIND_IN and key:
+            earlier = active.get(key)
+            if earlier is not None:
+                message = _(
+                    "Personen registreras redan in på rad %(row)s och är inte utregistrerad "
+                    "före denna rad."
+                ) % {"row": earlier[0]}
+                conflicts[row.number] = RowError(row.number, "personnummer", message)
+            if not row.values.get("end_date"):
+                active[key] = (row.number, start)
+        elif row.kind == KIND_OUT and key and active.get(key, (0, None))[1] == start:
+            active.pop(key)
+    return conflicts
+
+
+def _one_row_per_person(parsed: list[ParsedRow]) -> bool:
+    keys = [row.identity_key for row in parsed if row.identity_key]
+    return len(keys) == len(set(keys))
+
+
+def _enrolment_input(values: dict) -> EnrolmentInput:
+    consent = None
+    if values.get("consent_given_on"):
+        consent = ConsentInput(
+            given_on=values["consent_given_on"],
+            method=values["consent_method"],
+            form_version=values["consent_form_version"],
+        )
+    return EnrolmentInput(
+        start_date=values.get("start_date"),
+        personal_number=values.get("personal_number") or "",
+        name=values.get("name") or "",
+        anonymous_reason=values.get("anonymous_reason") or "",
+        gender=values.get("gender") or "",
+        age_at_start=values.get("age_at_start"),
+        home_municipality=values.get("home_municipality"),
+        income_sources_before=values.get("income_sources_before") or [],
+        occupation_before=values.get("occupation_before"),
+        occupation_extent_before=values.get("occupation_extent_before"),
+        education=values.get("education"),
+        time_outside_work=values.get("time_outside_work"),
+        referrer=values.get("referrer"),
+        consent=consent,
+    )
+
+
+def _exit_input(values: dict) -> ExitInput:
+    return ExitInput(
+        end_date=values["end_date"],
+        exit_reason=values["exit_reason"],
+        income_sources_after=values.get("income_sources_after") or [],
+        occupation_after=values.get("occupation_after"),
+        occupation_extent_after=values.get("occupation_extent_after"),
+    )
+
+
+class _Run:
+    """One import's writing, row errors collected in `result`."""
+
+    def __init__(self, access, initiative, parsed, result, progress):
+        self.access, self.initiative, self.parsed = access, initiative, parsed
+        self.result, self.progress = result, progress
+        self.in_rows = {
+            (row.identity_key, row.values.get("start_date")): row.number
+            for row in parsed
+            if row.kind == KIND_IN and row.identity_key
+        }
+        self.failed_in_rows: set[int] = set()
+        self.done = 0
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, len(self.parsed))
+
+    def _row_errors(self, row: ParsedRow, file_errors: dict) -> list[RowError]:
+        errors = list(row.errors)
+        if row.number in file_errors:
+            errors.append(file_errors[row.number])
+        if errors and row.kind == KIND_IN:
+            self.failed_in_rows.add(row.number)
+        return errors
+
+    def in_order(self, file_errors: dict) -> None:
+        """Every row written in the file's order (a person in several rows)."""
+        for row in self.parsed:
+            self._tick()
+            errors = self._row_errors(row, file_errors)
+            if errors:
+                self.result.errors.extend(errors)
+                continue
+            enrolment = self._register(row) if row.kind == KIND_IN else self._to_exit(row)
+            if enrolment is not None and (row.kind == KIND_OUT or row.values.get("end_date")):
+                self._exit(row, enrolment)
+
+    def together(self, file_errors: dict) -> None:
+        """The in-rows registered together, then the exits in the file's order."""
+        rows = []
+        for row in self.parsed:
+            errors = self._row_errors(row, file_errors)
+            if errors:
+                self.result.errors.extend(errors)
+            elif row.kind == KIND_IN:
+                rows.append(row)
+        written = enrolments_register_many(
+            access=self.access,
+            initiative=self.initiative,
+            items=[_enrolment_input(row.values) for row in rows],
+            channel="import",
+        )
+        registered = {}
+        for row, outcome in zip(rows, written, strict=True):
+            if isinstance(outcome, ValidationError):
+                self.failed_in_rows.add(row.number)
+                self.result.errors.extend(_service_errors(row.number, outcome))
+            else:
+                self.result.enrolled += 1
+                registered[row.number] = outcome
+        for row in self.parsed:
+            self._tick()
+            if row.number in registered and row.values.get("end_date"):
+                self._exit(row, registered[row.number])
+            elif row.kind == KIND_OUT and not row.errors:
+                enrolment = self._to_exit(row)
+                if enrolment is not None:
+                    self._exit(row, enrolment)
+
+    def _register(self, row: ParsedRow):
+        try:
+            with transaction.atomic():
+                enrolment = enrolment_register(
+                    access=self.access,
+                    initiative=self.initiative,
+                    data=_enrolment_input(row.values),
+                    channel="import",
+                )
+        except ValidationError as exc:
+            self.failed_in_rows.add(row.number)
+            self.result.errors.extend(_service_errors(row.number, exc))
+            return None
+        self.result.enrolled += 1
+        return enrolment
+
+    def _to_exit(self, row: ParsedRow):
+        found = _enrolment_to_exit(self.initiative, row, self.in_rows, self.failed_in_rows)
+        if isinstance(found, RowError):
+            self.result.errors.append(found)
+            return None
+        return found
+
+    def _exit(self, row: ParsedRow, enrolment) -> None:
+        try:
+            with transaction.atomic():
+                enrolment_exit(
+                    access=self.access,
+                    enrolment=enrolment,
+                    data=_exit_input(row.values),
+                    channel="import",
+                )
+        except ValidationError as exc:
+            self.result.errors.extend(_service_errors(row.number, exc))
+            return
+        self.result.exited += 1
 
 
 def _participant_ids(initiative, key: str):
