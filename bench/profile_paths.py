@@ -78,6 +78,7 @@ def profile(label: str, func):
     session = profiler.stop()
     text = profiler.output_text(unicode=False, color=False, show_all=False)
     (common.OUT / f"profile-{label}.txt").write_text(text)
+    print(f"   ({label}: {session.duration:.2f} s wall, {session.cpu_time:.2f} s CPU)")
     return seconds, result, top_functions(session)
 
 

@@ -857,6 +857,8 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
     new = [c.participant for _d, c in valid if c.participant and c.participant.pk is None]
     Participant.objects.bulk_create(new)
     created = {id(p) for p in new}
+    changed = []
+    now = timezone.now()
     for _data, checked in valid:
         participant = checked.participant
         if participant is None or id(participant) in created:
@@ -864,9 +866,12 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
         if (checked.name and checked.name != participant.name) or (
             checked.gender != participant.gender
         ):
+            # The latest registration knows the person's current name.
             participant.name = checked.name or participant.name
             participant.gender = checked.gender
-            participant.save(update_fields=["name", "gender", "updated_at"])
+            participant.updated_at = now
+            changed.append(participant)
+    Participant.objects.bulk_update(changed, ["name", "gender", "updated_at"])
     written = {}
     for data, checked in valid:
         enrolment = Enrolment(
