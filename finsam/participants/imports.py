@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -710,8 +711,9 @@ class ParsedRow:
         column = COLUMN_BY_KEY[key_or_header].header if key_or_header in COLUMN_BY_KEY else ""
         self.errors.append(RowError(self.number, column or key_or_header, str(message)))
 
-    @property
+    @cached_property
     def identity_key(self) -> str | None:
+        """The look-up hash of the personal identity number (read once the row is parsed)."""
         if self.personal_number is None:
             return None
         return lookup_hash(self.personal_number.normalized)
@@ -726,74 +728,85 @@ def parse_row(number: int, cells: dict, book: CodeBook) -> ParsedRow:
     (which columns belong to which kind of row). The registration rules themselves are the
     services' business."""
     row = ParsedRow(number=number)
-    values = row.values
-
     for column in COLUMNS:
-        raw = cells.get(column.key)
         try:
-            if column.kind == "choice":
-                text = _text(raw)
-                if not text:
-                    values[column.key] = ""
-                    continue
-                value = _CHOICES[column.key].get(_norm(text))
-                if value is None:
-                    raise ValidationError(
-                        _("Ogiltigt värde ”%(value)s”. Tillåtna värden: %(choices)s.")
-                        % {"value": text, "choices": ", ".join(column.choices)}
-                    )
-                values[column.key] = str(value)
-            elif column.kind == "date":
-                values[column.key] = _date(raw)
-            elif column.kind == "int":
-                values[column.key] = _int(raw)
-            elif column.code_list == MUNICIPALITIES:
-                values[column.key] = book.municipality(raw)
-            elif column.multiple:
-                values[column.key] = book.codes_of(column.code_list, raw)
-            elif column.code_list:
-                values[column.key] = book.code(column.code_list, raw)
-            else:
-                values[column.key] = _text(raw)
+            row.values[column.key] = _cell_value(column, cells.get(column.key), book)
         except ValidationError as exc:
-            values[column.key] = None
+            row.values[column.key] = None
             for message in exc.messages:
                 row.error(column.key, message)
-
-    for key in ("occupation_extent_before", "occupation_extent_after"):
-        if values.get(key) is not None and not 0 <= values[key] <= 100:
-            row.error(key, _("Ange omfattningen i procent av heltid, 0–100."))
-
-    row.kind = values.get("kind") or ""
-    if not _text(cells.get("kind")):
-        row.error("kind", _("Ange in eller ut."))
-    if values.get("start_date") is None and not _text(cells.get("start_date")):
-        row.error("start_date", _("Ange startdatum."))
-
-    pnr_raw = values.get("personal_number") or ""
-    if pnr_raw:
-        try:
-            row.personal_number = parse_personal_number(pnr_raw)
-        except ValidationError as exc:
-            for message in exc.messages:
-                row.error("personal_number", message)
-
-    if (
-        row.personal_number is not None
-        and _norm(values.get("name") or "") == _norm(EXAMPLE_NAME)
-        and row.personal_number.normalized == EXAMPLE_PERSONAL_NUMBER.replace("-", "")
-    ):
-        row.error("personal_number", _("Exempelraden från mallen finns kvar. Ta bort den."))
-
+    _check_extents(row)
+    _check_kind_and_start(row, cells)
+    _parse_identity(row)
     if row.kind == KIND_IN:
         _check_in_row(row, cells)
     elif row.kind == KIND_OUT:
         _check_out_row(row, cells)
-
-    end, start = values.get("end_date"), values.get("start_date")
+    end, start = row.values.get("end_date"), row.values.get("start_date")
     if end and start and end < start:
         row.error("end_date", _("Slutdatum kan inte vara före startdatum."))
     return row
+
+
+def _choice(column: Column, raw) -> str:
+    text = _text(raw)
+    if not text:
+        return ""
+    value = _CHOICES[column.key].get(_norm(text))
+    if value is None:
+        raise ValidationError(
+            _("Ogiltigt värde ”%(value)s”. Tillåtna värden: %(choices)s.")
+            % {"value": text, "choices": ", ".join(column.choices)}
+        )
+    return str(value)
+
+
+def _cell_value(column: Column, raw, book: CodeBook):
+    """The typed value of one cell; `ValidationError` with Swedish messages."""
+    if column.kind == "choice":
+        return _choice(column, raw)
+    if column.kind == "date":
+        return _date(raw)
+    if column.kind == "int":
+        return _int(raw)
+    if column.code_list == MUNICIPALITIES:
+        return book.municipality(raw)
+    if column.multiple:
+        return book.codes_of(column.code_list, raw)
+    if column.code_list:
+        return book.code(column.code_list, raw)
+    return _text(raw)
+
+
+def _check_extents(row: ParsedRow) -> None:
+    for key in ("occupation_extent_before", "occupation_extent_after"):
+        if row.values.get(key) is not None and not 0 <= row.values[key] <= 100:
+            row.error(key, _("Ange omfattningen i procent av heltid, 0–100."))
+
+
+def _check_kind_and_start(row: ParsedRow, cells: dict) -> None:
+    row.kind = row.values.get("kind") or ""
+    if not _text(cells.get("kind")):
+        row.error("kind", _("Ange in eller ut."))
+    if row.values.get("start_date") is None and not _text(cells.get("start_date")):
+        row.error("start_date", _("Ange startdatum."))
+
+
+def _parse_identity(row: ParsedRow) -> None:
+    """The personal identity number (and the template's example row, which is refused)."""
+    raw = row.values.get("personal_number") or ""
+    if not raw:
+        return
+    try:
+        row.personal_number = parse_personal_number(raw)
+    except ValidationError as exc:
+        for message in exc.messages:
+            row.error("personal_number", message)
+        return
+    if _norm(row.values.get("name") or "") == _norm(EXAMPLE_NAME) and (
+        row.personal_number.normalized == EXAMPLE_PERSONAL_NUMBER.replace("-", "")
+    ):
+        row.error("personal_number", _("Exempelraden från mallen finns kvar. Ta bort den."))
 
 
 def _filled(cells: dict, key: str) -> bool:
