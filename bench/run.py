@@ -8,7 +8,8 @@
 (b) enrolments per second through HTTP, in-process with Django's test client through the whole
     middleware stack: the JSON API (POST /api/v1/initiatives/<id>/enrolments/, token) and the
     registrar's enrol form (POST /participants/initiative/<id>/enrol/, session); with
-    `--gunicorn` also the API through a real gunicorn on 127.0.0.1 (2 sync workers, one client);
+    `--gunicorn` also the API through a real gunicorn on 127.0.0.1 (config/gunicorn.conf.py:
+    2 gthread workers × 4 threads), by one client and by four, on kept-alive connections;
 (c) the registrar's list page of an initiative with 2 000 enrolments (100 rows a page):
     median and p95 over N requests, and the number of SQL queries per request;
 (d)–(f) issue 3 (bench/stats_bench.py): national statistics by the engine beside hand-written
@@ -17,6 +18,7 @@
     `--skip-statistics` only (a)–(c).
 
 `--import-bombs` also runs bench/import_bombs.py (crafted import files, peak memory and time).
+`--load` runs only the bounded locust run of bench/load.py (50 users, 3 minutes, loopback).
 
 Figures are printed (with ratios, no pass/fail) and written to bench/out/. See bench/README.md.
 """
@@ -277,61 +279,86 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench_http_gunicorn(fx: Fixture, n: int) -> dict:
-    initiative = fx.initiative("gunicorn")
-    token = _token(fx)
+def start_gunicorn(*, workers: int = 2, threads: int = 4):
+    """gunicorn with the project's config (config/gunicorn.conf.py: gthread) on a free loopback
+    port; returns (process, base URL) once it answers."""
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+    }
     process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--log-level",
-            "warning",
-        ],
+        [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi", "--log-level", "warning"],
         cwd=common.ROOT,
-        env={**os.environ},
+        env=env,
     )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/health/", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, base
+
+
+def stop_gunicorn(process) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def _post_all(port: int, path: str, token: str, bodies: list[bytes]) -> int:
+    """POST each body on one kept-alive connection; the number of answers other than 201."""
+    import http.client
+
+    failures = 0
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    for body in bodies:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        failures += response.status != 201
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.close()
+    return failures
+
+
+def bench_http_gunicorn(fx: Fixture, n: int, *, clients: int = 1, workers=2, threads=4) -> dict:
+    """n registrations through gunicorn by `clients` concurrent clients, each on one kept-alive
+    connection."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    initiative = fx.initiative(f"gunicorn {clients}")
+    token = _token(fx)
+    process, base = start_gunicorn(workers=workers, threads=threads)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/openapi.json", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        url = (
-            f"{base}/api/v1/initiatives/{initiative.pk}/enrolments/?association={fx.association.pk}"
-        )
+        port = int(base.rsplit(":", 1)[1])
+        path = f"/api/v1/initiatives/{initiative.pk}/enrolments/?association={fx.association.pk}"
+        # A warm-up request per worker thread (imports, first connection).
+        warm = [json.dumps(_api_payload(fx)).encode() for _ in range(workers * threads)]
+        _post_all(port, path, token, warm)
         payloads = [json.dumps(_api_payload(fx)).encode() for _ in range(n)]
-        failures = 0
+        shares = [payloads[i::clients] for i in range(clients)]
         started = time.perf_counter()
-        for body in payloads:
-            request = urllib.request.Request(
-                url,
-                data=body,
-                headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-                method="POST",
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    failures += response.status != 201
-            except urllib.error.HTTPError:
-                failures += 1
+        with ThreadPoolExecutor(clients) as pool:
+            failures = sum(pool.map(lambda share: _post_all(port, path, token, share), shares))
         seconds = time.perf_counter() - started
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_gunicorn(process)
     return {
         "calls": n,
+        "clients": clients,
         "failures": failures,
         "seconds": round(seconds, 2),
         "per_second": round((n - failures) / seconds, 1),
-        "how": "gunicorn (2 sync workers) on 127.0.0.1, one sequential client (urllib), API",
+        "how": f"gunicorn gthread ({workers} workers × {threads} threads) on 127.0.0.1, "
+        f"{clients} client(s) on kept-alive connections, API",
     }
 
 
@@ -423,7 +450,8 @@ def _enrolment_report(results: dict) -> list[str]:
     for key, label in (
         ("http_api", "(b) HTTP: API, test client"),
         ("http_form", "(b) HTTP: enrol form, test client"),
-        ("http_gunicorn", "(b) HTTP: API, gunicorn"),
+        ("http_gunicorn", "(b) HTTP: API, gunicorn, 1 client"),
+        ("http_gunicorn_4", "(b) HTTP: API, gunicorn, 4 clients"),
     ):
         r = results.get(key)
         if r:
@@ -462,9 +490,13 @@ def main(argv=None) -> None:
     parser.add_argument("--skip-enrolments", action="store_true", help="only (d)–(f)")
     parser.add_argument("--skip-statistics", action="store_true", help="only (a)–(c)")
     parser.add_argument("--import-bombs", action="store_true", help="also bench/import_bombs.py")
-    from bench import stats_bench
+    parser.add_argument(
+        "--load", action="store_true", help="only the bounded locust run (bench/load.py)"
+    )
+    from bench import load, stats_bench
 
     stats_bench.add_arguments(parser)
+    load.add_arguments(parser)
     args = parser.parse_args(argv)
     common.setup(any_database=args.any_database)
     # WhiteNoise warns that STATIC_ROOT does not exist; the benchmark serves no static files.
@@ -476,6 +508,13 @@ def main(argv=None) -> None:
     results["environment"] = environment()
     print(f"== generate (scale {scale})")
     results["generate"] = generate(scale, reset=args.reset)
+    if args.load:
+        outcome = load.run_load(args)
+        text = load.report(outcome)
+        (common.OUT / "load-latest.md").write_text(text + "\n")
+        (common.OUT / "load-latest.json").write_text(json.dumps(outcome, indent=1))
+        print(text)
+        sys.exit(1 if load.check(outcome) else 0)
     fx = Fixture(args.seed)
     if not args.skip_enrolments:
         print(f"== (a) service layer: {args.service_calls} × enrolment_register")
@@ -487,8 +526,10 @@ def main(argv=None) -> None:
         results["http_form"] = bench_http_form(fx, args.http_calls)
         print(f"   {results['http_form']}")
         if args.gunicorn:
-            results["http_gunicorn"] = bench_http_gunicorn(fx, args.http_calls)
-            print(f"   {results['http_gunicorn']}")
+            for clients in (1, 4):
+                key = "http_gunicorn" if clients == 1 else f"http_gunicorn_{clients}"
+                results[key] = bench_http_gunicorn(fx, args.http_calls, clients=clients)
+                print(f"   {results[key]}")
         print(f"== (c) registrar list page × {args.list_requests}")
         results["list"] = bench_list(fx, args.list_requests)
     if not args.skip_statistics:

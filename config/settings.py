@@ -162,6 +162,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # WAL: readers don't block the writer, and a commit doesn't wait for a full disk flush.
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
+else:
+    # Persistent connections (issue 9): opening a PostgreSQL connection per request cost more
+    # than the request's own queries. Each gunicorn worker thread keeps one connection for up
+    # to DB_CONN_MAX_AGE seconds, checked before reuse. Off in development, where runserver
+    # starts a thread per request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

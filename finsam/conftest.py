@@ -23,6 +23,7 @@ from finsam.accounts.tests.factories import (
 from finsam.associations.tests.factories import AssociationFactory
 from finsam.core.roles import Role
 from finsam.initiatives.tests.factories import InitiativeFactory
+from finsam.reference import cache as reference_cache
 
 PASSWORD = "demo-password-1"
 
@@ -35,9 +36,11 @@ def _fresh_cache(request, django_db_blocker):
     local = [cache for cache in caches.all() if not isinstance(cache, DatabaseCache)]
     for cache in local:
         cache.clear()
+    reference_cache.clear()  # codes of an earlier test are gone with its rollback
     yield
     for cache in local:
         cache.clear()
+    reference_cache.clear()
     marker = request.node.get_closest_marker("django_db")
     commits = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")

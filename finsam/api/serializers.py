@@ -24,6 +24,7 @@ from finsam.initiatives.models import (
     Status,
 )
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
+from finsam.reference import cache as reference_cache
 from finsam.reference.models import Code, CodeList, Municipality
 
 INVALID_CHOICE = {"invalid_choice": _("Ogiltigt val.")}
@@ -50,8 +51,7 @@ def code_out(**kwargs):
 class CodeField(serializers.RelatedField):
     """An active code of one code list, given as its slug.
 
-    The codes are looked up in the serializer's code book (`code_book`): one query for all code
-    fields of a request, not one per field and list item.
+    The codes are looked up in the process's code book (`code_book`): no query once loaded.
     """
 
     def __init__(self, code_list, **kwargs):
@@ -73,33 +73,10 @@ class CodeField(serializers.RelatedField):
         return value.code
 
 
-def _code_lists(field) -> set[str]:
-    """The code lists of every `CodeField` in `field` (a serializer) and its nested fields."""
-    if isinstance(field, CodeField):
-        return {field.code_list}
-    if isinstance(field, serializers.ManyRelatedField):
-        return _code_lists(field.child_relation)
-    if isinstance(field, serializers.ListSerializer):
-        return _code_lists(field.child)
-    if isinstance(field, serializers.Serializer):
-        return set().union(*(_code_lists(f) for f in field.fields.values()))
-    return set()
-
-
 def code_book(field: CodeField) -> dict[tuple[str, str], Code]:
-    """The active codes of every code list the field's root serializer uses, by (code list,
-    code). Loaded with one query the first time one of its code fields parses a value, then
-    kept on the root serializer (one per request) for the others."""
-    root = field.root
-    book = getattr(root, "_code_book", None)
-    if book is None:
-        lists = _code_lists(root) | {field.code_list}
-        book = {
-            (code.code_list, code.code): code
-            for code in Code.objects.filter(code_list__in=sorted(lists), active=True)
-        }
-        root._code_book = book
-    return book
+    """The active codes by (code list, code): loaded with one query the first time a code field
+    parses a value, then kept by the process (`finsam.reference.cache`, at most a minute)."""
+    return reference_cache.active_codes()
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -111,10 +88,10 @@ class MunicipalityField(serializers.RelatedField):
         super().__init__(queryset=Municipality.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        try:
-            return self.get_queryset().get(code=str(data).strip())
-        except Municipality.DoesNotExist as exc:
-            raise serializers.ValidationError(_("Okänd kommunkod.")) from exc
+        found = reference_cache.municipalities().get(str(data).strip())
+        if found is None:
+            raise serializers.ValidationError(_("Okänd kommunkod."))
+        return found
 
     def to_representation(self, value):
         return value.code

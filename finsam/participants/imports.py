@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,6 +50,7 @@ from finsam.participants.services import (
     ExitInput,
     enrolment_exit,
     enrolment_register,
+    enrolments_register_many,
 )
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -709,8 +711,9 @@ class ParsedRow:
         column = COLUMN_BY_KEY[key_or_header].header if key_or_header in COLUMN_BY_KEY else ""
         self.errors.append(RowError(self.number, column or key_or_header, str(message)))
 
-    @property
+    @cached_property
     def identity_key(self) -> str | None:
+        """The look-up hash of the personal identity number (read once the row is parsed)."""
         if self.personal_number is None:
             return None
         return lookup_hash(self.personal_number.normalized)
@@ -725,74 +728,85 @@ def parse_row(number: int, cells: dict, book: CodeBook) -> ParsedRow:
     (which columns belong to which kind of row). The registration rules themselves are the
     services' business."""
     row = ParsedRow(number=number)
-    values = row.values
-
     for column in COLUMNS:
-        raw = cells.get(column.key)
         try:
-            if column.kind == "choice":
-                text = _text(raw)
-                if not text:
-                    values[column.key] = ""
-                    continue
-                value = _CHOICES[column.key].get(_norm(text))
-                if value is None:
-                    raise ValidationError(
-                        _("Ogiltigt värde ”%(value)s”. Tillåtna värden: %(choices)s.")
-                        % {"value": text, "choices": ", ".join(column.choices)}
-                    )
-                values[column.key] = str(value)
-            elif column.kind == "date":
-                values[column.key] = _date(raw)
-            elif column.kind == "int":
-                values[column.key] = _int(raw)
-            elif column.code_list == MUNICIPALITIES:
-                values[column.key] = book.municipality(raw)
-            elif column.multiple:
-                values[column.key] = book.codes_of(column.code_list, raw)
-            elif column.code_list:
-                values[column.key] = book.code(column.code_list, raw)
-            else:
-                values[column.key] = _text(raw)
+            row.values[column.key] = _cell_value(column, cells.get(column.key), book)
         except ValidationError as exc:
-            values[column.key] = None
+            row.values[column.key] = None
             for message in exc.messages:
                 row.error(column.key, message)
-
-    for key in ("occupation_extent_before", "occupation_extent_after"):
-        if values.get(key) is not None and not 0 <= values[key] <= 100:
-            row.error(key, _("Ange omfattningen i procent av heltid, 0–100."))
-
-    row.kind = values.get("kind") or ""
-    if not _text(cells.get("kind")):
-        row.error("kind", _("Ange in eller ut."))
-    if values.get("start_date") is None and not _text(cells.get("start_date")):
-        row.error("start_date", _("Ange startdatum."))
-
-    pnr_raw = values.get("personal_number") or ""
-    if pnr_raw:
-        try:
-            row.personal_number = parse_personal_number(pnr_raw)
-        except ValidationError as exc:
-            for message in exc.messages:
-                row.error("personal_number", message)
-
-    if (
-        row.personal_number is not None
-        and _norm(values.get("name") or "") == _norm(EXAMPLE_NAME)
-        and row.personal_number.normalized == EXAMPLE_PERSONAL_NUMBER.replace("-", "")
-    ):
-        row.error("personal_number", _("Exempelraden från mallen finns kvar. Ta bort den."))
-
+    _check_extents(row)
+    _check_kind_and_start(row, cells)
+    _parse_identity(row)
     if row.kind == KIND_IN:
         _check_in_row(row, cells)
     elif row.kind == KIND_OUT:
         _check_out_row(row, cells)
-
-    end, start = values.get("end_date"), values.get("start_date")
+    end, start = row.values.get("end_date"), row.values.get("start_date")
     if end and start and end < start:
         row.error("end_date", _("Slutdatum kan inte vara före startdatum."))
     return row
+
+
+def _choice(column: Column, raw) -> str:
+    text = _text(raw)
+    if not text:
+        return ""
+    value = _CHOICES[column.key].get(_norm(text))
+    if value is None:
+        raise ValidationError(
+            _("Ogiltigt värde ”%(value)s”. Tillåtna värden: %(choices)s.")
+            % {"value": text, "choices": ", ".join(column.choices)}
+        )
+    return str(value)
+
+
+def _cell_value(column: Column, raw, book: CodeBook):
+    """The typed value of one cell; `ValidationError` with Swedish messages."""
+    if column.kind == "choice":
+        return _choice(column, raw)
+    if column.kind == "date":
+        return _date(raw)
+    if column.kind == "int":
+        return _int(raw)
+    if column.code_list == MUNICIPALITIES:
+        return book.municipality(raw)
+    if column.multiple:
+        return book.codes_of(column.code_list, raw)
+    if column.code_list:
+        return book.code(column.code_list, raw)
+    return _text(raw)
+
+
+def _check_extents(row: ParsedRow) -> None:
+    for key in ("occupation_extent_before", "occupation_extent_after"):
+        if row.values.get(key) is not None and not 0 <= row.values[key] <= 100:
+            row.error(key, _("Ange omfattningen i procent av heltid, 0–100."))
+
+
+def _check_kind_and_start(row: ParsedRow, cells: dict) -> None:
+    row.kind = row.values.get("kind") or ""
+    if not _text(cells.get("kind")):
+        row.error("kind", _("Ange in eller ut."))
+    if row.values.get("start_date") is None and not _text(cells.get("start_date")):
+        row.error("start_date", _("Ange startdatum."))
+
+
+def _parse_identity(row: ParsedRow) -> None:
+    """The personal identity number (and the template's example row, which is refused)."""
+    raw = row.values.get("personal_number") or ""
+    if not raw:
+        return
+    try:
+        row.personal_number = parse_personal_number(raw)
+    except ValidationError as exc:
+        for message in exc.messages:
+            row.error("personal_number", message)
+        return
+    if _norm(row.values.get("name") or "") == _norm(EXAMPLE_NAME) and (
+        row.personal_number.normalized == EXAMPLE_PERSONAL_NUMBER.replace("-", "")
+    ):
+        row.error("personal_number", _("Exempelraden från mallen finns kvar. Ta bort den."))
 
 
 def _filled(cells: dict, key: str) -> bool:
@@ -887,132 +901,210 @@ def import_table(*, access, initiative, table: Table, progress=None) -> ImportRe
     failing row are still tried so that every error is reported. If any row failed, the whole
     import is rolled back and `result.errors` lists the errors by row and column.
     `progress(done, total)`, if given, hears of every row checked (and saved).
+
+    When every person appears in one row only (the usual file), the in-rows are registered
+    together (`enrolments_register_many`: a few queries for the whole file), then the exits
+    are written row by row; otherwise every row is written in the file's order.
     """
     result = ImportResult(rows=len(table.rows))
     if initiative.is_volume:
-        result.errors.append(
-            RowError(
-                None,
-                "",
-                _(
-                    "Insatsen är en volyminsats. Där registreras antal deltagare per månad, "
-                    "inte enskilda personer."
-                ),
-            )
-        )
+        result.errors.append(RowError(None, "", _volume_message()))
         return result
-
     book = CodeBook()
     parsed = [parse_row(number, cells, book) for number, cells in table.rows]
-    in_rows = {
-        (row.identity_key, row.values.get("start_date")): row.number
-        for row in parsed
-        if row.kind == KIND_IN and row.identity_key
-    }
-    # People enrolled by an earlier row of this file and not yet exited: identity key → row.
-    active_in_file: dict[str, tuple[int, datetime.date | None]] = {}
-    failed_in_rows: set[int] = set()
-
+    file_errors = _in_file_conflicts(parsed)
+    run = _Run(access, initiative, parsed, result, progress)
     with transaction.atomic():
-        for done, row in enumerate(parsed, start=1):
-            if progress is not None:
-                progress(done, len(parsed))
-            errors = list(row.errors)
-            key = row.identity_key
-            start = row.values.get("start_date")
-            if row.kind == KIND_IN and key:
-                earlier = active_in_file.get(key)
-                if earlier is not None:
-                    errors.append(
-                        RowError(
-                            row.number,
-                            "personnummer",
-                            _(
-                                "Personen registreras redan in på rad %(row)s och är inte "
-                                "utregistrerad före denna rad."
-                            )
-                            % {"row": earlier[0]},
-                        )
-                    )
-                if not row.values.get("end_date"):
-                    active_in_file[key] = (row.number, start)
-            elif row.kind == KIND_OUT and key and active_in_file.get(key, (0, None))[1] == start:
-                active_in_file.pop(key)
-
-            if errors:
-                if row.kind == KIND_IN:
-                    failed_in_rows.add(row.number)
-                result.errors.extend(errors)
-                continue
-
-            values = row.values
-            if row.kind == KIND_IN:
-                consent = None
-                if values.get("consent_given_on"):
-                    consent = ConsentInput(
-                        given_on=values["consent_given_on"],
-                        method=values["consent_method"],
-                        form_version=values["consent_form_version"],
-                    )
-                data = EnrolmentInput(
-                    start_date=start,
-                    personal_number=values.get("personal_number") or "",
-                    name=values.get("name") or "",
-                    anonymous_reason=values.get("anonymous_reason") or "",
-                    gender=values.get("gender") or "",
-                    age_at_start=values.get("age_at_start"),
-                    home_municipality=values.get("home_municipality"),
-                    income_sources_before=values.get("income_sources_before") or [],
-                    occupation_before=values.get("occupation_before"),
-                    occupation_extent_before=values.get("occupation_extent_before"),
-                    education=values.get("education"),
-                    time_outside_work=values.get("time_outside_work"),
-                    referrer=values.get("referrer"),
-                    consent=consent,
-                )
-                try:
-                    with transaction.atomic():
-                        enrolment = enrolment_register(
-                            access=access, initiative=initiative, data=data, channel="import"
-                        )
-                except ValidationError as exc:
-                    failed_in_rows.add(row.number)
-                    result.errors.extend(_service_errors(row.number, exc))
-                    continue
-                result.enrolled += 1
-                if not values.get("end_date"):
-                    continue
-            else:
-                enrolment = _enrolment_to_exit(initiative, row, in_rows, failed_in_rows)
-                if isinstance(enrolment, RowError):
-                    result.errors.append(enrolment)
-                    continue
-
-            exit_data = ExitInput(
-                end_date=values["end_date"],
-                exit_reason=values["exit_reason"],
-                income_sources_after=values.get("income_sources_after") or [],
-                occupation_after=values.get("occupation_after"),
-                occupation_extent_after=values.get("occupation_extent_after"),
-            )
-            try:
-                with transaction.atomic():
-                    enrolment_exit(
-                        access=access, enrolment=enrolment, data=exit_data, channel="import"
-                    )
-            except ValidationError as exc:
-                result.errors.extend(_service_errors(row.number, exc))
-                continue
-            result.exited += 1
-
+        if _one_row_per_person(parsed):
+            run.together(file_errors)
+        else:
+            run.in_order(file_errors)
         if result.errors:
             transaction.set_rollback(True)
-
     if result.errors:
         columns = {header: index for index, header in enumerate(HEADERS)}
         result.errors.sort(key=lambda e: (e.row or 0, columns.get(e.column, -1)))
         result.enrolled = result.exited = 0
     return result
+
+
+def _volume_message() -> str:
+    return _(
+        "Insatsen är en volyminsats. Där registreras antal deltagare per månad, inte enskilda "
+        "personer."
+    )
+
+
+def _in_file_conflicts(parsed: list[ParsedRow]) -> dict[int, RowError]:
+    """A person registered in by an earlier row of the file and not registered out before
+    this in-row: row number → error."""
+    conflicts: dict[int, RowError] = {}
+    active: dict[str, tuple[int, datetime.date | None]] = {}  # identity key → (row, start)
+    for row in parsed:
+        key, start = row.identity_key, row.values.get("start_date")
+        if row.kind == KIND_IN and key:
+            earlier = active.get(key)
+            if earlier is not None:
+                message = _(
+                    "Personen registreras redan in på rad %(row)s och är inte utregistrerad "
+                    "före denna rad."
+                ) % {"row": earlier[0]}
+                conflicts[row.number] = RowError(row.number, "personnummer", message)
+            if not row.values.get("end_date"):
+                active[key] = (row.number, start)
+        elif row.kind == KIND_OUT and key and active.get(key, (0, None))[1] == start:
+            active.pop(key)
+    return conflicts
+
+
+def _one_row_per_person(parsed: list[ParsedRow]) -> bool:
+    keys = [row.identity_key for row in parsed if row.identity_key]
+    return len(keys) == len(set(keys))
+
+
+def _enrolment_input(values: dict) -> EnrolmentInput:
+    consent = None
+    if values.get("consent_given_on"):
+        consent = ConsentInput(
+            given_on=values["consent_given_on"],
+            method=values["consent_method"],
+            form_version=values["consent_form_version"],
+        )
+    return EnrolmentInput(
+        start_date=values.get("start_date"),
+        personal_number=values.get("personal_number") or "",
+        name=values.get("name") or "",
+        anonymous_reason=values.get("anonymous_reason") or "",
+        gender=values.get("gender") or "",
+        age_at_start=values.get("age_at_start"),
+        home_municipality=values.get("home_municipality"),
+        income_sources_before=values.get("income_sources_before") or [],
+        occupation_before=values.get("occupation_before"),
+        occupation_extent_before=values.get("occupation_extent_before"),
+        education=values.get("education"),
+        time_outside_work=values.get("time_outside_work"),
+        referrer=values.get("referrer"),
+        consent=consent,
+    )
+
+
+def _exit_input(values: dict) -> ExitInput:
+    return ExitInput(
+        end_date=values["end_date"],
+        exit_reason=values["exit_reason"],
+        income_sources_after=values.get("income_sources_after") or [],
+        occupation_after=values.get("occupation_after"),
+        occupation_extent_after=values.get("occupation_extent_after"),
+    )
+
+
+class _Run:
+    """One import's writing, row errors collected in `result`."""
+
+    def __init__(self, access, initiative, parsed, result, progress):
+        self.access, self.initiative, self.parsed = access, initiative, parsed
+        self.result, self.progress = result, progress
+        self.in_rows = {
+            (row.identity_key, row.values.get("start_date")): row.number
+            for row in parsed
+            if row.kind == KIND_IN and row.identity_key
+        }
+        self.failed_in_rows: set[int] = set()
+        self.done = 0
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, len(self.parsed))
+
+    def _row_errors(self, row: ParsedRow, file_errors: dict) -> list[RowError]:
+        errors = list(row.errors)
+        if row.number in file_errors:
+            errors.append(file_errors[row.number])
+        if errors and row.kind == KIND_IN:
+            self.failed_in_rows.add(row.number)
+        return errors
+
+    def in_order(self, file_errors: dict) -> None:
+        """Every row written in the file's order (a person in several rows)."""
+        for row in self.parsed:
+            self._tick()
+            errors = self._row_errors(row, file_errors)
+            if errors:
+                self.result.errors.extend(errors)
+                continue
+            enrolment = self._register(row) if row.kind == KIND_IN else self._to_exit(row)
+            if enrolment is not None and (row.kind == KIND_OUT or row.values.get("end_date")):
+                self._exit(row, enrolment)
+
+    def together(self, file_errors: dict) -> None:
+        """The in-rows registered together, then the exits in the file's order."""
+        rows = []
+        for row in self.parsed:
+            errors = self._row_errors(row, file_errors)
+            if errors:
+                self.result.errors.extend(errors)
+            elif row.kind == KIND_IN:
+                rows.append(row)
+        written = enrolments_register_many(
+            access=self.access,
+            initiative=self.initiative,
+            items=[_enrolment_input(row.values) for row in rows],
+            channel="import",
+        )
+        registered = {}
+        for row, outcome in zip(rows, written, strict=True):
+            if isinstance(outcome, ValidationError):
+                self.failed_in_rows.add(row.number)
+                self.result.errors.extend(_service_errors(row.number, outcome))
+            else:
+                self.result.enrolled += 1
+                registered[row.number] = outcome
+        for row in self.parsed:
+            self._tick()
+            if row.number in registered and row.values.get("end_date"):
+                self._exit(row, registered[row.number])
+            elif row.kind == KIND_OUT and not row.errors:
+                enrolment = self._to_exit(row)
+                if enrolment is not None:
+                    self._exit(row, enrolment)
+
+    def _register(self, row: ParsedRow):
+        try:
+            with transaction.atomic():
+                enrolment = enrolment_register(
+                    access=self.access,
+                    initiative=self.initiative,
+                    data=_enrolment_input(row.values),
+                    channel="import",
+                )
+        except ValidationError as exc:
+            self.failed_in_rows.add(row.number)
+            self.result.errors.extend(_service_errors(row.number, exc))
+            return None
+        self.result.enrolled += 1
+        return enrolment
+
+    def _to_exit(self, row: ParsedRow):
+        found = _enrolment_to_exit(self.initiative, row, self.in_rows, self.failed_in_rows)
+        if isinstance(found, RowError):
+            self.result.errors.append(found)
+            return None
+        return found
+
+    def _exit(self, row: ParsedRow, enrolment) -> None:
+        try:
+            with transaction.atomic():
+                enrolment_exit(
+                    access=self.access,
+                    enrolment=enrolment,
+                    data=_exit_input(row.values),
+                    channel="import",
+                )
+        except ValidationError as exc:
+            self.result.errors.extend(_service_errors(row.number, exc))
+            return
+        self.result.exited += 1
 
 
 def _participant_ids(initiative, key: str):

@@ -484,12 +484,13 @@ class _Registration:
 
 
 def _check_registration(
-    initiative, data: EnrolmentInput, today, *, pseudonym: str = ""
+    initiative, data: EnrolmentInput, today, *, pseudonym: str = "", known=None
 ) -> _Registration:
     """Validate a registration; find the person among the association's participants.
 
     `pseudonym`, a candidate for a new participant, is looked for in the same query
     (`pseudonym_taken`), so that registering a new person needs no query of its own for it.
+    `known` (`KnownPeople`, for a batch): the people looked up beforehand, no query here.
     """
     errors = _Errors()
     closed = registration_closed_reason(initiative, today)
@@ -505,7 +506,13 @@ def _check_registration(
         personal_number, gender, age = _check_identified_person(errors, data, name, today)
     _check_background(errors, data)
     participant, digest, pseudonym_taken = None, "", False
-    if personal_number is not None:
+    if personal_number is not None and known is not None:
+        digest = lookup_hash(personal_number.normalized)
+        participant, pseudonym_taken = known.find(digest, pseudonym)
+        other = known.overlapping(participant, data.start_date)
+        if other is not None:
+            errors.add("personal_number", _overlap_message(other))
+    elif personal_number is not None:
         digest = lookup_hash(personal_number.normalized)
         participant, pseudonym_taken = _find_participant(initiative, digest, pseudonym)
         if participant is not None and data.start_date is not None:
@@ -732,6 +739,279 @@ def _write_registration(
             channel=channel,
         )
     return enrolment
+
+
+# --- Register in many at once (the bulk import) ------------------------------------------------
+
+
+@dataclass
+class KnownPeople:
+    """The participants a batch of registrations concerns and their counted enrolments in the
+    initiative, looked up for the whole batch at once (`_known_people`: three queries)."""
+
+    participants: dict  # look-up hash → Participant
+    enrolments: dict  # participant id → its counted enrolments in the initiative, by start
+    taken_pseudonyms: set
+
+    def find(self, digest: str, pseudonym: str) -> tuple[Participant | None, bool]:
+        return self.participants.get(digest), pseudonym in self.taken_pseudonyms
+
+    def overlapping(self, participant, start):
+        """As `_overlapping(participant, initiative, start, None)`."""
+        if participant is None or start is None:
+            return None
+        return next(
+            (
+                e
+                for e in self.enrolments.get(participant.pk, ())
+                if e.end_date is None or e.end_date >= start
+            ),
+            None,
+        )
+
+
+def _known_people(initiative, items, pseudonyms) -> KnownPeople:
+    digests = set()
+    for data in items:
+        if data.anonymous_reason or not (data.personal_number or "").strip():
+            continue
+        try:
+            digests.add(lookup_hash(parse_personal_number(data.personal_number).normalized))
+        except ValidationError:
+            continue  # reported by the check
+    participants = {
+        p.personal_number_hash: p
+        for p in Participant.objects.filter(
+            association_id=initiative.association_id, personal_number_hash__in=digests
+        )
+    }
+    by_id = {p.pk: p for p in participants.values()}
+    enrolments = defaultdict(list)
+    if by_id:
+        for enrolment in (
+            Enrolment.objects.counted()
+            .filter(initiative=initiative, participant_id__in=by_id)
+            .order_by("start_date")
+        ):
+            enrolment.participant = by_id[enrolment.participant_id]
+            enrolments[enrolment.participant_id].append(enrolment)
+    taken = set(
+        Participant.objects.filter(pseudonym__in=pseudonyms).values_list("pseudonym", flat=True)
+    )
+    return KnownPeople(participants, dict(enrolments), taken)
+
+
+def enrolments_register_many(
+    *, access, initiative, items: list[EnrolmentInput], channel: str = "import"
+) -> list:
+    """`enrolment_register` for many registrations of different people, written together.
+
+    Each registration is validated exactly as `enrolment_register` does (the people are looked
+    up for all of them at once); the valid ones are written with a few INSERTs per table
+    whatever their number, with the same rows: participant, enrolment, code set, one history
+    record each (with its code set), consent and its history, one access-log event each.
+    Returns, per item, the `Enrolment` written or the `ValidationError` it failed with. The
+    caller decides whether to keep what was written (the import rolls back if anything failed).
+    The same person twice, or a registration by someone else meanwhile (a unique constraint),
+    falls back to `enrolment_register` one by one.
+    """
+    _require_registrar(access, initiative)
+    today = _today()
+    pseudonyms = [new_pseudonym() for _item in items]
+    with transaction.atomic():
+        known = _known_people(initiative, items, pseudonyms)
+        results: list = []
+        for data, pseudonym in zip(items, pseudonyms, strict=True):
+            try:
+                checked = _check_registration(
+                    initiative, data, today, pseudonym=pseudonym, known=known
+                )
+                _new_participant(initiative, checked, pseudonym)
+                results.append(checked)
+            except ValidationError as exc:
+                results.append(exc)
+        hashes = [r.hash for r in results if isinstance(r, _Registration) and r.hash]
+        if len(hashes) != len(set(hashes)):
+            return _register_one_by_one(access, initiative, items, channel)
+        try:
+            with transaction.atomic():
+                return _write_registrations(access, initiative, items, results, channel)
+        except IntegrityError:
+            pass
+        return _register_one_by_one(access, initiative, items, channel)
+
+
+def _register_one_by_one(access, initiative, items, channel) -> list:
+    results: list = []
+    for data in items:
+        try:
+            results.append(
+                enrolment_register(access=access, initiative=initiative, data=data, channel=channel)
+            )
+        except ValidationError as exc:
+            results.append(exc)
+    return results
+
+
+def _new_participant(initiative, checked: _Registration, pseudonym: str) -> None:
+    """The participant a registration of a person not yet known creates (as in
+    `enrolment_register`), on `checked.participant`."""
+    if checked.personal_number is None or checked.participant is not None:
+        return
+    if checked.pseudonym_taken:
+        pseudonym = _new_unique_pseudonym()
+    checked.participant = Participant(
+        association_id=initiative.association_id,
+        pseudonym=pseudonym,
+        personal_number=checked.personal_number.normalized,
+        personal_number_hash=checked.hash,
+        name=checked.name,
+        birth_year=checked.personal_number.birth_date.year,
+        gender=checked.gender,
+    )
+    checked.participant.full_clean(
+        exclude=["association"], validate_unique=False, validate_constraints=False
+    )
+
+
+def _write_registrations(access, initiative, items, results, channel) -> list:
+    """Write the valid registrations of `results` (as `_write_registration` does, in bulk)."""
+    user = access.user
+    valid = [
+        (data, checked)
+        for data, checked in zip(items, results, strict=True)
+        if isinstance(checked, _Registration)
+    ]
+    new = [c.participant for _d, c in valid if c.participant and c.participant.pk is None]
+    Participant.objects.bulk_create(new)
+    created = {id(p) for p in new}
+    changed = []
+    now = timezone.now()
+    for _data, checked in valid:
+        participant = checked.participant
+        if participant is None or id(participant) in created:
+            continue
+        if (checked.name and checked.name != participant.name) or (
+            checked.gender != participant.gender
+        ):
+            # The latest registration knows the person's current name.
+            participant.name = checked.name or participant.name
+            participant.gender = checked.gender
+            participant.updated_at = now
+            changed.append(participant)
+    Participant.objects.bulk_update(changed, ["name", "gender", "updated_at"])
+    written = {}
+    for data, checked in valid:
+        enrolment = Enrolment(
+            initiative=initiative,
+            participant=checked.participant,
+            anonymous_reason="" if checked.participant else data.anonymous_reason,
+            gender=checked.gender,
+            age_at_start=checked.age_at_start,
+            home_municipality=data.home_municipality,
+            start_date=data.start_date,
+            occupation_before=data.occupation_before,
+            occupation_extent_before=data.occupation_extent_before,
+            education=data.education,
+            time_outside_work=data.time_outside_work,
+            referrer=data.referrer,
+        )
+        enrolment.full_clean(
+            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        enrolment._history_user = user
+        enrolment._change_reason = _("Inregistrering")[:100]
+        written[id(checked)] = enrolment
+    enrolments = Enrolment.objects.bulk_create(list(written.values()))
+    code_sets = _write_code_sets(valid, written)
+    _write_histories(enrolments, code_sets, user)
+    _write_consents(valid, written, user)
+    log = [
+        (_access_event(access, initiative, channel), [c.participant.pseudonym])
+        for _d, c in valid
+        if c.participant is not None
+    ]
+    record_events(log)
+    return [written.get(id(r), r) for r in results]
+
+
+def _write_code_sets(valid, written) -> dict:
+    """The income sources before of every new enrolment: enrolment id → through rows."""
+    field = Enrolment._meta.get_field("income_sources_before")
+    through = field.remote_field.through
+    rows = [
+        through(enrolment_id=written[id(checked)].pk, code_id=pk)
+        for data, checked in valid
+        for pk in dict.fromkeys(code.pk for code in data.income_sources_before or [])
+    ]
+    through.objects.bulk_create(rows)
+    if any(row.pk is None for row in rows):  # the database did not return the ids
+        rows = list(through.objects.filter(enrolment_id__in=[e.pk for e in written.values()]))
+    by_enrolment = defaultdict(list)
+    for row in rows:
+        by_enrolment[row.enrolment_id].append(row)
+    return by_enrolment
+
+
+def _write_histories(enrolments, code_sets, user) -> None:
+    """One "+" history record per new enrolment with its code sets, as `_save_with_history`."""
+    records = Enrolment.history.bulk_history_create(enrolments, default_user=user)
+    if any(record.pk is None for record in records):
+        records = list(
+            Enrolment.history.filter(id__in=[e.pk for e in enrolments], history_type="+").order_by(
+                "history_id"
+            )
+        )
+    by_id = {record.id: record for record in records}
+    lean = Enrolment._lean_history
+    for m2m_field, m2m_model in lean.m2m_models.items():
+        if m2m_field.name != "income_sources_before":
+            continue  # income_sources_after is empty on a new enrolment
+        m2m_model.objects.bulk_create(
+            m2m_model(
+                history=by_id[row.enrolment_id],
+                id=row.pk,
+                enrolment_id=row.enrolment_id,
+                code_id=row.code_id,
+            )
+            for enrolment in enrolments
+            for row in code_sets.get(enrolment.pk, ())
+        )
+
+
+def _write_consents(valid, written, user) -> None:
+    consents = []
+    for data, checked in valid:
+        if checked.participant is None:
+            continue
+        consent = Consent(
+            enrolment=written[id(checked)],
+            given_on=data.consent.given_on,
+            method=data.consent.method,
+            form_version=data.consent.form_version.strip(),
+            language=(data.consent.language or "").strip(),
+            collected_by=user,
+        )
+        consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
+        consent._history_user = user
+        consents.append(consent)
+    Consent.objects.bulk_create(consents)
+    Consent.history.bulk_history_create(consents, default_user=user, default_change_reason=None)
+
+
+def _access_event(access, initiative, channel) -> AccessEvent:
+    """The unsaved event `log_access` writes for a registration."""
+    return AccessEvent(
+        actor=access.user,
+        actor_role=str(access.primary_role or ""),
+        association_id=initiative.association_id,
+        initiative=initiative,
+        action=Action.CREATE,
+        fields=IDENTITY_FIELDS,
+        channel=channel,
+    )
 
 
 # --- Register out -----------------------------------------------------------------------------

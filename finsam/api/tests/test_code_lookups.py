@@ -29,6 +29,22 @@ def test_all_code_fields_of_a_registration_take_one_query(codes, django_assert_n
     assert data["time_outside_work"] == codes["time"]
     assert data["referrer"] == codes["referrer"]
     assert data["home_municipality"] == codes["municipality"]
+    # Then kept by the process: the next request parses its codes without a query.
+    again = s.EnrolmentIn(data=body)
+    with django_assert_num_queries(0):
+        assert again.is_valid(), again.errors
+    assert again.validated_data["occupation_before"] == codes["occupation"]
+
+
+def test_a_changed_code_is_seen_at_once_by_the_process_that_changed_it(codes):
+    assert s.EnrolmentIn(data=identified_body()).is_valid()  # the codes are now kept
+    codes["education"].active = False
+    codes["education"].save()
+    serializer = s.EnrolmentIn(data=identified_body())
+    assert not serializer.is_valid()
+    assert list(serializer.errors) == ["education"]
+    CodeFactory(code_list=CodeList.REFERRER, code="test-ny")
+    assert s.EnrolmentIn(data=identified_body(education=None, referrer="test-ny")).is_valid()
 
 
 def test_no_code_no_query(db, django_assert_num_queries):
@@ -66,6 +82,8 @@ def test_it_rejects_a_bad_item_of_a_code_list(codes):
 def test_the_number_of_codes_does_not_change_the_queries_of_a_registration(world, api_for, codes):
     CodeFactory(code_list=CodeList.INCOME_SOURCE, code="test-sjukpenning")
     client = api_for(world.registrar)
+    warm = identified_body(personal_number=personal_number(5, birth="19900214"))
+    assert client.post(register_url(world.a_initiative), warm, format="json").status_code == 201
     counts = []
     for n, sources in enumerate(
         [["test-lon"], ["test-lon", "test-forsorjningsstod", "test-sjukpenning"]]
