@@ -19,6 +19,7 @@ import datetime
 import logging
 
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
@@ -29,6 +30,9 @@ from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatu
 logger = logging.getLogger(__name__)
 
 PDF_CONTENT_TYPE = "application/pdf"
+# The compiled report is a Swedish document (<html lang="sv">; statuses, dates and summaries in
+# Swedish), whatever the language of the page that asked for it: never half translated.
+DOCUMENT_LANGUAGE = "sv"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -54,8 +58,9 @@ def compile_pdf(
     """The compiled report as PDF bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.pdf import render_pdf
 
-    document = _build(association, period, today, progress, approved_only)
-    return render_pdf(document, progress=within(progress, BUILT, 100))
+    with translation.override(DOCUMENT_LANGUAGE):
+        document = _build(association, period, today, progress, approved_only)
+        return render_pdf(document, progress=within(progress, BUILT, 100))
 
 
 def compile_docx(
@@ -69,8 +74,9 @@ def compile_docx(
     """The compiled report as DOCX bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.docx import render_docx
 
-    document = _build(association, period, today, progress, approved_only)
-    return render_docx(document, progress=within(progress, BUILT, 100))
+    with translation.override(DOCUMENT_LANGUAGE):
+        document = _build(association, period, today, progress, approved_only)
+        return render_docx(document, progress=within(progress, BUILT, 100))
 
 
 # The formats of the compiled report: extension → (compile function, content type).

@@ -337,8 +337,9 @@ def live_statistics_tables(*, report: InitiativeReport) -> list:
 
 
 def live_summary(*, report: InitiativeReport) -> str:
-    """The summary sentence for the report's initiative on the period's last day. A sub-report
-    gets none: the sentence describes the whole initiative, not one municipality."""
+    """The summary sentence for the report's initiative on the period's last day, in Swedish
+    like the report it goes into. A sub-report gets none: the sentence describes the whole
+    initiative, not one municipality."""
     if report.is_sub_report:
         return ""
     from finsam.statistics.engine import summary_sentence
@@ -347,6 +348,7 @@ def live_summary(*, report: InitiativeReport) -> str:
         initiative=report.initiative,
         period_start=report.period.start_date,
         on_date=report.period.end_date,
+        language="sv",  # the report's text, whatever the language of the page
     )
 
 

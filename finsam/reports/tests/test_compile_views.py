@@ -366,3 +366,17 @@ def test_the_board_downloads_only_the_approved_reports_text(world, period, clien
         # It says it is not the complete compilation, and whose reports are missing.
         assert "inte den fullständiga projektsammanställningen" in text
         assert "som ännu inte är godkända och inte ingår: Level Upgrade." in text
+
+
+def test_the_compiled_report_is_swedish_whatever_the_language_of_the_page(
+    world, period, client_for
+):
+    client = client_for(world.board)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post(reverse("reports:compile_approved", args=[period.pk, "docx"]))
+    job = Job.objects.get()
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Compiled report" in page  # the page is English
+    document = Document(io.BytesIO(client.get(reverse("jobs:download", args=[job.pk])).content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Cresco Create", "Sammanfattning för förbundet"]
