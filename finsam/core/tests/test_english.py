@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.db import models
-from django.utils import translation
 
 from finsam.core.tests.test_permission_walk import (  # noqa: F401 - `objects` is a fixture
     OBJECT_KWARGS,
@@ -150,4 +149,3 @@ def test_every_page_in_english_is_without_swedish(world, ascii_world, client, cl
         if left:
             found[url] = left
     assert found == {}, f"{who} sees Swedish in English: {found}"
-    translation.activate("sv")
