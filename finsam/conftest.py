@@ -11,9 +11,11 @@ import pytest
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest
+from django.utils import translation
 
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
@@ -50,6 +52,14 @@ def _fresh_cache(request, django_db_blocker):
             for cache in caches.all():
                 if isinstance(cache, DatabaseCache):
                     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (the language switch) leaves English active in the thread: never
+    let it carry over into the next test's forms and messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(association, role, initiatives=(), email=None):

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from finsam.core.validators import luhn_check_digit
 
@@ -10,17 +11,17 @@ _ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 
 
 def normalize_org_number(value: str) -> str:
-    """Return the number as NNNNNN-NNNN, or raise ValidationError with a Swedish message."""
+    """Return the number as NNNNNN-NNNN, or raise ValidationError with a message for the user."""
     value = (value or "").strip().replace(" ", "")
     match = _ORG_NUMBER.match(value)
     if not match:
         raise ValidationError(
-            "Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN.", code="format"
+            _("Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN."), code="format"
         )
     digits = match.group(1) + match.group(2)
     if luhn_check_digit(digits[:9]) != int(digits[9]):
         raise ValidationError(
-            "Organisationsnumret är inte giltigt: kontrollsiffran (sista siffran) stämmer inte.",
+            _("Organisationsnumret är inte giltigt: kontrollsiffran (sista siffran) stämmer inte."),
             code="check_digit",
         )
     return f"{digits[:6]}-{digits[6:]}"
@@ -30,5 +31,5 @@ def validate_org_number(value: str) -> None:
     """Model-field validator: only the normalised form NNNNNN-NNNN is accepted."""
     if normalize_org_number(value) != value:
         raise ValidationError(
-            "Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN.", code="format"
+            _("Organisationsnumret ska ha tio siffror i formen NNNNNN-NNNN."), code="format"
         )

@@ -169,7 +169,7 @@ class BudgetForm(ServiceValidatedModelForm):
 class MonthField(forms.CharField):
     """A month as YYYY-MM (the browser's month picker), cleaned to the month's first day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "ÅÅÅÅ-MM"})
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("ÅÅÅÅ-MM")})
     default_error_messages = {"invalid": _("Ange månaden som ÅÅÅÅ-MM, t.ex. 2024-03.")}
 
     def to_python(self, value):

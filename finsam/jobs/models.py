@@ -57,6 +57,9 @@ class Job(models.Model):
         "reports.ReportingPeriod", on_delete=models.CASCADE, null=True, blank=True
     )
     output_format = models.CharField(max_length=8, blank=True)
+    # A compiled report of the approved reports only: another document than the complete one,
+    # which the board may download at any time.
+    approved_only = models.BooleanField(default=False)
     initiative = models.ForeignKey(
         "initiatives.Initiative", on_delete=models.CASCADE, null=True, blank=True
     )

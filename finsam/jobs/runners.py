@@ -26,13 +26,19 @@ def _access(job: Job):
 def compiled_report(job: Job, progress: Progress) -> None:
     from finsam.reports import compile
 
-    if not compile.can_download_compiled(_access(job), job.period):
+    approved_only = job.approved_only
+    if not compile.can_download_compiled(_access(job), job.period, approved_only=approved_only):
         raise JobFailed(NO_LONGER_ALLOWED)
     compile_document, content_type = compile.FORMATS[job.output_format]
-    data = compile_document(association=job.association, period=job.period, progress=progress)
+    data = compile_document(
+        association=job.association,
+        period=job.period,
+        progress=progress,
+        approved_only=approved_only,
+    )
     store_result(
         job,
-        name=compile.compiled_filename(job.period, job.output_format),
+        name=compile.compiled_filename(job.period, job.output_format, approved_only=approved_only),
         content_type=content_type,
         data=data,
     )

@@ -1,6 +1,7 @@
 """Who sees which job (reads). A job is seen by the user who started it while they may still do
-what it does; a compiled report's job also by everyone of the association who may download the
-compiled report of that period. Any other job does not exist for the user (404)."""
+what it does; a compiled report's job also by everyone of the association who may download that
+compiled report of that period (the board: the approved reports only, until every report is
+approved). Any other job does not exist for the user (404)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def may_see(access, job: Job) -> bool:
     if job.kind == JobKind.COMPILED_REPORT:
         from finsam.reports.compile import can_download_compiled
 
-        return can_download_compiled(access, job.period)
+        return can_download_compiled(access, job.period, approved_only=job.approved_only)
     if job.kind == JobKind.PARTICIPANT_IMPORT:
         from finsam.core.access import registrar_initiatives
 
@@ -57,23 +58,30 @@ def unexpired(jobs):
 
 
 def compiled_report_jobs(access, period, *, limit: int = 5) -> list[Job]:
-    """The latest jobs compiling `period` that the user may see (none if they may not download
-    the compiled report), not yet expired."""
+    """The latest jobs compiling `period` that the user may see (none if they may download
+    neither compiled report; only those of the approved reports if they may download only that
+    one), not yet expired."""
     from finsam.reports.compile import can_download_compiled
 
-    if not can_download_compiled(access, period):
-        return []
     jobs = unexpired(Job.objects.filter(kind=JobKind.COMPILED_REPORT, period=period))
+    if not can_download_compiled(access, period):
+        if not can_download_compiled(access, period, approved_only=True):
+            return []
+        jobs = jobs.filter(approved_only=True)
     return [with_live_progress(job) for job in jobs.select_related("started_by")[:limit]]
 
 
-def active_compiled_report_job(period, output_format: str) -> Job | None:
-    """A job already queued or running for the same document (started again, it is reused)."""
+def active_compiled_report_job(
+    period, output_format: str, *, approved_only: bool = False
+) -> Job | None:
+    """A job already queued or running for the same document (started again, it is reused):
+    the same period, format and kind of compilation (complete, or the approved reports only)."""
     return (
         Job.objects.filter(
             kind=JobKind.COMPILED_REPORT,
             period=period,
             output_format=output_format,
+            approved_only=approved_only,
             status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
         )
         .order_by("-created_at")

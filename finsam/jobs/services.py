@@ -62,6 +62,7 @@ def start_job(
     kind: str,
     period=None,
     output_format: str = "",
+    approved_only: bool = False,
     initiative=None,
     input_name: str = "",
     input_data: bytes | None = None,
@@ -76,6 +77,7 @@ def start_job(
         started_by=actor,
         period=period,
         output_format=output_format,
+        approved_only=approved_only,
         initiative=initiative,
         step=gettext_noop("Väntar på att starta"),
     )

@@ -174,7 +174,7 @@ class EnrolForm(ServiceForm):
         required=False,
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "placeholder": "ÅÅÅÅMMDD-NNNN", "spellcheck": "false"}
+            attrs={"autocomplete": "off", "placeholder": _("ÅÅÅÅMMDD-NNNN"), "spellcheck": "false"}
         ),
     )
     name = forms.CharField(

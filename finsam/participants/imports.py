@@ -27,7 +27,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from finsam.participants import import_guard
 from finsam.participants.identity import PersonalNumber, lookup_hash, parse_personal_number
@@ -73,8 +73,8 @@ EXAMPLE_NAME = "Exempel Exempelsson"
 class Column:
     key: str  # the EnrolmentInput / ExitInput field it feeds, or an import-only name
     header: str  # Swedish column header; part of the file format, never translated
-    required: str  # for the instructions sheet
-    description: str
+    required: str  # for the instructions sheet and the import page (translated)
+    description: str  # translated
     code_list: str = ""  # CodeList value, MUNICIPALITIES or ""
     choices: tuple[str, ...] = ()  # fixed values offered in the template's drop-down
     multiple: bool = False
@@ -85,96 +85,114 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "kind",
         "typ",
-        "Ja",
-        "in = inregistrering (ett nytt deltagande), ut = utregistrering av ett pågående "
-        "deltagande. En in-rad med slutdatum registrerar deltagaren in och ut på en gång.",
+        gettext_lazy("Ja"),
+        gettext_lazy(
+            "in = inregistrering (ett nytt deltagande), ut = utregistrering av ett pågående "
+            "deltagande. En in-rad med slutdatum registrerar deltagaren in och ut på en gång."
+        ),
         choices=("in", "ut"),
         kind="choice",
     ),
     Column(
         "personal_number",
         "personnummer",
-        "Ja, utom för anonyma",
-        "Personnummer eller samordningsnummer med tolv siffror: ÅÅÅÅMMDD-NNNN. På ut-rader "
-        "hittas deltagandet med personnummer och startdatum. Lämnas tomt för anonyma deltagare.",
+        gettext_lazy("Ja, utom för anonyma"),
+        gettext_lazy(
+            "Personnummer eller samordningsnummer med tolv siffror: ÅÅÅÅMMDD-NNNN. På ut-rader "
+            "hittas deltagandet med personnummer och startdatum. Lämnas tomt för anonyma deltagare."
+        ),
     ),
     Column(
         "name",
         "namn",
-        "Nej",
-        "Deltagarens namn. Lämnas tomt för anonyma deltagare.",
+        gettext_lazy("Nej"),
+        gettext_lazy("Deltagarens namn. Lämnas tomt för anonyma deltagare."),
     ),
     Column(
         "anonymous_reason",
         "anonym",
-        "Nej",
-        "Tomt = deltagaren registreras med personuppgifter (kräver samtycke). "
-        "'ej samtycke' eller 'skyddad identitet' = anonym registrering utan personnummer, namn "
-        "och samtycke. Anonyma deltagare kan bara importeras som in-rader.",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Tomt = deltagaren registreras med personuppgifter (kräver samtycke). "
+            "'ej samtycke' eller 'skyddad identitet' = anonym registrering utan personnummer, namn "
+            "och samtycke. Anonyma deltagare kan bara importeras som in-rader."
+        ),
         choices=("ej samtycke", "skyddad identitet"),
         kind="choice",
     ),
     Column(
         "gender",
         "kön",
-        "Ja, för anonyma",
-        "kvinna, man eller annat. För deltagare med personnummer räknas könet fram ur "
-        "personnumret om kolumnen är tom.",
+        gettext_lazy("Ja, för anonyma"),
+        gettext_lazy(
+            "kvinna, man eller annat. För deltagare med personnummer räknas könet fram ur "
+            "personnumret om kolumnen är tom."
+        ),
         choices=("kvinna", "man", "annat"),
         kind="choice",
     ),
     Column(
         "age_at_start",
         "ålder",
-        "Nej",
-        "Ålder vid start i hela år. Bara för anonyma deltagare; annars räknas åldern fram ur "
-        "personnumret.",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Ålder vid start i hela år. Bara för anonyma deltagare; annars räknas åldern fram ur "
+            "personnumret."
+        ),
         kind="int",
     ),
     Column(
         "start_date",
         "startdatum",
-        "Ja",
-        "Datum då deltagandet började, ÅÅÅÅ-MM-DD. På ut-rader: startdatum för det pågående "
-        "deltagande som ska avslutas.",
+        gettext_lazy("Ja"),
+        gettext_lazy(
+            "Datum då deltagandet började, ÅÅÅÅ-MM-DD. På ut-rader: startdatum för det pågående "
+            "deltagande som ska avslutas."
+        ),
         kind="date",
     ),
     Column(
         "consent_given_on",
         "samtycke datum",
-        "Ja, utom för anonyma",
-        "Datum då samtycket lämnades, ÅÅÅÅ-MM-DD. Ett nytt samtycke krävs för varje deltagande.",
+        gettext_lazy("Ja, utom för anonyma"),
+        gettext_lazy(
+            "Datum då samtycket lämnades, ÅÅÅÅ-MM-DD. Ett nytt samtycke krävs för varje deltagande."
+        ),
         kind="date",
     ),
     Column(
         "consent_method",
         "samtycke sätt",
-        "Ja, utom för anonyma",
-        "Hur samtycket lämnades: papper, digitalt eller uppladdat.",
+        gettext_lazy("Ja, utom för anonyma"),
+        gettext_lazy("Hur samtycket lämnades: papper, digitalt eller uppladdat."),
         choices=("papper", "digitalt", "uppladdat"),
         kind="choice",
     ),
     Column(
         "consent_form_version",
         "samtycke blankettversion",
-        "Ja, utom för anonyma",
-        "Vilken version av samtyckesblanketten som användes, t.ex. 'FK 9443 (2024)'.",
+        gettext_lazy("Ja, utom för anonyma"),
+        gettext_lazy("Vilken version av samtyckesblanketten som användes, t.ex. 'FK 9443 (2024)'."),
     ),
     Column(
         "home_municipality",
         "hemkommun",
-        "Nej",
-        "Deltagarens hemkommun: kommunkod med fyra siffror (t.ex. 1496) eller kommunens namn "
-        "(t.ex. Skövde). Se fliken Kommuner.",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Deltagarens hemkommun: kommunkod med fyra siffror (t.ex. 1496) eller kommunens namn "
+            "(t.ex. Skövde). Se fliken Kommuner."
+        ),
         code_list=MUNICIPALITIES,
         kind="code",
     ),
     Column(
         "income_sources_before",
         "försörjningskälla före",
-        "Nej",
-        "Försörjningskälla eller -källor direkt före start (inom en vecka). Flera värden "
-        "skiljs åt med komma.",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Försörjningskälla eller -källor direkt före start (inom en vecka). Flera värden "
+            "skiljs åt med komma."
+        ),
         code_list=CodeList.INCOME_SOURCE,
         multiple=True,
         kind="code",
@@ -182,65 +200,75 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "occupation_before",
         "sysselsättning före",
-        "Nej",
-        "Sysselsättning direkt före start.",
+        gettext_lazy("Nej"),
+        gettext_lazy("Sysselsättning direkt före start."),
         code_list=CodeList.OCCUPATION,
         kind="code",
     ),
     Column(
         "occupation_extent_before",
         "omfattning före",
-        "Nej",
-        "Sysselsättningens omfattning före start i procent av heltid (0–100; 100 % = 40 "
-        "timmar i veckan).",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Sysselsättningens omfattning före start i procent av heltid (0–100; 100 % = 40 "
+            "timmar i veckan)."
+        ),
         kind="int",
     ),
     Column(
         "education",
         "utbildningsnivå",
-        "Nej",
-        "Högsta avslutade utbildning (utländsk utbildning anges som motsvarande svensk nivå).",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Högsta avslutade utbildning (utländsk utbildning anges som motsvarande svensk nivå)."
+        ),
         code_list=CodeList.EDUCATION,
         kind="code",
     ),
     Column(
         "time_outside_work",
         "tid i offentlig försörjning",
-        "Nej",
-        "Hur länge deltagaren har haft offentlig försörjning före start (avbrott kortare än en "
-        "månad räknas inte).",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Hur länge deltagaren har haft offentlig försörjning före start (avbrott kortare än en "
+            "månad räknas inte)."
+        ),
         code_list=CodeList.TIME_OUTSIDE_WORK,
         kind="code",
     ),
     Column(
         "referrer",
         "remittent",
-        "Nej",
-        "Vem som remitterade deltagaren till insatsen.",
+        gettext_lazy("Nej"),
+        gettext_lazy("Vem som remitterade deltagaren till insatsen."),
         code_list=CodeList.REFERRER,
         kind="code",
     ),
     Column(
         "end_date",
         "slutdatum",
-        "Ja, för ut-rader",
-        "Datum då deltagandet avslutades, ÅÅÅÅ-MM-DD. Kan inte vara före startdatum.",
+        gettext_lazy("Ja, för ut-rader"),
+        gettext_lazy("Datum då deltagandet avslutades, ÅÅÅÅ-MM-DD. Kan inte vara före startdatum."),
         kind="date",
     ),
     Column(
         "exit_reason",
         "avslutsanledning",
-        "Ja, för ut-rader",
-        "Varför deltagandet avslutades. Felregistrering används för att ta bort en felaktig "
-        "registrering ur statistiken.",
+        gettext_lazy("Ja, för ut-rader"),
+        gettext_lazy(
+            "Varför deltagandet avslutades. Felregistrering används för att ta bort en felaktig "
+            "registrering ur statistiken."
+        ),
         code_list=CodeList.EXIT_REASON,
         kind="code",
     ),
     Column(
         "income_sources_after",
         "försörjningskälla efter",
-        "Nej",
-        "Försörjningskälla eller -källor direkt efter avslut. Flera värden skiljs åt med komma.",
+        gettext_lazy("Nej"),
+        gettext_lazy(
+            "Försörjningskälla eller -källor direkt efter avslut. Flera värden skiljs åt med komma."
+        ),
         code_list=CodeList.INCOME_SOURCE,
         multiple=True,
         kind="code",
@@ -248,16 +276,16 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "occupation_after",
         "sysselsättning efter",
-        "Nej",
-        "Sysselsättning direkt efter avslut.",
+        gettext_lazy("Nej"),
+        gettext_lazy("Sysselsättning direkt efter avslut."),
         code_list=CodeList.OCCUPATION,
         kind="code",
     ),
     Column(
         "occupation_extent_after",
         "omfattning efter",
-        "Nej",
-        "Sysselsättningens omfattning efter avslut i procent av heltid (0–100).",
+        gettext_lazy("Nej"),
+        gettext_lazy("Sysselsättningens omfattning efter avslut i procent av heltid (0–100)."),
         kind="int",
     ),
 )
@@ -1311,7 +1339,7 @@ def template_xlsx() -> bytes:
             allowed = "Heltal"
         else:
             allowed = "Text"
-        instructions.append([column.header, column.required, column.description, allowed])
+        instructions.append([column.header, str(column.required), str(column.description), allowed])
         xlsx.style_row(instructions, alignment=wrap)
     xlsx.column_widths(instructions, {1: 28, 2: 20, 3: 80, 4: 30})
 

@@ -4,6 +4,13 @@ One chapter per initiative report of the period (sub-chapters per municipality),
 sections and statistics, a table of contents with page numbers and a summary chapter across all
 initiatives; as PDF (WeasyPrint) or DOCX (python-docx). Every report of the period is included;
 those not yet submitted are marked "Utkast – ej inlämnad" and show statistics computed now.
+
+Two documents per period and format:
+- the complete compilation (a working copy with drafts marked): the secretariat and the operator
+  at any time, the board once every report of the period is approved;
+- the approved reports only ("godkända rapporter", `approved_only`): only the approved reports'
+  chapters (and approved sub-reports), its cover and contents naming the initiatives whose
+  reports are not approved yet; the board too, at any time.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import datetime
 import logging
 
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
@@ -22,12 +30,17 @@ from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatu
 logger = logging.getLogger(__name__)
 
 PDF_CONTENT_TYPE = "application/pdf"
+# The compiled report is a Swedish document (<html lang="sv">; statuses, dates and summaries in
+# Swedish), whatever the language of the page that asked for it: never half translated.
+DOCUMENT_LANGUAGE = "sv"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _build(association, period, today, progress: Progress):
+def _build(association, period, today, progress: Progress, approved_only: bool):
     progress(0, gettext_noop("Hämtar rapporter och statistik"))
-    return build_document(association=association, period=period, today=today)
+    return build_document(
+        association=association, period=period, today=today, approved_only=approved_only
+    )
 
 
 # Reading the reports and computing their statistics takes a few percent of the time.
@@ -40,12 +53,14 @@ def compile_pdf(
     period: ReportingPeriod,
     today: datetime.date | None = None,
     progress: Progress = silent,
+    approved_only: bool = False,
 ):
-    """The compiled report as PDF bytes."""
+    """The compiled report as PDF bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.pdf import render_pdf
 
-    document = _build(association, period, today, progress)
-    return render_pdf(document, progress=within(progress, BUILT, 100))
+    with translation.override(DOCUMENT_LANGUAGE):
+        document = _build(association, period, today, progress, approved_only)
+        return render_pdf(document, progress=within(progress, BUILT, 100))
 
 
 def compile_docx(
@@ -54,12 +69,14 @@ def compile_docx(
     period: ReportingPeriod,
     today: datetime.date | None = None,
     progress: Progress = silent,
+    approved_only: bool = False,
 ):
-    """The compiled report as DOCX bytes."""
+    """The compiled report as DOCX bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.docx import render_docx
 
-    document = _build(association, period, today, progress)
-    return render_docx(document, progress=within(progress, BUILT, 100))
+    with translation.override(DOCUMENT_LANGUAGE):
+        document = _build(association, period, today, progress, approved_only)
+        return render_docx(document, progress=within(progress, BUILT, 100))
 
 
 # The formats of the compiled report: extension → (compile function, content type).
@@ -87,9 +104,15 @@ def typeset_chapter(report: InitiativeReport) -> None:
         logger.exception("Typesetting the chapter of report %s ahead failed", main.pk)
 
 
-def compiled_filename(period: ReportingPeriod, extension: str) -> str:
-    """E.g. "projektsammanstallning-skaraborg-delarsrapport-januari-augusti-2021.pdf"."""
-    text = f"projektsammanställning {period.association.slug} {period.name}"
+def compiled_filename(
+    period: ReportingPeriod, extension: str, *, approved_only: bool = False
+) -> str:
+    """E.g. "projektsammanstallning-skaraborg-delarsrapport-januari-augusti-2021.pdf", and
+    "projektsammanstallning-godkanda-rapporter-skaraborg-…" for the approved reports only."""
+    kind = (
+        "projektsammanställning godkända rapporter" if approved_only else "projektsammanställning"
+    )
+    text = f"{kind} {period.association.slug} {period.name}"
     name = slugify(text.replace("–", " ").replace("—", " "))
     return f"{name}.{extension}"
 
@@ -114,10 +137,11 @@ def all_reports_approved(period: ReportingPeriod) -> bool:
     return reports.exists() and not reports.exclude(status=ReportStatus.APPROVED).exists()
 
 
-def can_download_compiled(access, period: ReportingPeriod) -> bool:
+def can_download_compiled(access, period: ReportingPeriod, *, approved_only: bool = False) -> bool:
     """Who may download the compiled report of a period of the current association: the
-    secretariat and the operator always; the board once every report of the period is approved
-    (before that the compilation is a working copy for the secretariat)."""
+    secretariat and the operator always; the board the approved reports only at any time, the
+    complete compilation once every report of the period is approved (before that it is a
+    working copy for the secretariat)."""
     from finsam.core.roles import Role
 
     if access.association is None or period.association_id != access.association.pk:
@@ -125,5 +149,5 @@ def can_download_compiled(access, period: ReportingPeriod) -> bool:
     if access.is_operator or access.has(Role.SECRETARIAT):
         return True
     if access.has(Role.BOARD):
-        return all_reports_approved(period)
+        return approved_only or all_reports_approved(period)
     return False

@@ -54,18 +54,35 @@ def reports_for_period(access: Access, period: ReportingPeriod) -> QuerySet:
     )
 
 
-def compiled_reports(period: ReportingPeriod, *, pk: int | None = None) -> list[InitiativeReport]:
+def compiled_reports(
+    period: ReportingPeriod, *, pk: int | None = None, approved_only: bool = False
+) -> list[InitiativeReport]:
     """Top-level reports of the period (or the one with `pk`) ordered by initiative name, their
-    sub-reports prefetched and ordered by municipality name (for the compiled report)."""
+    sub-reports prefetched and ordered by municipality name (for the compiled report). With
+    `approved_only`, only the approved reports and, of their sub-reports, the approved ones."""
     subs = InitiativeReport.objects.select_related("municipality", "initiative").order_by(
         "municipality__name", "pk"
     )
     reports = InitiativeReport.objects.filter(period=period, parent__isnull=True)
+    if approved_only:
+        subs = subs.filter(status=ReportStatus.APPROVED)
+        reports = reports.filter(status=ReportStatus.APPROVED)
     return list(
         (reports if pk is None else reports.filter(pk=pk))
         .select_related("initiative", "period", "period__association")
         .prefetch_related(Prefetch("sub_reports", queryset=subs))
         .order_by("initiative__name", "pk")
+    )
+
+
+def not_approved_reports(period: ReportingPeriod) -> list[InitiativeReport]:
+    """The period's reports (sub-reports included) not yet approved, by initiative name: what a
+    compiled report of the approved reports leaves out."""
+    return list(
+        InitiativeReport.objects.filter(period=period)
+        .exclude(status=ReportStatus.APPROVED)
+        .select_related("initiative", "municipality", "parent")
+        .order_by("initiative__name", "initiative_id", "parent_id", "municipality__name", "pk")
     )
 
 
@@ -296,8 +313,9 @@ def live_statistics_tables(*, report: InitiativeReport) -> list:
 
 
 def live_summary(*, report: InitiativeReport) -> str:
-    """The summary sentence for the report's initiative on the period's last day. A sub-report
-    gets none: the sentence describes the whole initiative, not one municipality."""
+    """The summary sentence for the report's initiative on the period's last day, in Swedish
+    like the report it goes into. A sub-report gets none: the sentence describes the whole
+    initiative, not one municipality."""
     if report.is_sub_report:
         return ""
     from finsam.statistics.engine import summary_sentence
@@ -306,6 +324,7 @@ def live_summary(*, report: InitiativeReport) -> str:
         initiative=report.initiative,
         period_start=report.period.start_date,
         on_date=report.period.end_date,
+        language="sv",  # the report's text, whatever the language of the page
     )
 
 

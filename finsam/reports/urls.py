@@ -29,4 +29,11 @@ urlpatterns += [
         compile_views.compile_start,
         name="compile",
     ),
+    # Of the approved reports only: the board too, at any time.
+    path(
+        "periods/<int:pk>/compile-approved/<str:output_format>/",
+        compile_views.compile_start,
+        {"approved_only": True},
+        name="compile_approved",
+    ),
 ]

@@ -107,6 +107,7 @@ def period_overview(request, pk):
         ],
         "can_manage": request.access.has(Role.SECRETARIAT),
         "can_download_compiled": can_download_compiled(request.access, period),
+        "can_download_approved": can_download_compiled(request.access, period, approved_only=True),
         "compiled_jobs": compiled_report_jobs(request.access, period),
         "warning_days": selectors.DEADLINE_WARNING_DAYS,
     }

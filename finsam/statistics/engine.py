@@ -40,9 +40,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import dateformat, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from finsam.core import formats
 from finsam.core.formats import sv_date
@@ -845,15 +846,34 @@ def _lower_first(text: str) -> str:
 
 
 def _short_label(code: Code) -> str:
-    """ "Försörjningsstöd (ekonomiskt bistånd)" → "försörjningsstöd"."""
-    label = code.label_sv.split(" (")[0]
+    """ "Försörjningsstöd (ekonomiskt bistånd)" → "försörjningsstöd" (the label of the active
+    language)."""
+    label = str(code).split(" (")[0]
     return _lower_first(label)
 
 
 def _join_sv(parts: list[str]) -> str:
+    """ "a, b och c" ("a, b and c" in English)."""
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " och " + parts[-1]
+    return _("%(list)s och %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def _date(day: datetime.date) -> str:
+    """A date in words in the active language: "31 augusti 2021", "31 August 2021"."""
+    if (translation.get_language() or "sv").startswith("sv"):
+        return sv_date(day)
+    return dateformat.format(day, "j F Y")
+
+
+def _genders(women: int, men: int, other: int) -> list[str]:
+    genders = [
+        ngettext("%(n)s kvinna", "%(n)s kvinnor", women) % {"n": sv_number(women)},
+        ngettext("%(n)s man", "%(n)s män", men) % {"n": sv_number(men)},
+    ]
+    if other:
+        genders.append(_("%(n)s med annan/ej angiven könstillhörighet") % {"n": sv_number(other)})
+    return genders
 
 
 def _age_span(counts_by_group: dict, total: int) -> str | None:
@@ -883,10 +903,10 @@ def _age_span(counts_by_group: dict, total: int) -> str | None:
     low, high = bounds[keys[i]][0], bounds[keys[j]][1]
     pct = sv_percent(share, total)
     if high >= 200:
-        return f"{pct} är {low} år eller äldre."
+        return _("%(pct)s är %(low)s år eller äldre.") % {"pct": pct, "low": low}
     if low == 0:
-        return f"{pct} är yngre än {high + 1} år."
-    return f"{pct} är mellan {low} och {high} år."
+        return _("%(pct)s är yngre än %(age)s år.") % {"pct": pct, "age": high + 1}
+    return _("%(pct)s är mellan %(low)s och %(high)s år.") % {"pct": pct, "low": low, "high": high}
 
 
 def _volume_summary(*, initiative, period_start: datetime.date, on_date: datetime.date) -> str:
@@ -899,26 +919,33 @@ def _volume_summary(*, initiative, period_start: datetime.date, on_date: datetim
     ).aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"))
     women, men, other = (figures[key] or 0 for key in ("women", "men", "other"))
     total = women + men + other
-    period = f"{sv_date(period_start)} till {sv_date(on_date)}"
-    name = initiative.name
+    dates = {"start": _date(period_start), "end": _date(on_date), "name": initiative.name}
     if not total:
-        return f"Från {period} har {name} inte redovisat några deltagare i månadsräkningen."
-    genders = [
-        f"{sv_number(women)} {'kvinna' if women == 1 else 'kvinnor'}",
-        f"{sv_number(men)} {'man' if men == 1 else 'män'}",
-    ]
-    if other:
-        genders.append(f"{sv_number(other)} med annan/ej angiven könstillhörighet")
-    return (
-        f"Från {period} hade {name} sammanlagt {sv_number(total)} deltagare enligt "
-        f"månadsräkningen (summan av antalet per månad), varav {_join_sv(genders)}."
-    )
+        return (
+            _(
+                "Från %(start)s till %(end)s har %(name)s inte redovisat några deltagare i "
+                "månadsräkningen."
+            )
+            % dates
+        )
+    return _(
+        "Från %(start)s till %(end)s hade %(name)s sammanlagt %(total)s deltagare enligt "
+        "månadsräkningen (summan av antalet per månad), varav %(genders)s."
+    ) % {**dates, "total": sv_number(total), "genders": _join_sv(_genders(women, men, other))}
 
 
-def summary_sentence(*, initiative, period_start: datetime.date, on_date: datetime.date) -> str:
+def summary_sentence(
+    *, initiative, period_start: datetime.date, on_date: datetime.date, language: str | None = None
+) -> str:
     """The paragraph report writers type by hand (seed 003), from the registrations: every
     counted enrolment of the initiative that started on or before `on_date`. A volume initiative
-    gets a sentence from its head counts of the period instead."""
+    gets a sentence from its head counts of the period instead. In the active language, or in
+    `language` (a report's text is Swedish whatever the language of the page)."""
+    if language is not None:
+        with translation.override(language):
+            return summary_sentence(
+                initiative=initiative, period_start=period_start, on_date=on_date
+            )
     if initiative.is_volume:
         return _volume_summary(initiative=initiative, period_start=period_start, on_date=on_date)
     qs = _scoped(
@@ -938,21 +965,14 @@ def summary_sentence(*, initiative, period_start: datetime.date, on_date: dateti
         )
     figures = qs.aggregate(**aggregates)
     total = figures["total"]
-    date_text = sv_date(on_date)
-    name = initiative.name
+    on = {"date": _date(on_date), "name": initiative.name}
     if not total:
-        return f"Den {date_text} hade {name} inga registrerade deltagare."
+        return _("Den %(date)s hade %(name)s inga registrerade deltagare.") % on
     women, men = figures["women"], figures["men"]
     other = total - women - men
-    genders = [
-        f"{sv_number(women)} {'kvinna' if women == 1 else 'kvinnor'}",
-        f"{sv_number(men)} {'man' if men == 1 else 'män'}",
-    ]
-    if other:
-        genders.append(f"{sv_number(other)} med annan/ej angiven könstillhörighet")
     sentences = [
-        f"Den {date_text} hade {name} {sv_number(total)} deltagare totalt, "
-        f"varav {_join_sv(genders)}."
+        _("Den %(date)s hade %(name)s %(total)s deltagare totalt, varav %(genders)s.")
+        % {**on, "total": sv_number(total), "genders": _join_sv(_genders(women, men, other))}
     ]
 
     age = _age_span({key: figures[f"age_{key}"] for key, _l, _h in _AGE_GROUPS}, total)
@@ -979,25 +999,36 @@ def summary_sentence(*, initiative, period_start: datetime.date, on_date: dateti
         top = sorted(income_counts.items(), key=lambda kv: (-kv[1], codes[kv[0]].sort_order))[:3]
         parts = [f"{sv_percent(n, total)} {_short_label(codes[pk])}" for pk, n in top]
         first_pk, first_n = top[0]
-        parts[0] = f"{sv_percent(first_n, total)} har {_short_label(codes[first_pk])}"
+        parts[0] = _("%(pct)s har %(label)s") % {
+            "pct": sv_percent(first_n, total),
+            "label": _short_label(codes[first_pk]),
+        }
         sentences.append(_join_sv(parts) + ".")
 
     active = total - exited
     if exited:
         sentences.append(
-            f"Av dem är {sv_number(active)} fortfarande aktiva och "
-            f"{sv_number(exited)} har avslutat insatsen."
+            _("Av dem är %(active)s fortfarande aktiva och %(exited)s har avslutat insatsen.")
+            % {"active": sv_number(active), "exited": sv_number(exited)}
             if active
-            else f"Alla {sv_number(exited)} har avslutat insatsen."
+            else _("Alla %(exited)s har avslutat insatsen.") % {"exited": sv_number(exited)}
         )
         top_exits = sorted(exit_counts.items(), key=lambda kv: (-kv[1], codes[kv[0]].sort_order))[
             :3
         ]
         parts = [f"{_short_label(codes[pk])} ({sv_number(n)})" for pk, n in top_exits]
-        noun = "avslutsanledningar" if len(parts) > 1 else "avslutsanledning"
-        sentences.append(f"Vanligaste {noun} är {_join_sv(parts)}.")
+        sentences.append(
+            ngettext(
+                "Vanligaste avslutsanledning är %(reasons)s.",
+                "Vanligaste avslutsanledningar är %(reasons)s.",
+                len(parts),
+            )
+            % {"reasons": _join_sv(parts)}
+        )
     else:
         sentences.append(
-            "Ingen har avslutat insatsen ännu." if total > 1 else "Deltagaren är fortfarande aktiv."
+            _("Ingen har avslutat insatsen ännu.")
+            if total > 1
+            else _("Deltagaren är fortfarande aktiv.")
         )
     return " ".join(sentences)

@@ -34,3 +34,21 @@ def test_a_server_error_shows_nothing_of_the_request(client_for, world, monkeypa
 
 
 pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=False)
+def test_a_server_error_answers_in_the_users_language(client_for, world, monkeypatch):
+    from finsam.initiatives import views
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.selectors, "initiative_list", boom)
+    client = client_for(world.secretariat)
+    client.raise_request_exception = False
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/initiatives/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "Ett fel uppstod" not in body and "Något gick fel" not in body

@@ -153,6 +153,7 @@ OBJECT_KWARGS.update(
             for name in ("period", "period_edit", "create_reports")
         },
         "reports:compile": lambda o: {"pk": o["period"].pk, "output_format": "pdf"},
+        "reports:compile_approved": lambda o: {"pk": o["period"].pk, "output_format": "pdf"},
         "jobs:detail": lambda o: {"pk": o["job"].pk},
         "jobs:download": lambda o: {"pk": o["job"].pk},
         "jobs:status": lambda o: {"pk": o["running_job"].pk},

@@ -34,7 +34,7 @@ def period(world):
 def fake_pdf(monkeypatch):
     """A compile that reports two steps and gives a small PDF."""
 
-    def compile_pdf(*, association, period, progress):
+    def compile_pdf(*, association, period, progress, approved_only=False):
         progress(10, "Hämtar rapporter och statistik")
         progress(60, "Lägger ut kapitlen: %(n)s av %(total)s klara", n=1, total=2)
         return b"%PDF-fake"
@@ -192,7 +192,7 @@ def test_someone_elses_import_job_does_not_exist(world, client_for):
 
 
 def test_a_failed_job_tells_why_in_swedish(world, period, client_for, monkeypatch):
-    def broken(*, association, period, progress):
+    def broken(*, association, period, progress, approved_only=False):
         progress(20, "Hämtar rapporter och statistik")
         raise RuntimeError("kaboom")
 

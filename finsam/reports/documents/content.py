@@ -39,6 +39,8 @@ STATUS_LABELS = {
     ReportStatus.APPROVED: "Godkänd",
 }
 MISSING_REPORT = "Rapport saknas"
+# The status of an initiative left out of a compiled report of the approved reports only.
+NOT_INCLUDED = "Ej godkänd – ingår inte"
 
 
 # --- The structure ----------------------------------------------------------------------------
@@ -156,6 +158,31 @@ class CompiledDocument:
     compiled_on: str
     chapters: list[Chapter]
     summary: SummaryChapter | None  # None when only a chapter is built (to typeset it ahead)
+    # Only the approved reports (not the complete compilation): the reports left out, by
+    # initiative ("Initiative (Municipality)" for a sub-report of an approved report).
+    approved_only: bool = False
+    not_approved: list[str] = field(default_factory=list)
+
+    @property
+    def approved_only_notice(self) -> list[str]:
+        """What the cover and the contents of a compilation of the approved reports say: that it
+        is not the complete compilation, and whose reports it leaves out (PDF and DOCX alike)."""
+        if not self.approved_only:
+            return []
+        lines = [
+            _(
+                "Godkända rapporter: detta är inte den fullständiga projektsammanställningen. Den "
+                "innehåller bara de rapporter som är godkända."
+            )
+        ]
+        if self.not_approved:
+            lines.append(
+                _("Rapporter som ännu inte är godkända och inte ingår: %(names)s.")
+                % {"names": ", ".join(self.not_approved)}
+            )
+        else:
+            lines.append(_("Alla rapporter för perioden är godkända."))
+        return lines
 
     def stat_tables(self):
         """Every statistics table of the document (chapters, sub-chapters, summary)."""
@@ -392,8 +419,16 @@ def _fmt(value: int | None) -> str:
 
 
 def build_summary(
-    *, association, period: ReportingPeriod, reports: list, chapters: list[Chapter], headlines
+    *,
+    association,
+    period: ReportingPeriod,
+    reports: list,
+    chapters: list[Chapter],
+    headlines,
+    left_out: tuple = (),
 ) -> SummaryChapter:
+    """`left_out`: initiatives whose (not approved) report a compiled report of the approved
+    reports leaves out; listed, with their counts from the registrations, like those without."""
     from finsam.reports.selectors import initiatives_active_in_period
     from finsam.statistics import engine
 
@@ -407,7 +442,10 @@ def build_summary(
         counts = _headline_counts(headline) if headline is not None else (0, 0, 0, 0)
         rows.append((chapter.title, chapter.anchor, counts, chapter.status, report.status))
     missing = list(initiatives_active_in_period(period=period).exclude(reports__period=period))
-    for initiative in missing:
+    for initiative, status, key in [
+        *((i, MISSING_REPORT, "missing") for i in missing),
+        *((i, NOT_INCLUDED, "not-included") for i in left_out),
+    ]:
         flt_one = engine.StatsFilter(
             period_start=period.start_date,
             period_end=period.end_date,
@@ -421,7 +459,7 @@ def build_summary(
             suppress=False,
         )
         counts = _headline_counts(engine.headline(one_scope, flt_one))
-        rows.append((initiative.name, None, counts, MISSING_REPORT, "missing"))
+        rows.append((initiative.name, None, counts, status, key))
     rows.sort(key=lambda r: swedish_sort_key(r[0]))
 
     with_other = any(r[2][2] for r in rows)
@@ -483,6 +521,8 @@ def build_summary(
         n = sum(1 for r in all_reports if r.status == status)
         if n:
             status_counts.append((STATUS_LABELS[status], n))
+    if left_out:
+        status_counts.append((NOT_INCLUDED, len(left_out)))
     if missing:
         status_counts.append((MISSING_REPORT, len(missing)))
     parts = [f"{label.split(' –')[0].lower()}: {n}" for label, n in status_counts]
@@ -497,6 +537,15 @@ def build_summary(
             "varje insats, så summan över insatserna kan vara större än förbundets totala antal."
         )
     ]
+    if left_out:
+        notes.append(
+            _(
+                "Sammanställningen omfattar bara godkända rapporter. Insatser vars rapport inte "
+                "är godkänd är markerade ”%(label)s”; deras antal är beräknade från "
+                "registreringarna."
+            )
+            % {"label": NOT_INCLUDED}
+        )
     if missing:
         notes.append(
             _(
@@ -570,16 +619,21 @@ def build_document(
     period: ReportingPeriod,
     today: datetime.date | None = None,
     only_report: InitiativeReport | None = None,
+    approved_only: bool = False,
 ) -> CompiledDocument:
     """Everything the compiled report of `association` for `period` shows; with `only_report`
-    (a top-level report) only its chapter and no summary, to typeset that chapter ahead."""
-    from finsam.reports.selectors import compiled_reports
+    (a top-level report) only its chapter and no summary, to typeset that chapter ahead; with
+    `approved_only` only the approved reports, naming the initiatives whose reports it leaves
+    out."""
+    from finsam.reports.selectors import compiled_reports, not_approved_reports
 
     if period.association_id != association.pk:
         raise ValueError("The period belongs to another association.")
     today = today or timezone.localdate()
     reports = sorted(
-        compiled_reports(period, pk=only_report.pk if only_report else None),
+        compiled_reports(
+            period, pk=only_report.pk if only_report else None, approved_only=approved_only
+        ),
         key=lambda r: swedish_sort_key(r.initiative.name),
     )
     chapters: list[Chapter] = []
@@ -592,6 +646,8 @@ def build_document(
             chapter.sub_chapters.append(build_chapter(sub, anchor=f"rapport-{sub.pk}"))
         chapters.append(chapter)
         headlines.append(chapter.statistics.headline_source)
+    left_out = not_approved_reports(period) if approved_only else []
+    left_out_initiatives = [r.initiative for r in left_out if r.parent_id is None]
     summary = None
     if only_report is None:
         summary = build_summary(
@@ -600,15 +656,34 @@ def build_document(
             reports=reports,
             chapters=chapters,
             headlines=headlines,
+            left_out=tuple(left_out_initiatives),
         )
     kind_label = _("Slutrapport") if period.kind == ReportKind.FINAL else _("Delårsrapport")
     return CompiledDocument(
         association_name=association.name,
         kind_label=kind_label,
-        title=_("Projektsammanställning"),
+        title=_("Projektsammanställning – godkända rapporter")
+        if approved_only
+        else _("Projektsammanställning"),
         period_name=period.name,
         period_dates=f"{sv_date(period.start_date)} – {sv_date(period.end_date)}",
         compiled_on=sv_date(today),
         chapters=chapters,
         summary=summary,
+        approved_only=approved_only,
+        not_approved=_left_out_names(left_out),
     )
+
+
+def _left_out_names(reports: list[InitiativeReport]) -> list[str]:
+    """Initiatives whose report is not approved; a sub-report of an approved report as
+    "Initiative (Municipality)". Names of initiatives and municipalities only."""
+    not_approved_mains = {r.pk for r in reports if r.parent_id is None}
+    names = []
+    for report in reports:
+        if report.parent_id is None:
+            names.append(report.initiative.name)
+        elif report.parent_id not in not_approved_mains:
+            municipality = report.municipality.name if report.municipality_id else ""
+            names.append(f"{report.initiative.name} ({municipality})")
+    return sorted(dict.fromkeys(names), key=swedish_sort_key)

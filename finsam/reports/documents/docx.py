@@ -54,6 +54,9 @@ def _cover(doc, document: CompiledDocument) -> None:
     run = p.add_run(document.period_dates)
     d.set_font(run, HEADING_FONT, 11.5, color=GREY)
     p.paragraph_format.space_after = Pt(220)
+    if document.approved_only:  # not the complete compilation: said before anything else
+        p.paragraph_format.space_after = Pt(24)
+        _approved_only_notice(doc, document, space_after=Pt(130))
     p = doc.add_paragraph()
     n = len(document.chapters)
     count = f"{n} {_('insats') if n == 1 else _('insatser')}"
@@ -66,9 +69,21 @@ def _cover(doc, document: CompiledDocument) -> None:
     d.set_font(run, HEADING_FONT, 8, color=GREY)
 
 
+def _approved_only_notice(doc, document: CompiledDocument, *, space_after) -> None:
+    """That a compilation of the approved reports is not the complete one, and what it lacks."""
+    lines = document.approved_only_notice
+    for i, line in enumerate(lines):
+        p = doc.add_paragraph()
+        run = p.add_run(line)
+        d.set_font(run, HEADING_FONT, 10.5, bold=i == 0, color=AMBER)
+        p.paragraph_format.space_after = space_after if i == len(lines) - 1 else Pt(4)
+
+
 def _toc(doc, document: CompiledDocument) -> None:
     heading = d.add_paragraph(doc, _("Innehåll"), "TOC Heading")
     heading.paragraph_format.page_break_before = True
+    if document.approved_only:
+        _approved_only_notice(doc, document, space_after=Pt(12))
     entries = document.toc
     first = d.add_paragraph(doc, style=f"toc {entries[0][0]}")
     d.field_begin(first, 'TOC \\o "1-2" \\h \\z \\u')
@@ -232,7 +247,7 @@ def _summary(doc, document: CompiledDocument, pngs: dict) -> None:
         cells = grid.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values(row), strict=True)):
             align = WD_ALIGN_PARAGRAPH.RIGHT if 0 < i < last else None
-            flagged = row.status_key in ("draft", "returned", "missing")
+            flagged = row.status_key in ("draft", "returned", "missing", "not-included")
             color = AMBER if i == last and flagged else None
             d.cell_text(cell, value, align=align, color=color)
     total = grid.add_row()

@@ -555,3 +555,100 @@ def test_the_docx_reports_each_chapter(compiled, world):
         *[f"Skriver kapitel {i} av {n}" for i in range(1, n + 1)],
         "Sparar dokumentet",
     ]
+
+
+# --- The approved reports only ----------------------------------------------------------------
+
+APPROVED_CHAPTERS = ["Cresco Create", "Stärka individen"]
+NOT_APPROVED = ["Level Upgrade", "Åsbo träffpunkt"]
+
+
+def test_it_compiles_only_the_approved_reports_and_names_the_others(compiled, world):
+    document = build_document(association=world.a, period=compiled, today=TODAY, approved_only=True)
+    assert [c.title for c in document.chapters] == APPROVED_CHAPTERS
+    assert [s.title for s in document.chapters[1].sub_chapters] == ["Hjo", "Skövde"]
+    assert document.title == "Projektsammanställning – godkända rapporter"
+    assert document.not_approved == NOT_APPROVED
+    notice = " ".join(document.approved_only_notice)
+    assert "inte den fullständiga projektsammanställningen" in notice
+    assert "Level Upgrade, Åsbo träffpunkt." in notice
+    # The summary still lists every initiative, those left out without a chapter to link to.
+    rows = {row.name: row for row in document.summary.initiatives}
+    assert list(rows) == CHAPTERS
+    assert rows["Level Upgrade"].status == "Ej godkänd – ingår inte"
+    assert rows["Level Upgrade"].anchor is None
+    assert rows["Level Upgrade"].total == "2"  # from the registrations
+    assert "Utkast – ej inlämnad" not in [row.status for row in rows.values()]
+    assert summary_text_mentions_left_out(document)
+    # The complete compilation says nothing of the kind.
+    complete = build_document(association=world.a, period=compiled, today=TODAY)
+    assert complete.approved_only_notice == [] and complete.not_approved == []
+
+
+def summary_text_mentions_left_out(document) -> bool:
+    return any("bara godkända rapporter" in note for note in document.summary.notes)
+
+
+def test_it_leaves_out_a_sub_report_not_approved(compiled, world):
+    skovde = InitiativeReport.objects.get(period=compiled, municipality__name="Skövde")
+    InitiativeReport.objects.filter(pk=skovde.pk).update(status=ReportStatus.RETURNED)
+    document = build_document(association=world.a, period=compiled, today=TODAY, approved_only=True)
+    assert [s.title for s in document.chapters[1].sub_chapters] == ["Hjo"]
+    assert document.not_approved == [
+        *NOT_APPROVED[:1],
+        "Stärka individen (Skövde)",
+        NOT_APPROVED[1],
+    ]
+
+
+def test_the_approved_reports_pdf_and_docx_say_what_they_leave_out(compiled, world, layout_mode):
+    LONG = LONG_TEXT.split("\n\n")[0]
+    pdf = compile_pdf(association=world.a, period=compiled, today=TODAY, approved_only=True)
+    pages = _pages(pdf)
+    cover = _flat(pages[0])
+    assert "Projektsammanställning – godkända rapporter" in cover
+    assert "inte den fullständiga projektsammanställningen" in cover
+    assert "Level Upgrade, Åsbo träffpunkt." in cover
+    assert "2 insatser" in cover
+    assert "inte den fullständiga projektsammanställningen" in _flat(pages[1])  # contents
+    toc = _toc_entries(pages[1])
+    assert list(toc) == [*APPROVED_CHAPTERS, "Hjo", "Skövde", SUMMARY]
+    text = _flat(" ".join(pages))
+    assert LONG in text
+    assert "Framgångsfaktorer för Stärka individen." in text
+    assert "Framgångsfaktorer för Level Upgrade." not in text
+    assert "Framgångsfaktorer för Åsbo träffpunkt." not in text
+    assert "Utkast – ej inlämnad" not in text
+
+    document = Document(
+        io.BytesIO(
+            compile_docx(association=world.a, period=compiled, today=TODAY, approved_only=True)
+        )
+    )
+    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    headings = [text for style, text in styles if style in ("Heading 1", "Heading 2")]
+    assert headings == [*APPROVED_CHAPTERS, "Hjo", "Skövde", SUMMARY]
+    all_text = "\n".join(text for _style, text in styles)
+    assert all_text.count("inte den fullständiga projektsammanställningen") == 2  # cover, contents
+    assert "Level Upgrade, Åsbo träffpunkt." in all_text
+    assert "Framgångsfaktorer för Level Upgrade." not in all_text
+    assert LONG in all_text
+
+
+def test_it_compiles_the_approved_reports_when_none_is_approved(world):
+    period = ReportingPeriodFactory(association=world.a)
+    InitiativeReportFactory(period=period, initiative=world.a_initiative, filled=True)
+    pages = _pages(compile_pdf(association=world.a, period=period, approved_only=True))
+    text = _flat(" ".join(pages))
+    assert "som ännu inte är godkända och inte ingår: Cresco Create." in text
+    assert SUMMARY in text
+    document = Document(
+        io.BytesIO(compile_docx(association=world.a, period=period, approved_only=True))
+    )
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [SUMMARY]
+
+
+def test_the_approved_reports_have_their_own_file_name(compiled):
+    assert compiled_filename(compiled, "pdf", approved_only=True) == (
+        "projektsammanstallning-godkanda-rapporter-a-delarsrapport-januari-augusti-2021.pdf"
+    )

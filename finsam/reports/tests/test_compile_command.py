@@ -113,3 +113,27 @@ def test_it_needs_a_format_it_can_tell(periods, tmp_path):
         _run("--association", "a", "--output", str(tmp_path / "missing" / "report.pdf"))
     with pytest.raises(CommandError):
         _run("--association", "a", "--format", "odt", "--output", str(tmp_path / "r.odt"))
+
+
+def test_it_compiles_the_approved_reports_only(periods, tmp_path):
+    from finsam.reports.models import ReportStatus
+
+    _older, latest = periods
+    approved = InitiativeReportFactory(
+        period=latest, initiative=world_other(latest), filled=True, status=ReportStatus.APPROVED
+    )
+    approved.results = "Godkand resultattext."
+    approved.save()
+    latest.reports.filter(pk__lt=approved.pk).update(results="Utkastets resultattext.")
+    target = tmp_path / "godkanda.pdf"
+    output = _run("--association", "a", "--approved-only", "--output", str(target))
+    text = " ".join(_pdf_text(target).split())
+    assert "Projektsammanställning – godkända rapporter" in text
+    assert "Godkand resultattext." in text
+    assert "Utkastets resultattext." not in text
+    assert "inte ingår: Cresco Create." in text
+    assert "1 approved initiative reports" in output
+
+
+def world_other(period):
+    return period.association.initiatives.get(name="Level Upgrade")

@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from docx import Document
+from pypdf import PdfReader
 
 from finsam.core.access import build_access
 from finsam.jobs.models import Job, JobKind, JobStatus
@@ -33,8 +34,10 @@ def fake_compile(monkeypatch):
     calls = []
 
     def fake(extension):
-        def compile_document(*, association, period, progress):
-            calls.append((association, period, extension))
+        def compile_document(*, association, period, progress, approved_only=False):
+            calls.append(
+                (association, period, extension) + (("approved",) if approved_only else ())
+            )
             progress(50, "Halvvägs")
             return f"fake {extension}".encode()
 
@@ -215,3 +218,165 @@ def test_the_period_page_shows_the_compiled_reports_to_come_back_to(
     # Not to the board while the period is a working copy.
     body = client_for(world.board).get(page).content.decode()
     assert str(job.pk) not in body
+
+
+# --- The approved reports only ----------------------------------------------------------------
+
+
+def _approved_urls(period):
+    return [
+        reverse("reports:compile_approved", args=[period.pk, "pdf"]),
+        reverse("reports:compile_approved", args=[period.pk, "docx"]),
+    ]
+
+
+# Expected status for the approved reports only of a period of association A with a draft in it.
+EXPECTED_APPROVED = {
+    **EXPECTED,
+    "board": 302,  # at any time
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_APPROVED))
+def test_it_lets_the_board_compile_the_approved_reports_at_any_time(
+    role, world, period, client_for, fake_compile
+):
+    client = client_for(getattr(world, role))
+    for url in _approved_urls(period):
+        assert client.post(url).status_code == EXPECTED_APPROVED[role], (role, url)
+    if EXPECTED_APPROVED[role] == 302:
+        assert fake_compile == [
+            (world.a, period, "pdf", "approved"),
+            (world.a, period, "docx", "approved"),
+        ]
+        jobs = Job.objects.order_by("created_at")
+        assert [(j.output_format, j.approved_only) for j in jobs] == [
+            ("pdf", True),
+            ("docx", True),
+        ]
+    else:
+        assert fake_compile == []
+        assert not Job.objects.exists()
+
+
+def test_it_answers_404_for_the_approved_reports_of_another_associations_period(
+    world, client_for, fake_compile
+):
+    b_period = ReportingPeriodFactory(association=world.b)
+    InitiativeReportFactory(
+        period=b_period, initiative=world.b_initiative, status=ReportStatus.APPROVED
+    )
+    for role in ("board", "secretariat", "operator"):
+        client = client_for(getattr(world, role))
+        assert client.post(_approved_urls(b_period)[0]).status_code == 404, role
+    assert fake_compile == []
+
+
+def test_the_approved_reports_and_the_complete_compilation_are_different_jobs(
+    world, period, client_for, fake_compile
+):
+    running_full = Job.objects.create(
+        kind=JobKind.COMPILED_REPORT,
+        association=world.a,
+        started_by=world.secretariat,
+        period=period,
+        output_format="pdf",
+        status=JobStatus.RUNNING,
+    )
+    client = client_for(world.board)
+    response = client.post(_approved_urls(period)[0])
+    approved = Job.objects.get(approved_only=True)
+    assert approved.pk != running_full.pk
+    assert response["Location"] == reverse("jobs:detail", args=[approved.pk])
+    # Started again while running, the approved-only job is reused, not the complete one.
+    Job.objects.filter(pk=approved.pk).update(status=JobStatus.RUNNING)
+    again = client_for(world.secretariat).post(_approved_urls(period)[0])
+    assert again["Location"] == reverse("jobs:detail", args=[approved.pk])
+    again = client_for(world.secretariat).post(_urls(period)[0])
+    assert again["Location"] == reverse("jobs:detail", args=[running_full.pk])
+    assert Job.objects.count() == 2
+
+
+def test_the_board_sees_only_the_approved_reports_jobs_until_all_are_approved(
+    world, period, client_for, fake_compile
+):
+    secretariat = client_for(world.secretariat)
+    secretariat.post(_urls(period)[0])
+    secretariat.post(_approved_urls(period)[0])
+    full = Job.objects.get(approved_only=False)
+    approved = Job.objects.get(approved_only=True)
+    page = reverse("reports:period", args=[period.pk])
+    body = secretariat.get(page).content.decode()
+    assert str(full.pk) in body and str(approved.pk) in body
+    board = client_for(world.board)
+    body = board.get(page).content.decode()
+    assert str(approved.pk) in body
+    assert str(full.pk) not in body
+    # The buttons: the approved reports only, with a word on the complete one.
+    assert _approved_urls(period)[0] in body
+    assert _urls(period)[0] not in body
+    assert 'id="compiled-approved-hint"' in body
+    assert board.get(reverse("jobs:detail", args=[approved.pk])).status_code == 200
+    assert board.get(reverse("jobs:download", args=[approved.pk])).status_code == 200
+    for name in ("jobs:detail", "jobs:status", "jobs:download"):
+        assert board.get(reverse(name, args=[full.pk])).status_code == 404, name
+    for role in ("manager", "registrar", "analyst"):
+        client = client_for(getattr(world, role))
+        assert client.get(reverse("jobs:download", args=[approved.pk])).status_code == 404, role
+    # Once every report is approved the board sees both.
+    period.reports.update(status=ReportStatus.APPROVED)
+    board = client_for(world.board)
+    body = board.get(page).content.decode()
+    assert str(full.pk) in body and str(approved.pk) in body
+    assert board.get(reverse("jobs:download", args=[full.pk])).status_code == 200
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_board_downloads_only_the_approved_reports_text(world, period, client_for):
+    approved = period.reports.get(status=ReportStatus.APPROVED)
+    draft = period.reports.exclude(status=ReportStatus.APPROVED).get()
+    approved.results = "Godkand text om resultaten i Cresco."
+    approved.save()
+    draft.results = "Utkasttext som styrelsen inte ska se."
+    draft.save()
+    client = client_for(world.board)
+    for output_format in ("pdf", "docx"):
+        client.post(reverse("reports:compile_approved", args=[period.pk, output_format]))
+        job = Job.objects.get(output_format=output_format, approved_only=True)
+        assert job.status == JobStatus.DONE, job.error_text
+        response = client.get(reverse("jobs:download", args=[job.pk]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            "attachment; "
+            f'filename="projektsammanstallning-godkanda-rapporter-a-delar-1-2021.{output_format}"'
+        )
+        if output_format == "pdf":
+            text = " ".join(_pdf_text(response.content).split())
+        else:
+            document = Document(io.BytesIO(response.content))
+            text = " ".join(p.text for p in document.paragraphs)
+            headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+            assert headings == ["Cresco Create", "Sammanfattning för förbundet"]
+        assert "Godkand text om resultaten i Cresco." in text
+        assert "Utkasttext" not in text
+        assert "Utkast – ej inlämnad" not in text
+        # It says it is not the complete compilation, and whose reports are missing.
+        assert "inte den fullständiga projektsammanställningen" in text
+        assert "som ännu inte är godkända och inte ingår: Level Upgrade." in text
+
+
+def test_the_compiled_report_is_swedish_whatever_the_language_of_the_page(
+    world, period, client_for
+):
+    client = client_for(world.board)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post(reverse("reports:compile_approved", args=[period.pk, "docx"]))
+    job = Job.objects.get()
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Compiled report" in page  # the page is English
+    document = Document(io.BytesIO(client.get(reverse("jobs:download", args=[job.pk])).content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Cresco Create", "Sammanfattning för förbundet"]

@@ -3,6 +3,7 @@
     manage.py compile_report --association skaraborg --format pdf --output sammanstallning.pdf
     manage.py compile_report --association 3 --period "Delårsrapport januari–augusti 2021" \\
         --format docx --output -        # "-" writes to standard output
+    manage.py compile_report --association skaraborg --approved-only --output godkanda.pdf
 """
 
 import sys
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from finsam.associations.models import Association
 from finsam.reports.compile import FORMATS, latest_period_with_reports
-from finsam.reports.models import ReportingPeriod
+from finsam.reports.models import ReportingPeriod, ReportStatus
 
 
 def find_association(value: str) -> Association:
@@ -74,6 +75,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", required=True, help='File to write, or "-" for standard output.'
         )
+        parser.add_argument(
+            "--approved-only",
+            action="store_true",
+            help=(
+                "Only the approved reports (godkända rapporter), naming on the cover and contents "
+                "the initiatives whose reports are not approved yet."
+            ),
+        )
 
     def handle(self, *args, **options):
         output = options["output"]
@@ -93,15 +102,19 @@ class Command(BaseCommand):
         period = find_period(association, options["period"])
         started = time.perf_counter()
         compile_document, _content_type = FORMATS[fmt]
-        data = compile_document(association=association, period=period)
+        approved_only = options["approved_only"]
+        data = compile_document(association=association, period=period, approved_only=approved_only)
         seconds = time.perf_counter() - started
         if output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
             return
         path.write_bytes(data)
+        reports = period.reports.filter(parent__isnull=True)
+        if approved_only:
+            reports = reports.filter(status=ReportStatus.APPROVED)
         self.stdout.write(
             f"Wrote {path} ({fmt.upper()}, {len(data) / 1024:.0f} kB): {association.name}, "
-            f"{period.name}, {period.reports.filter(parent__isnull=True).count()} initiative "
+            f"{period.name}, {reports.count()} {'approved ' if approved_only else ''}initiative "
             f"reports, compiled in {seconds:.1f} s."
         )
