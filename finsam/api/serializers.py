@@ -18,6 +18,7 @@ from finsam.core.roles import Role
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
+from finsam.reference import codes
 from finsam.reference.models import Code, CodeList, Municipality
 
 INVALID_CHOICE = {"invalid_choice": _("Ogiltigt val.")}
@@ -59,7 +60,7 @@ class CodeField(serializers.RelatedField):
         code = code_book(self).get((self.code_list, data.strip()))
         if code is None:
             raise serializers.ValidationError(
-                _("Okänd kod i kodlistan %(list)s.") % {"list": CodeList(self.code_list).label}
+                _("Okänd kod i kodlistan %(list)s.") % {"list": codes.list_name(self.code_list)}
             )
         return code
 
