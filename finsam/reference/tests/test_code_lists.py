@@ -274,9 +274,7 @@ def test_rewording_a_code_in_the_admin_is_a_new_version(world):
     assert result.version == 2
     referrer.refresh_from_db()
     assert str(referrer) == "Arbetsförmedlingen (Af)"
-    assert codes.label(CodeList.REFERRER, "arbetsformedlingen", version=1) == (
-        "Arbetsförmedlingen"
-    )
+    assert codes.label(CodeList.REFERRER, "arbetsformedlingen", version=1) == ("Arbetsförmedlingen")
     assert CodeTranslation.objects.filter(version__number=2, code=referrer).count() == 2
     # Every other code is carried over unchanged.
     other = Code.objects.get(code_list=CodeList.REFERRER, code="egen-anmalan")
