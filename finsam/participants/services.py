@@ -195,14 +195,16 @@ def _check_code(errors: _Errors, key: str, value) -> None:
 
 
 def _stamp_code_versions(enrolment: Enrolment, values: dict) -> None:
-    """Keep on the enrolment the national version of each code list its chosen codes were
-    registered with (the codes carry it: no query)."""
+    """Keep on the enrolment the national version of each code list it was registered with: the
+    version of the list's first code chosen for it (the codes carry it: no query). Later codes of
+    the same list (income after, a correction) show in that version's wording where it has them;
+    a code's meaning is the same in every version."""
     for key, value in values.items():
         if key not in CODE_FIELDS:
             continue
         for code in value if key in M2M_FIELDS else [value]:
             if isinstance(code, Code):
-                enrolment.code_versions[code.code_list] = code.version
+                enrolment.code_versions.setdefault(code.code_list, code.version)
 
 
 def _check_codes(errors: _Errors, key: str, values) -> None:
