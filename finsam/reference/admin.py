@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from finsam.reference.loading import reword_code
@@ -70,8 +70,16 @@ class CodeAdmin(admin.ModelAdmin):
         labels = {**obj.labels, "sv": form.cleaned_data["label_sv"].strip()}
         if form.cleaned_data.get("label_en", "").strip():
             labels["en"] = form.cleaned_data["label_en"].strip()
-        if labels != obj.labels and obj.active:
+        if labels == obj.labels:
+            return
+        if obj.active:
             reword_code(obj, labels)
+        else:
+            self.message_user(
+                request,
+                _("En kod som inte används längre kan inte formuleras om."),
+                messages.WARNING,
+            )
 
 
 class CodeListVersionInline(admin.TabularInline):

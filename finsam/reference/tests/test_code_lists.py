@@ -289,3 +289,28 @@ def test_lookups_are_cached_and_forgotten_on_load(django_assert_num_queries):
         codes.list_name(CodeList.REFERRER)
     load_code_list(education(codes={"okand": None}))
     assert "okand" not in dict(codes.choices(CodeList.EDUCATION))
+
+
+def test_the_operator_sees_lists_and_versions_in_the_admin_and_rewords_a_code(world, client_for):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(world.operator, generate_totp_secret())
+    client = client_for(world.operator)
+    code_list = CodeList.objects.get(key=CodeList.EXIT_REASON, owner=None)
+    page = client.get(f"/admin/reference/codelist/{code_list.pk}/change/")
+    assert page.status_code == 200
+    assert "participant-follow-up.md" in page.content.decode()
+    assert client.get("/admin/reference/codelist/add/").status_code == 403
+    code = Code.objects.get(code_list=CodeList.EXIT_REASON, code="flyttat")
+    change = client.get(f"/admin/reference/code/{code.pk}/change/")
+    data = {k: v for k, v in change.context["adminform"].form.initial.items() if v is not None}
+    assert data["label_sv"] == "Flyttat från förbundets område"
+    # Order and active only: no new version.
+    assert client.post(f"/admin/reference/code/{code.pk}/change/", data).status_code == 302
+    assert code_list.versions.count() == 1
+    data.update(label_sv="Flyttat från förbundets geografiska område")
+    assert client.post(f"/admin/reference/code/{code.pk}/change/", data).status_code == 302
+    assert code_list.versions.count() == 2
+    assert codes.label(CodeList.EXIT_REASON, "flyttat", version=1) == (
+        "Flyttat från förbundets område"
+    )
