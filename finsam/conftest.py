@@ -25,7 +25,7 @@ from finsam.accounts.tests.factories import (
 from finsam.associations.tests.factories import AssociationFactory
 from finsam.core.roles import Role
 from finsam.initiatives.tests.factories import InitiativeFactory
-from finsam.reference import cache as reference_cache
+from finsam.reference import codes as code_lists
 
 PASSWORD = "demo-password-1"
 
@@ -38,11 +38,12 @@ def _fresh_cache(request, django_db_blocker):
     local = [cache for cache in caches.all() if not isinstance(cache, DatabaseCache)]
     for cache in local:
         cache.clear()
-    reference_cache.clear()  # codes of an earlier test are gone with its rollback
+    # Codes and code lists kept per process: a rollback sends no signal to forget them.
+    code_lists.invalidate()
     yield
     for cache in local:
         cache.clear()
-    reference_cache.clear()
+    code_lists.invalidate()
     marker = request.node.get_closest_marker("django_db")
     commits = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")

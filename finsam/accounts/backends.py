@@ -5,12 +5,14 @@ from django.contrib.auth.backends import BaseBackend
 from finsam.core.roles import Role
 
 # The operator maintains the national code lists and the municipalities in the admin (codes are
-# retired by setting them inactive, never deleted: see `finsam.reference.admin`), and sets up the
+# retired by setting them inactive, never deleted, and reworded as a new version; lists and their
+# versions are loaded from files and only shown: see `finsam.reference.admin`), and sets up the
 # organisations' identity providers (switched off by `is_active`, not deleted).
 OPERATOR_PERMISSIONS = frozenset(
     f"{app}.{action}_{model}"
     for app, model in (
         ("reference", "code"),
+        ("reference", "codelist"),
         ("reference", "municipality"),
         ("reference", "region"),
         ("socialaccount", "socialapp"),

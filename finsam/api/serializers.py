@@ -24,7 +24,7 @@ from finsam.initiatives.models import (
     Status,
 )
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
-from finsam.reference import cache as reference_cache
+from finsam.reference import codes
 from finsam.reference.models import Code, CodeList, Municipality
 
 INVALID_CHOICE = {"invalid_choice": _("Ogiltigt val.")}
@@ -65,7 +65,7 @@ class CodeField(serializers.RelatedField):
         code = code_book(self).get((self.code_list, data.strip()))
         if code is None:
             raise serializers.ValidationError(
-                _("Okänd kod i kodlistan %(list)s.") % {"list": CodeList(self.code_list).label}
+                _("Okänd kod i kodlistan %(list)s.") % {"list": codes.list_name(self.code_list)}
             )
         return code
 
@@ -75,8 +75,8 @@ class CodeField(serializers.RelatedField):
 
 def code_book(field: CodeField) -> dict[tuple[str, str], Code]:
     """The active codes by (code list, code): loaded with one query the first time a code field
-    parses a value, then kept by the process (`finsam.reference.cache`, at most a minute)."""
-    return reference_cache.active_codes()
+    parses a value, then kept by the process (`finsam.reference.codes`, at most a minute)."""
+    return codes.active_codes()
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -88,7 +88,7 @@ class MunicipalityField(serializers.RelatedField):
         super().__init__(queryset=Municipality.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        found = reference_cache.municipalities().get(str(data).strip())
+        found = codes.municipalities().get(str(data).strip())
         if found is None:
             raise serializers.ValidationError(_("Okänd kommunkod."))
         return found

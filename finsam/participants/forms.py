@@ -7,6 +7,7 @@ services' errors land on the right field; the consent block is `consent_*`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from finsam.participants.services import (
     EnrolmentInput,
     ExitInput,
 )
+from finsam.reference import codes
 from finsam.reference.models import Code, CodeList, Municipality
 
 CONSENT_FIELDS = ("consent_given_on", "consent_method", "consent_form_version", "consent_language")
@@ -57,6 +59,10 @@ def _code_field(code_list, label, *, multiple=False, current=None):
     )
 
 
+def _own_label(association, code: Code) -> str:
+    return codes.label(code.code_list, code.code, association=association)
+
+
 def _extent_field(label):
     return forms.IntegerField(
         required=False,
@@ -87,11 +93,15 @@ class ServiceForm(forms.Form):
     # of the field updates them too (`participants/_live_check.html`).
     hints: dict[str, str] = {}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, association=None, **kwargs):
+        """`association` (or its id): code fields show its own wording of a code list, if any."""
         super().__init__(*args, **kwargs)
         self.consent_errors: list[ConsentError] = []
         self.add_fields()
         for name, field in self.fields.items():
+            is_code = isinstance(field, forms.ModelChoiceField) and field.queryset.model is Code
+            if association is not None and is_code:
+                field.label_from_instance = partial(_own_label, association)
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
                 css = "form-check-input"
@@ -352,6 +362,7 @@ class CorrectionForm(ServiceForm):
 
     def __init__(self, *args, enrolment, name: str | None = None, **kwargs):
         self.enrolment = enrolment
+        kwargs.setdefault("association", enrolment.initiative.association_id)
         initial = {
             "start_date": enrolment.start_date,
             "gender": enrolment.gender,

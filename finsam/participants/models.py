@@ -237,9 +237,16 @@ class Enrolment(TimeStampedModel):
         _("omfattning efter (% av heltid)"), null=True, blank=True
     )
 
+    # The national version number of each code list as registered: {"education": 1, ...}, set
+    # from the chosen codes at in- and out-registration (finsam.reference.codes shows a code in
+    # the wording of that version).
+    code_versions = models.JSONField(
+        _("kodlisteversioner"), default=dict, blank=True, editable=False
+    )
+
     history = LeanHistoricalRecords(
         m2m_fields=[income_sources_before, income_sources_after],
-        excluded_fields=["created_at", "updated_at"],
+        excluded_fields=["created_at", "updated_at", "code_versions"],
     )
     objects = EnrolmentQuerySet.as_manager()
 

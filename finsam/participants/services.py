@@ -56,6 +56,7 @@ from finsam.participants.models import (
     Gender,
     Participant,
 )
+from finsam.reference import codes
 from finsam.reference.counting import is_counted
 from finsam.reference.models import Code, CodeList, Municipality
 
@@ -190,10 +191,23 @@ def _check_code(errors: _Errors, key: str, value) -> None:
     if not isinstance(value, Code) or value.code_list != code_list:
         errors.add(
             key,
-            _("Välj ett värde ur kodlistan ”%(list)s”.") % {"list": CodeList(code_list).label},
+            _("Välj ett värde ur kodlistan ”%(list)s”.") % {"list": codes.list_name(code_list)},
         )
     elif not value.active:
         errors.add(key, _("Koden ”%(label)s” används inte längre.") % {"label": value})
+
+
+def _stamp_code_versions(enrolment: Enrolment, values: dict) -> None:
+    """Keep on the enrolment the national version of each code list it was registered with: the
+    version of the list's first code chosen for it (the codes carry it: no query). Later codes of
+    the same list (income after, a correction) show in that version's wording where it has them;
+    a code's meaning is the same in every version."""
+    for key, value in values.items():
+        if key not in CODE_FIELDS:
+            continue
+        for code in value if key in M2M_FIELDS else [value]:
+            if isinstance(code, Code):
+                enrolment.code_versions.setdefault(code.code_list, code.version)
 
 
 def _check_codes(errors: _Errors, key: str, values) -> None:
@@ -705,6 +719,9 @@ def _write_registration(
         time_outside_work=data.time_outside_work,
         referrer=data.referrer,
     )
+    _stamp_code_versions(
+        enrolment, {key: getattr(data, key) for key in CODE_FIELDS if key not in EXIT_FIELDS}
+    )
     # Relations and constraints were checked above (with Swedish messages) and are enforced
     # by the database; full_clean checks the plain values.
     enrolment.full_clean(
@@ -1057,6 +1074,10 @@ def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") 
         enrolment.exit_reason = data.exit_reason
         enrolment.occupation_after = data.occupation_after
         enrolment.occupation_extent_after = data.occupation_extent_after
+        _stamp_code_versions(
+            enrolment,
+            {key: getattr(data, key) for key in CODE_FIELDS if key in EXIT_FIELDS},
+        )
         enrolment.full_clean(
             exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
             validate_unique=False,
@@ -1266,6 +1287,7 @@ def enrolment_correct(
         m2m = {key: list(changes.pop(key)) for key in M2M_FIELDS if key in changes}
         for key, value in changes.items():
             setattr(enrolment, key, value)
+        _stamp_code_versions(enrolment, {**changes, **m2m})
         enrolment.full_clean(
             exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
             validate_unique=False,

@@ -41,6 +41,7 @@ from finsam.participants.forms import (
 )
 from finsam.participants.models import Consent
 from finsam.participants.services import IDENTITY_FIELDS
+from finsam.reference.templatetags.codes import as_registered
 
 
 def _run(form, action):
@@ -217,7 +218,7 @@ def enrol(request, initiative_id):
     closed = services.registration_closed_reason(initiative, timezone.localdate())
     context = {"initiative": initiative, "closed_reason": closed}
     if request.method == "POST":
-        form = EnrolForm(request.POST)
+        form = EnrolForm(request.POST, association=initiative.association_id)
         # The form's own parse errors are shown together with the services' ones.
         check = not form.is_valid()
         service = services.enrolment_register_check if check else services.enrolment_register
@@ -233,7 +234,10 @@ def enrol(request, initiative_id):
             return redirect("participants:enrolment_detail", enrolment.uuid)
     else:
         today = timezone.localdate()
-        form = EnrolForm(initial={"start_date": today, "consent_given_on": today})
+        form = EnrolForm(
+            initial={"start_date": today, "consent_given_on": today},
+            association=initiative.association_id,
+        )
     return _form_page(request, form, "participants/enrol.html", context)
 
 
@@ -246,7 +250,11 @@ def enrol_validate(request, initiative_id):
     """Check the field the user left with the same rules as `enrol`, saving nothing."""
     access = request.access
     initiative = _registrar_initiative(access, initiative_id)
-    form = EnrolForm(request.POST, checking=request.htmx.trigger_name)
+    form = EnrolForm(
+        request.POST,
+        checking=request.htmx.trigger_name,
+        association=initiative.association_id,
+    )
     check = services.enrolment_register_check
     _run(form, lambda data: check(access=access, initiative=initiative, data=data))
     return _live_check(request, form)
@@ -282,8 +290,8 @@ def enrolment_detail(request, enrolment_uuid):
         ),
         "is_registrar": is_registrar,
         "consent": consent,
-        "income_before": list(enrolment.income_sources_before.all()),
-        "income_after": list(enrolment.income_sources_after.all()),
+        "income_before": as_registered(enrolment, "income_sources_before"),
+        "income_after": as_registered(enrolment, "income_sources_after"),
         "missing": selectors.missing_for(enrolment),
         "days_enrolled": ((enrolment.end_date or timezone.localdate()) - enrolment.start_date).days,
         "history": selectors.enrolment_history(enrolment),
@@ -300,7 +308,7 @@ def enrolment_exit(request, enrolment_uuid):
         messages.info(request, _("Deltagandet är redan utregistrerat. Rätta det i stället."))
         return redirect("participants:correct", enrolment.uuid)
     if request.method == "POST":
-        form = ExitForm(request.POST)
+        form = ExitForm(request.POST, association=enrolment.initiative.association_id)
         check = not form.is_valid()
         service = services.enrolment_exit_check if check else services.enrolment_exit
         result = _run(form, lambda data: service(access=access, enrolment=enrolment, data=data))
@@ -308,7 +316,10 @@ def enrolment_exit(request, enrolment_uuid):
             messages.success(request, _("Deltagaren är utregistrerad."))
             return redirect("participants:enrolment_detail", enrolment.uuid)
     else:
-        form = ExitForm(initial={"end_date": timezone.localdate()})
+        form = ExitForm(
+            initial={"end_date": timezone.localdate()},
+            association=enrolment.initiative.association_id,
+        )
     return _form_page(request, form, "participants/exit.html", context)
 
 
@@ -318,7 +329,7 @@ def enrolment_exit_validate(request, enrolment_uuid):
     """Check the field the user left with the same rules as `enrolment_exit`, saving nothing."""
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
-    form = ExitForm(request.POST)
+    form = ExitForm(request.POST, association=enrolment.initiative.association_id)
     check = services.enrolment_exit_check
     _run(form, lambda data: check(access=access, enrolment=enrolment, data=data))
     return _live_check(request, form)

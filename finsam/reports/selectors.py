@@ -461,6 +461,6 @@ def tables_from_snapshot(snapshot: dict) -> list:
     if not (translation.get_language() or "sv").startswith("sv"):
         labels = {row["label"] for data in tables for row in data["rows"]}
         code_labels = {
-            code.label_sv: str(code) for code in Code.objects.filter(label_sv__in=labels)
+            code.label_sv: str(code) for code in Code.objects.filter(labels__sv__in=labels)
         }
     return [table_from_dict(data, code_labels) for data in tables]

@@ -167,7 +167,7 @@ class StatsFilterForm(forms.Form):
             field.queryset = initiative_choices(scope)
             field.with_association = scope.kind == "region"
         self.fields[TARGET_GROUP].queryset = Code.objects.of(CodeList.TARGET_GROUP).order_by(
-            "sort_order", "label_sv"
+            "sort_order", "labels__sv"
         )
         self.fields[MUNICIPALITY].queryset = municipality_choices(scope)
         self.fields[PERIOD_START].widget.attrs["class"] = "form-control"

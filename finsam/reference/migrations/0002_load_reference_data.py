@@ -31,7 +31,11 @@ def load(apps, schema_editor):
             code=row["code"],
             defaults={"name": row["name"], "region_id": region_ids[row["region_code"]]},
         )
-    for row in _read("codes.csv"):
+    # The first edition of the code lists, frozen beside this migration (the lists themselves are
+    # data now: reference/data/code_lists/*.json, loaded as versions by 0004 and load_code_list).
+    with (Path(__file__).resolve().parent / "codes_0002.csv").open(encoding="utf-8", newline="") as f:
+        first_edition = [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
+    for row in first_edition:
         Code.objects.update_or_create(
             code_list=row["code_list"],
             code=row["code"],

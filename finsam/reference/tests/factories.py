@@ -27,7 +27,10 @@ class CodeFactory(factory.django.DjangoModelFactory):
         model = Code
         django_get_or_create = ("code_list", "code")
 
+    class Params:
+        label_sv = factory.LazyAttribute(lambda o: o.code)
+        label_en = factory.LazyAttribute(lambda o: o.code)
+
     code_list = CodeList.INCOME_SOURCE
     code = factory.Sequence(lambda n: f"code-{n}")
-    label_sv = factory.LazyAttribute(lambda o: o.code)
-    label_en = factory.LazyAttribute(lambda o: o.code)
+    labels = factory.LazyAttribute(lambda o: {"sv": o.label_sv, "en": o.label_en})

@@ -1,15 +1,17 @@
-import csv
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from finsam.reference.loading import DATA_DIR, read_csv, sync_reference_data
+from finsam.reference.loading import DATA_DIR, read_code_list, read_csv, sync_reference_data
 from finsam.reference.models import (
     EXIT_WRONG_REGISTRATION,
     INCOME_NONE,
     Code,
     CodeList,
+    CodeListKey,
+    CodeListVersion,
+    CodeTranslation,
     Municipality,
     Region,
 )
@@ -35,7 +37,7 @@ def test_it_ships_290_municipalities_and_21_regions_with_unique_codes():
 
 def test_it_names_its_sources():
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    for name in ("regions.csv", "municipalities.csv", "codes.csv"):
+    for name in ("regions.csv", "municipalities.csv", "code_lists/"):
         assert name in readme
     assert "SCB" in readme
 
@@ -44,7 +46,7 @@ def test_it_loads_the_data_in_the_migration():
     # The test database was built by the migrations, including the data migration.
     assert Region.objects.count() == 21
     assert Municipality.objects.count() == 290
-    assert Code.objects.filter(active=True).count() == len(read_csv("codes.csv"))
+    assert Code.objects.filter(active=True).count() == len(shipped_codes())
 
 
 def test_it_loads_regions_and_municipalities():
@@ -81,8 +83,26 @@ def test_it_loads_regions_and_municipalities():
     assert Municipality.objects.get(code="0980").region.name == "Gotlands län"
 
 
-def test_it_loads_the_required_codes():
+def shipped_codes() -> list[dict]:
+    """Every code of the shipped national lists, with its list's key as `code_list`."""
+    return [
+        {"code_list": data["key"], **row}
+        for path in sorted((DATA_DIR / "code_lists").glob("*.json"))
+        for data in [read_code_list(path)]
+        for row in data["codes"]
+    ]
+
+
+def delete_code_lists():
+    """Start from an empty database of code lists (never done outside tests: codes are kept)."""
+    CodeTranslation.objects.all().delete()
+    CodeListVersion.objects.all().delete()
+    CodeList.objects.all().delete()
     Code.objects.all().delete()
+
+
+def test_it_loads_the_required_codes():
+    delete_code_lists()
 
     sync_reference_data()
 
@@ -90,7 +110,7 @@ def test_it_loads_the_required_codes():
     assert felreg.label_sv == "Felregistrering"
     assert felreg.category == "void"
     assert Code.objects.get(code_list=CodeList.INCOME_SOURCE, code=INCOME_NONE).category == "none"
-    for code_list in CodeList.values:
+    for code_list in CodeListKey.values:
         assert Code.objects.of(code_list).exists(), code_list
     for code in Code.objects.filter(code_list=CodeList.OCCUPATION):
         assert code.category in REPORT_GROUPS, code.code
@@ -107,15 +127,14 @@ def test_it_loads_the_required_codes():
 
 
 def test_it_keeps_codes_ascii_slugs():
-    with (DATA_DIR / "codes.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = shipped_codes()
     seen = set()
     for row in rows:
-        assert row["code_list"] in CodeList.values, row
+        assert row["code_list"] in CodeListKey.values, row
         assert row["code"].isascii() and row["code"] == row["code"].lower(), row
         assert (row["code_list"], row["code"]) not in seen, row
         seen.add((row["code_list"], row["code"]))
-        assert row["label_sv"] and row["label_en"], row
+        assert row["labels"]["sv"] and row["labels"]["en"], row
 
 
 def test_it_is_idempotent():
@@ -123,7 +142,7 @@ def test_it_is_idempotent():
     before = (
         list(Region.objects.values_list("pk", "code", "name")),
         list(Municipality.objects.values_list("pk", "code", "name", "region_id")),
-        list(Code.objects.values_list("pk", "code_list", "code", "label_sv", "active")),
+        list(Code.objects.values_list("pk", "code_list", "code", "labels", "active")),
     )
 
     result = sync_reference_data()
@@ -131,7 +150,7 @@ def test_it_is_idempotent():
     after = (
         list(Region.objects.values_list("pk", "code", "name")),
         list(Municipality.objects.values_list("pk", "code", "name", "region_id")),
-        list(Code.objects.values_list("pk", "code_list", "code", "label_sv", "active")),
+        list(Code.objects.values_list("pk", "code_list", "code", "labels", "active")),
     )
     assert before == after
     assert sum(result.created.values()) == 0
@@ -141,7 +160,7 @@ def test_it_is_idempotent():
 
 def test_it_restores_changed_names_and_labels():
     Municipality.objects.filter(code="1496").update(name="Skovde")
-    Code.objects.filter(code="felregistrering").update(label_sv="x", active=False)
+    Code.objects.filter(code="felregistrering").update(labels={"sv": "x"}, active=False)
 
     result = sync_reference_data()
 
@@ -153,7 +172,7 @@ def test_it_restores_changed_names_and_labels():
 
 def test_it_deactivates_codes_missing_from_the_file_but_never_deletes():
     extra = Code.objects.create(
-        code_list=CodeList.REFERRER, code="gammal-kod", label_sv="Gammal", label_en="Old"
+        code_list=CodeList.REFERRER, code="gammal-kod", labels={"sv": "Gammal", "en": "Old"}
     )
 
     result = sync_reference_data()
@@ -165,7 +184,7 @@ def test_it_deactivates_codes_missing_from_the_file_but_never_deletes():
 
 
 def test_it_loads_through_the_management_command():
-    Code.objects.all().delete()
+    delete_code_lists()
     out = StringIO()
 
     call_command("load_reference", stdout=out)

@@ -237,9 +237,9 @@ def test_frozen_statistics_are_read_in_the_readers_language(report):
     labels = {row.label for table in tables for row in table.rows}
     code = (
         Code.objects.filter(
-            label_sv__in=[r["label"] for t in snapshot["tables"] for r in t["rows"]]
+            labels__sv__in=[r["label"] for t in snapshot["tables"] for r in t["rows"]]
         )
-        .exclude(label_en=F("label_sv"))
+        .exclude(labels__en=F("labels__sv"))
         .first()
     )
     assert code is not None and code.label_en in labels and code.label_sv not in labels
