@@ -30,7 +30,10 @@ from finsam.api.errors import api_exception_handler
 from finsam.associations.models import Association
 from finsam.audit.models import Action
 from finsam.audit.services import log_access
-from finsam.core.access import (
+from finsam.initiatives import services as initiative_services
+from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
+from finsam.initiatives.models import FollowUp, Orientation, Status
+from finsam.initiatives.scoping import (
     can_see_identity,
     editable_initiatives,
     follow_up_initiatives,
@@ -38,10 +41,6 @@ from finsam.core.access import (
     registrar_initiatives,
     visible_initiatives,
 )
-from finsam.core.roles import Role
-from finsam.initiatives import services as initiative_services
-from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
-from finsam.initiatives.models import FollowUp, Orientation, Status
 from finsam.initiatives.selectors import initiative_list
 from finsam.participants.models import Enrolment
 
@@ -125,11 +124,6 @@ class ApiView(APIView):
 
 class ListMixin:
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-
-def require_role(access, *roles):
-    if not access.has(*roles):
-        raise PermissionDenied
 
 
 def initiative_in_scope(access, pk, scope):
@@ -243,10 +237,10 @@ class InitiativeListApi(ListMixin, ApiView):
     )
     def post(self, request, version):
         access = self.get_access()
-        require_role(access, Role.SECRETARIAT)
+        access.require("initiative.create")
         data = validated(s.InitiativeIn, request.data)
         initiative = initiative_services.initiative_create(
-            actor=request.user, association=access.association, **data
+            access=access, association=access.association, **data
         )
         return Response(initiative_out(access, initiative), status=status.HTTP_201_CREATED)
 
@@ -266,9 +260,7 @@ class InitiativeDetailApi(ApiView):
         access = self.get_access()
         initiative = initiative_in_scope(access, pk, editable_initiatives)
         data = validated(s.InitiativeIn, request.data, partial=True)
-        initiative_services.initiative_update(
-            actor=request.user, initiative=initiative, data=dict(data)
-        )
+        initiative_services.initiative_update(access=access, initiative=initiative, data=dict(data))
         return Response(initiative_out(access, initiative))
 
 

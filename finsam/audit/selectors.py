@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from finsam.audit.models import AccessedPseudonym, AccessEvent, normalise_pseudonym
+from finsam.audit.models import AccessedPseudonym, AccessEvent, ChangeEvent, normalise_pseudonym
 
 
 def access_events(*, association) -> QuerySet[AccessEvent]:
@@ -28,4 +28,15 @@ def about_pseudonym(events: QuerySet[AccessEvent], pseudonym: str) -> QuerySet[A
         events.for_pseudonym(pseudonym)
         .prefetch_related(None)
         .prefetch_related(Prefetch("pseudonym_rows", queryset=rows))
+    )
+
+
+def change_events(*, association) -> QuerySet[ChangeEvent]:
+    """The change log of one association, newest first, with the actors."""
+    if association is None:
+        return ChangeEvent.objects.none()
+    return (
+        ChangeEvent.objects.filter(association=association)
+        .select_related("actor")
+        .order_by("-at", "-id")
     )

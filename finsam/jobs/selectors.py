@@ -20,7 +20,7 @@ def may_see(access, job: Job) -> bool:
 
         return can_download_compiled(access, job.period)
     if job.kind == JobKind.PARTICIPANT_IMPORT:
-        from finsam.core.access import registrar_initiatives
+        from finsam.initiatives.scoping import registrar_initiatives
 
         return (
             job.started_by_id == access.user.pk

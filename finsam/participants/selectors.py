@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core.access import registrar_initiatives
+from finsam.initiatives.scoping import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
 from finsam.participants.services import months_before, registration_closed_reason

@@ -38,10 +38,10 @@ from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
-from finsam.core.access import can_see_identity
 from finsam.core.dates import months_before, retention_day
 from finsam.core.validators import TEXT_VALIDATORS
 from finsam.initiatives.models import Status
+from finsam.initiatives.scoping import can_see_identity
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,

@@ -21,15 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from finsam.audit.models import Action
 from finsam.audit.services import log_access
-from finsam.core.access import (
-    can_see_identity,
-    follow_up_initiatives,
-    get_enrolment,
-    get_enrolment_without_identity,
-    get_initiative,
-    require_role,
-)
-from finsam.core.roles import Role
+from finsam.core.access import require
+from finsam.initiatives.scoping import can_see_identity, follow_up_initiatives, get_initiative
 from finsam.participants import selectors, services
 from finsam.participants.forms import (
     CorrectionForm,
@@ -39,6 +32,7 @@ from finsam.participants.forms import (
     WithdrawConsentForm,
 )
 from finsam.participants.models import Consent
+from finsam.participants.scoping import get_enrolment, get_enrolment_without_identity
 from finsam.participants.services import IDENTITY_FIELDS
 
 
@@ -103,7 +97,7 @@ def _registrar_enrolment(access, enrolment_uuid):
 # --- The registrar's overview and lists -------------------------------------------------------
 
 
-@require_role(Role.REGISTRAR)
+@require("enrolment.register")
 def registrar_home(request):
     overview = selectors.registrar_overview(access=request.access)
     return render(request, "participants/registrar_home.html", {"overview": overview})

@@ -16,23 +16,18 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finsam.core.access import (
-    REPORT_READER_ROLES,
-    REPORT_WRITER_ROLES,
-    get_report,
-    reporting_periods,
-    require_role,
-    visible_reports,
-    writable_reports,
-)
-from finsam.core.roles import Role
+from finsam.core.access import require
 from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
 from finsam.reports.compile import can_download_compiled, typeset_chapter
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
-
-PERIOD_ROLES = (Role.SECRETARIAT, *REPORT_READER_ROLES, Role.OPERATOR)
+from finsam.reports.scoping import (
+    get_report,
+    reporting_periods,
+    visible_reports,
+    writable_reports,
+)
 
 
 def _is_htmx(request) -> bool:
@@ -54,24 +49,24 @@ def _error_text(exc: ValidationError) -> str:
 # --- Periods ----------------------------------------------------------------------------------
 
 
-@require_role(*PERIOD_ROLES)
+@require("period.read")
 @require_GET
 def period_list(request):
     context = {
         "periods": selectors.period_list(request.access),
-        "can_manage": request.access.has(Role.SECRETARIAT),
+        "can_manage": request.access.can("period.manage"),
     }
     return render(request, "reports/period_list.html", context)
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def period_create(request):
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             period = services.period_create(
-                actor=request.user, association=request.access.association, **form.service_data()
+                access=request.access, association=request.access.association, **form.service_data()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -81,14 +76,14 @@ def period_create(request):
     return render(request, "reports/period_form.html", {"form": form, "period": None})
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def period_edit(request, pk):
     period = _get_period(request, pk)
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
         try:
-            services.period_update(actor=request.user, period=period, data=form.service_data())
+            services.period_update(access=request.access, period=period, data=form.service_data())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -98,7 +93,7 @@ def period_edit(request, pk):
     return render(request, "reports/period_form.html", {"form": form, "period": stored})
 
 
-@require_role(*PERIOD_ROLES)
+@require("period.read")
 @require_GET
 def period_overview(request, pk):
     period = _get_period(request, pk)
@@ -109,7 +104,7 @@ def period_overview(request, pk):
         "statuses": [
             (status, label, overview.counts[status]) for status, label in ReportStatus.choices
         ],
-        "can_manage": request.access.has(Role.SECRETARIAT),
+        "can_manage": request.access.can("period.manage"),
         "can_download_compiled": can_download_compiled(request.access, period),
         "compiled_jobs": compiled_report_jobs(request.access, period),
         "warning_days": selectors.DEADLINE_WARNING_DAYS,
@@ -117,7 +112,7 @@ def period_overview(request, pk):
     return render(request, "reports/period.html", context)
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def create_reports(request, pk):
     period = _get_period(request, pk)
@@ -127,7 +122,7 @@ def create_reports(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.reports_create_for_period(
-                actor=request.user,
+                access=request.access,
                 period=period,
                 sub_report_initiative_ids=form.cleaned_data["sub_reports"],
             )
@@ -151,7 +146,7 @@ def create_reports(request, pk):
 # --- My reports -------------------------------------------------------------------------------
 
 
-@require_role(*REPORT_WRITER_ROLES)
+@require("report.list_own")
 @require_GET
 def my_reports(request):
     today = timezone.localdate()
@@ -215,7 +210,9 @@ def report_detail(request, pk):
         form = ReportForm(request.POST, report=report)
         if form.is_valid():
             try:
-                services.report_update(actor=request.user, report=report, data=form.service_data())
+                services.report_update(
+                    access=request.access, report=report, data=form.service_data()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -241,7 +238,7 @@ def report_autosave(request, pk):
         if field not in request.POST:
             raise ValidationError(_("Fältet finns inte i rapporten."))
         services.report_autosave(
-            actor=request.user, report=report, field=field, value=request.POST[field]
+            access=request.access, report=report, field=field, value=request.POST[field]
         )
     except ValidationError as exc:
         context = {"error": _error_text(exc)}
@@ -260,8 +257,8 @@ def report_insert_summary(request, pk):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         if posted := _posted(form):
-            services.report_update(actor=request.user, report=report, data=posted)
-        report = services.report_insert_summary(actor=request.user, report=report)
+            services.report_update(access=request.access, report=report, data=posted)
+        report = services.report_insert_summary(access=request.access, report=report)
     except ValidationError as exc:
         if _is_htmx(request):
             context = {"error": _error_text(exc)}
@@ -300,8 +297,8 @@ def report_submit(request, pk):
         return render(request, "reports/detail.html", context, status=400)
     try:
         if posted := _posted(form):
-            services.report_update(actor=request.user, report=report, data=posted)
-        report = services.report_submit(actor=request.user, report=report)
+            services.report_update(access=request.access, report=report, data=posted)
+        report = services.report_submit(access=request.access, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -311,7 +308,7 @@ def report_submit(request, pk):
     return redirect("reports:detail", pk=pk)
 
 
-@require_role(Role.SECRETARIAT)
+@require("report.return")
 @require_POST
 def report_return(request, pk):
     report = get_report(request.access, pk)
@@ -319,7 +316,7 @@ def report_return(request, pk):
     if return_form.is_valid():
         try:
             services.report_return(
-                actor=request.user, report=report, comment=return_form.cleaned_data["text"]
+                access=request.access, report=report, comment=return_form.cleaned_data["text"]
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -334,12 +331,12 @@ def report_return(request, pk):
     return render(request, "reports/detail.html", context, status=400)
 
 
-@require_role(Role.SECRETARIAT)
+@require("report.approve")
 @require_POST
 def report_approve(request, pk):
     report = get_report(request.access, pk)
     try:
-        report = services.report_approve(actor=request.user, report=report)
+        report = services.report_approve(access=request.access, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -357,7 +354,7 @@ def report_comment(request, pk):
     if comment_form.is_valid():
         try:
             services.report_comment_add(
-                actor=request.user, report=report, text=comment_form.cleaned_data["text"]
+                access=request.access, report=report, text=comment_form.cleaned_data["text"]
             )
         except ValidationError as exc:
             comment_form.add_error("text", exc)

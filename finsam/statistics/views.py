@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from finsam.core.access import can_see_association_statistics, get_initiative
+from finsam.core.access import can_see_association_statistics
+from finsam.initiatives.scoping import get_initiative
 from finsam.statistics import engine, exports
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
