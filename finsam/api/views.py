@@ -29,7 +29,6 @@ from finsam.api.access import ASSOCIATION_PARAM, api_access
 from finsam.api.errors import api_exception_handler
 from finsam.associations.models import Association
 from finsam.audit.models import Action
-from finsam.audit.services import log_access
 from finsam.initiatives import services as initiative_services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
 from finsam.initiatives.models import FollowUp, Orientation, Status
@@ -42,6 +41,7 @@ from finsam.initiatives.scoping import (
     visible_initiatives,
 )
 from finsam.initiatives.selectors import initiative_list
+from finsam.participants import selectors as participant_selectors
 from finsam.participants.models import Enrolment
 
 IDENTITY_FIELDS = "personal_number,name"
@@ -301,16 +301,9 @@ def enrolment_serializer(access, initiative_id):
 
 
 def log_identity_read(access, initiative, enrolments, action):
-    pseudonyms = [e.participant_pseudonym for e in enrolments if e.participant_id is not None]
-    if pseudonyms:
-        log_access(
-            access=access,
-            action=action,
-            initiative=initiative,
-            pseudonyms=pseudonyms,
-            fields=IDENTITY_FIELDS,
-            channel="api",
-        )
+    participant_selectors.log_identity_read(
+        access, initiative, enrolments, action=action, fields=IDENTITY_FIELDS, channel="api"
+    )
 
 
 def enrolment_in_scope(access, enrolment_uuid, scope=follow_up_initiatives):
