@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from finsam.audit.services import diff, record_change, snapshot
+from finsam.core.history import save_with_history
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 from finsam.initiatives.models import (
     FollowUp,
@@ -176,26 +177,6 @@ def _validate_initiative(
         raise ValidationError(errors)
 
 
-def _save_with_history(
-    initiative: Initiative, *, user, target_groups, municipalities, created: bool
-) -> None:
-    """Save row and many-to-many fields, then write ONE history record with all of them.
-
-    simple-history would otherwise write a record for the row and one per m2m change.
-    """
-    initiative.skip_history_when_saving = True
-    try:
-        initiative.save()
-        initiative.target_groups.set(target_groups)
-        initiative.municipalities.set(municipalities)
-    finally:
-        del initiative.skip_history_when_saving
-    initiative._history_user = user
-    initiative.save(update_fields=["updated_at"])
-    if created:
-        initiative.history.filter(history_type="~").update(history_type="+")
-
-
 @transaction.atomic
 def initiative_create(
     *,
@@ -252,13 +233,9 @@ def initiative_create(
     _validate_initiative(
         initiative, target_groups=target_groups, municipalities=municipalities, previous=None
     )
-    _save_with_history(
-        initiative,
-        user=access.user,
-        target_groups=target_groups,
-        municipalities=municipalities,
-        created=True,
-    )
+    # One history record with the row and both sets.
+    m2m = {"target_groups": target_groups, "municipalities": municipalities}
+    save_with_history(initiative, user=access.user, m2m=m2m)
     changes = diff({}, snapshot(initiative, (*INITIATIVE_FIELDS, *M2M_FIELDS)))
     record_change(access=access, obj=initiative, action="initiative.create", changes=changes)
     return initiative
@@ -287,13 +264,9 @@ def initiative_update(*, access, initiative: Initiative, data: dict[str, Any]) -
     _validate_initiative(
         current, target_groups=target_groups, municipalities=municipalities, previous=previous
     )
-    _save_with_history(
-        current,
-        user=access.user,
-        target_groups=target_groups,
-        municipalities=municipalities,
-        created=False,
-    )
+    # One history record with the row and both sets.
+    m2m = {"target_groups": target_groups, "municipalities": municipalities}
+    save_with_history(current, user=access.user, m2m=m2m)
     changes = diff(before, snapshot(current, (*INITIATIVE_FIELDS, *M2M_FIELDS)))
     record_change(access=access, obj=current, action="initiative.update", changes=changes)
     # Callers (views, API) may go on using the instance they passed in.
