@@ -123,7 +123,7 @@ def import_rows(fx, rows: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.import_bombs import legit_xlsx
-    from finsam.core.access import build_access
+    from finsam.accounts.access import build_access
     from finsam.participants import imports
 
     content = legit_xlsx(rows, fx)

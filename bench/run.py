@@ -124,7 +124,7 @@ class Fixture:
 
 
 def bench_service(fx: Fixture, n: int) -> dict:
-    from finsam.core.access import build_access
+    from finsam.accounts.access import build_access
     from finsam.participants.services import ConsentInput, EnrolmentInput, enrolment_register
 
     initiative = fx.initiative("service")

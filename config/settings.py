@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "finsam.core.middleware.AccessMiddleware",
+    "finsam.accounts.access.AccessMiddleware",
     "finsam.accounts.middleware.RequireTwoFactorMiddleware",
 ]
 

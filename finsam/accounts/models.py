@@ -115,6 +115,31 @@ class InitiativeAssignment(TimeStampedModel):
         return f"{self.user} – {self.get_role_display()} – {self.initiative}"
 
 
+class ApplicantOrganisation(TimeStampedModel):
+    """An organisation that applies to one association for funding (a municipality's unit, a
+    non-profit, a company). Its users own its applications; they are assigned to no initiative
+    and hold no role in the association (`Access.applicant`, docs/access.md)."""
+
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.CASCADE,
+        related_name="applicant_organisations",
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    members = models.ManyToManyField(
+        User, blank=True, related_name="applicant_organisations", verbose_name=_("användare")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sökande organisation")
+        verbose_name_plural = _("sökande organisationer")
+
+    def __str__(self):
+        return self.name
+
+
 class Invitation(TimeStampedModel):
     """An invitation sent by the secretariat; accepted through a one-time link."""
 

@@ -28,6 +28,7 @@ from finsam.accounts.models import (
     RoleAssignment,
     User,
 )
+from finsam.audit.services import record_change
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
@@ -82,6 +83,7 @@ def invitation_create(*, access, email: str, role: str, initiatives: Iterable = 
     """Invite `email` to `role` in the current association (and, for initiative-scoped roles,
     to one or more of its initiatives). Replaces an earlier pending invitation to the same role.
     """
+    access.require("user.manage")
     association = access.association
     if association is None:
         raise PermissionDenied
@@ -168,6 +170,17 @@ def invitation_create(*, access, email: str, role: str, initiatives: Iterable = 
     invitation.full_clean()
     invitation.save()
     invitation.initiatives.set(initiatives)
+    # The invited address is not recorded: the role and initiatives say what was offered.
+    record_change(
+        access=access,
+        obj=invitation,
+        action="user.invite",
+        changes={
+            "role": [None, str(role)],
+            "initiatives": [None, sorted(initiative.pk for initiative in initiatives)],
+        },
+        label=_role_label(role),
+    )
     return invitation
 
 
@@ -272,6 +285,7 @@ def invitation_accept(
 @transaction.atomic
 def invitation_cancel(*, access, invitation: Invitation) -> None:
     """Withdraw a pending invitation (its link stops working at once)."""
+    access.require("user.manage")
     if invitation.association_id != access.association_id:
         raise PermissionDenied
     invitation_check(invitation)
@@ -279,6 +293,13 @@ def invitation_cancel(*, access, invitation: Invitation) -> None:
         raise PermissionDenied
     invitation.expires_at = timezone.now()
     invitation.save(update_fields=["expires_at", "updated_at"])
+    record_change(
+        access=access,
+        obj=invitation,
+        action="user.invitation_cancel",
+        changes={"role": [invitation.role, None]},
+        label=_role_label(invitation.role),
+    )
 
 
 # --- Roles -----------------------------------------------------------------------------------
@@ -291,6 +312,7 @@ def role_remove(*, access, user: User, role: str) -> None:
     Roles in other associations are never touched. The secretariat cannot remove its own last
     secretariat role (the association would be left without anyone managing its users).
     """
+    access.require("user.manage")
     association = access.association
     if association is None or role not in selectors.invitable_roles(access):
         raise PermissionDenied
@@ -317,6 +339,13 @@ def role_remove(*, access, user: User, role: str) -> None:
     InitiativeAssignment.objects.filter(
         user=user, role=role, initiative__association=association
     ).delete()
+    record_change(
+        access=access,
+        obj=assignment,
+        action="user.role_remove",
+        changes={"user": [user.pk, None], "role": [role, None]},
+        label=_role_label(role),
+    )
     assignment.delete()
 
 

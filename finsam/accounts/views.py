@@ -19,8 +19,9 @@ from finsam.accounts import selectors, services
 from finsam.accounts.forms import ApiTokenForm, InvitationAcceptForm, InvitationForm
 from finsam.accounts.models import User
 from finsam.accounts.two_factor import second_factor_url, session_passed_second_factor
-from finsam.core.access import SESSION_KEY, require_role, visible_initiatives
+from finsam.core.access import SESSION_KEY, require
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
+from finsam.initiatives.scoping import visible_initiatives
 
 
 def _role_rows(user) -> list[dict]:
@@ -42,7 +43,7 @@ def _role_rows(user) -> list[dict]:
 
 
 @require_GET
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("user.manage")
 def user_list(request):
     access = request.access
     if access.association is None:
@@ -61,7 +62,7 @@ def user_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("user.manage")
 def invite(request):
     access = request.access
     if access.association is None:
@@ -101,7 +102,7 @@ def invite(request):
 
 
 @require_POST
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("user.manage")
 def invitation_cancel(request, pk):
     access = request.access
     invitation = selectors.pending_invitations(access.association).filter(pk=pk).first()
@@ -115,7 +116,7 @@ def invitation_cancel(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("user.manage")
 def role_remove(request, user_id, role):
     access = request.access
     user = selectors.association_user(access.association, user_id)

@@ -7,10 +7,14 @@ after DRF authentication, and start every queryset from `finsam.core.access` wit
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import Http404
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 
-from finsam.core.access import SESSION_KEY, Access, build_access
+from finsam.accounts.access import build_access
+from finsam.core.access import SESSION_KEY, Access
 
 ASSOCIATION_PARAM = "association"
 
@@ -24,6 +28,19 @@ def api_access(request) -> Access:
     answers 404, like any other object outside the user's scope.
     """
     raw = request.query_params.get(ASSOCIATION_PARAM, "").strip()
+    access = _checked(_build(request, raw))
+    return replace(access, channel="api")
+
+
+def _checked(access: Access) -> Access:
+    """The principals without staff roles (a user of an applicant organisation) have no API
+    yet: 403 (docs/access.md)."""
+    if access.user is not None and not access.is_staff_user:
+        raise PermissionDenied
+    return access
+
+
+def _build(request, raw: str) -> Access:
     if not raw:
         association_id = None
         if isinstance(request.successful_authenticator, SessionAuthentication):

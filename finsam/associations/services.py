@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from finsam.associations.models import Association, Member, MemberKind
 from finsam.associations.templatetags.association_tags import percent
 from finsam.associations.validators import normalize_org_number
+from finsam.audit.services import diff, record_change, snapshot
 from finsam.reference.models import Municipality, Region
 
 
@@ -51,9 +52,34 @@ def _check_period(start_date, end_date, field="end_date") -> None:
         raise ValidationError({field: _("Slutdatum kan inte vara före startdatum.")})
 
 
+ASSOCIATION_FIELDS = (
+    "name",
+    "slug",
+    "org_number",
+    "start_date",
+    "end_date",
+    "description",
+    "address",
+    "contact_person",
+    "contact_email",
+    "municipalities",
+)
+MEMBER_FIELDS = (
+    "kind",
+    "name",
+    "municipality",
+    "region",
+    "contribution_share",
+    "is_financier",
+    "valid_from",
+    "valid_to",
+)
+
+
 @transaction.atomic
 def association_create(
     *,
+    access,
     name: str,
     slug: str,
     org_number: str,
@@ -65,7 +91,8 @@ def association_create(
     contact_person: str = "",
     contact_email: str = "",
 ) -> Association:
-    """Create an association (operator only; the view checks the role)."""
+    """Create an association (operator only)."""
+    access.require("association.create")
     municipalities = list(municipalities)
     association = Association(
         name=name.strip(),
@@ -84,12 +111,15 @@ def association_create(
     association.full_clean()
     association.save()
     association.municipalities.set(municipalities)
+    changes = diff({}, snapshot(association, ASSOCIATION_FIELDS))
+    record_change(access=access, obj=association, action="association.create", changes=changes)
     return association
 
 
 @transaction.atomic
 def association_update(
     *,
+    access,
     association: Association,
     name: str,
     slug: str,
@@ -102,7 +132,12 @@ def association_update(
     contact_person: str = "",
     contact_email: str = "",
 ) -> Association:
-    """Change an association's record. `start_date=None` keeps the start date (SUS: fixed)."""
+    """Change an association's record. `start_date=None` keeps the start date (SUS: fixed;
+    only the operator changes it)."""
+    access.require("association.change", association=association)
+    if start_date is not None and start_date != association.start_date:
+        access.require("association.change_start_date", association=association)
+    before = snapshot(Association.objects.get(pk=association.pk), ASSOCIATION_FIELDS)
     municipalities = list(municipalities)
     association.name = name.strip()
     association.slug = slug.strip()
@@ -120,6 +155,8 @@ def association_update(
     association.full_clean()
     association.save()
     association.municipalities.set(municipalities)
+    changes = diff(before, snapshot(association, ASSOCIATION_FIELDS))
+    record_change(access=access, obj=association, action="association.update", changes=changes)
     return association
 
 
@@ -162,6 +199,7 @@ def municipality_member_name(municipality: Municipality) -> str:
 @transaction.atomic
 def member_save(
     *,
+    access,
     association: Association,
     kind: str,
     contribution_share: Decimal,
@@ -176,6 +214,8 @@ def member_save(
     """Add a member to `association`, or change `member` (which must belong to it)."""
     if member is not None and member.association_id != association.pk:
         raise ValueError("member belongs to another association")
+    access.require("association.change", association=association)
+    before = snapshot(Member.objects.get(pk=member.pk), MEMBER_FIELDS) if member else {}
     errors: dict[str, str] = {}
     if kind not in MemberKind.values:
         errors["kind"] = _("Välj en giltig medlemstyp.")
@@ -236,11 +276,17 @@ def member_save(
         )
     member.full_clean()
     member.save()
+    changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    action = "association.member_change" if before else "association.member_add"
+    record_change(access=access, obj=member, action=action, changes=changes)
     return member
 
 
 @transaction.atomic
-def member_delete(*, member: Member) -> None:
+def member_delete(*, access, member: Member) -> None:
+    access.require("association.change", association=member.association_id)
+    changes = diff(snapshot(member, MEMBER_FIELDS), {})
+    record_change(access=access, obj=member, action="association.member_delete", changes=changes)
     try:
         member.delete()
     except ProtectedError as exc:

@@ -10,21 +10,17 @@ from django_htmx.http import reswap, retarget
 
 from finsam.associations import selectors, services
 from finsam.associations.forms import AssociationForm, MemberForm
-from finsam.core.access import require_role
-from finsam.core.roles import Role
-
-READERS = (Role.SECRETARIAT, Role.BOARD, Role.OPERATOR)
-EDITORS = (Role.SECRETARIAT, Role.OPERATOR)
+from finsam.core.access import require
 
 
 def _can_edit(access) -> bool:
-    return access.is_operator or access.has(Role.SECRETARIAT)
+    return access.can("association.change")
 
 
 # --- Operator: all associations ----------------------------------------------------------------
 
 
-@require_role(Role.OPERATOR)
+@require("association.list")
 def association_list(request):
     return render(
         request,
@@ -33,12 +29,12 @@ def association_list(request):
     )
 
 
-@require_role(Role.OPERATOR)
+@require("association.create")
 def association_create(request):
     form = AssociationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            association = services.association_create(**form.cleaned_data)
+            association = services.association_create(access=request.access, **form.cleaned_data)
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -66,16 +62,16 @@ def _members_context(request, association):
     }
 
 
-@require_role(*READERS)
+@require("association.read")
 def detail(request):
     association = selectors.get_current_association(request.access)
     return render(request, "associations/detail.html", _members_context(request, association))
 
 
-@require_role(*EDITORS)
+@require("association.change")
 def edit(request):
     association = selectors.get_current_association(request.access)
-    can_change_start_date = request.access.is_operator
+    can_change_start_date = request.access.can("association.change_start_date")
     form = AssociationForm(
         request.POST or None,
         initial=AssociationForm.initial_for(association),
@@ -83,7 +79,9 @@ def edit(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.association_update(association=association, **form.cleaned_data)
+            services.association_update(
+                access=request.access, association=association, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -127,7 +125,9 @@ def _member_form(request, member=None, **kwargs):
 def _save_member(request, form, association, member=None):
     if form.is_valid():
         try:
-            services.member_save(association=association, member=member, **form.cleaned_data)
+            services.member_save(
+                access=request.access, association=association, member=member, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -138,7 +138,7 @@ def _save_member(request, form, association, member=None):
     return _member_form_response(request, form, member)
 
 
-@require_role(*EDITORS)
+@require("association.change")
 def member_add(request):
     association = selectors.get_current_association(request.access)
     if request.method == "POST":
@@ -148,7 +148,7 @@ def member_add(request):
     return _member_form_response(request, _member_form(request))
 
 
-@require_role(*EDITORS)
+@require("association.change")
 def member_edit(request, pk):
     member = selectors.get_member(request.access, pk)
     if request.method == "POST":
@@ -158,7 +158,7 @@ def member_edit(request, pk):
     )
 
 
-@require_role(*READERS)
+@require("association.read")
 def member_row(request, pk):
     """The display row of one member (used to cancel an inline edit)."""
     member = selectors.get_member(request.access, pk)
@@ -170,12 +170,12 @@ def member_row(request, pk):
 
 
 @require_POST
-@require_role(*EDITORS)
+@require("association.change")
 def member_delete(request, pk):
     member = selectors.get_member(request.access, pk)
     association = member.association
     try:
-        services.member_delete(member=member)
+        services.member_delete(access=request.access, member=member)
     except ValidationError as exc:
         if request.htmx:
             return _members_section(request, association, error=" ".join(exc.messages))

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finsam.audit import selectors
-from finsam.audit.models import AccessEvent, Action
+from finsam.audit.models import AccessEvent, Action, ChangeEvent
 
 
 class AccessEventFilter(django_filters.FilterSet):
@@ -49,3 +49,49 @@ class AccessEventFilter(django_filters.FilterSet):
     def __init__(self, *args, initiatives, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["initiative"].queryset = initiatives
+
+
+# The kinds of object the write services record changes of (model label, name on the page).
+OBJECT_TYPES = {
+    "initiatives.initiative": _("Insats"),
+    "initiatives.initiativebudget": _("Budget"),
+    "initiatives.headcount": _("Antal per månad"),
+    "accounts.initiativeassignment": _("Uppdrag"),
+    "accounts.invitation": _("Inbjudan"),
+    "accounts.roleassignment": _("Roll"),
+    "reports.reportingperiod": _("Rapportperiod"),
+    "reports.initiativereport": _("Rapport"),
+    "reports.reportcomment": _("Rapportkommentar"),
+    "finance.associationyear": _("Förbundets år"),
+    "associations.association": _("Förbund"),
+    "associations.member": _("Medlem"),
+    "participants.enrolment": _("Deltagande"),
+}
+
+
+class ChangeEventFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        label=_("Från och med"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Till och med"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    object_type = django_filters.ChoiceFilter(
+        label=_("Objekttyp"), choices=list(OBJECT_TYPES.items()), empty_label=_("Alla")
+    )
+    actor = django_filters.CharFilter(
+        label=_("Användare"),
+        field_name="actor__email",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-postadress")}),
+    )
+
+    class Meta:
+        model = ChangeEvent
+        fields = ["date_from", "date_to", "object_type", "actor"]

@@ -10,6 +10,10 @@ row, `delete()` and the querysets' `update()`/`delete()` raise `AppendOnlyError`
 out is `finsam.audit.services.access_log_purge`, which removes events older than
 `AUDIT_RETENTION_MONTHS`. On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE
 statements on both tables from anyone else as well.
+
+The change log (`ChangeEvent`) is append-only the same way: one row per change made by a write
+service — who, in which role, when, which object, what changed. Values are recorded for
+non-personal fields only; a personal field is recorded as changed, without its values.
 """
 
 from django.db import models
@@ -134,3 +138,43 @@ class AccessedPseudonym(AppendOnlyModel):
 
     def __str__(self):
         return self.pseudonym
+
+
+class ChangeEventQuerySet(AppendOnlyQuerySet):
+    pass
+
+
+class ChangeEvent(AppendOnlyModel):
+    """One change made by a write service (`finsam.audit.services.record_change`)."""
+
+    at = models.DateTimeField(_("tid"), default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_role = models.CharField(_("roll"), max_length=32, blank=True)
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.PROTECT, related_name="change_events"
+    )
+    # The changed object: its model (app_label.model_name), primary key and, for objects that
+    # are not personal data, its name as it was then.
+    object_type = models.CharField(_("objekttyp"), max_length=64, db_index=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64)
+    object_label = models.CharField(_("objekt"), max_length=200, blank=True)
+    action = models.CharField(_("händelse"), max_length=32)
+    # {field: [old, new]}; a personal field's values are left out: {field: null}.
+    changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    channel = models.CharField(_("kanal"), max_length=8, default="web")
+
+    objects = ChangeEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["association", "-at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        verbose_name = _("loggad ändring")
+        verbose_name_plural = _("loggade ändringar")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from finsam.audit.models import AccessedPseudonym, AccessEvent, normalise_pseudonym
+from finsam.audit.models import AccessedPseudonym, AccessEvent, ChangeEvent, normalise_pseudonym
 
 
 def access_events(*, association) -> QuerySet[AccessEvent]:
@@ -29,3 +29,22 @@ def about_pseudonym(events: QuerySet[AccessEvent], pseudonym: str) -> QuerySet[A
         .prefetch_related(None)
         .prefetch_related(Prefetch("pseudonym_rows", queryset=rows))
     )
+
+
+def change_events(*, association) -> QuerySet[ChangeEvent]:
+    """The change log of one association, newest first, with the actors."""
+    if association is None:
+        return ChangeEvent.objects.none()
+    return (
+        ChangeEvent.objects.filter(association=association)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def initiatives_of(association):
+    """The association's initiatives, to filter its log by (the log is read by association-wide
+    roles only, who see every initiative). The model is reached through the log's relation:
+    audit sits below initiatives and imports no higher app."""
+    initiative_model = AccessEvent._meta.get_field("initiative").related_model
+    return initiative_model.objects.filter(association=association).order_by("name")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from finsam.audit.models import AccessedPseudonym, AccessEvent
+from finsam.audit.models import AccessedPseudonym, AccessEvent, ChangeEvent
 from finsam.core.dates import months_before, retention_day
 
 # The PostgreSQL setting the append-only trigger lets DELETEs through with (migration 0002).
@@ -53,6 +54,117 @@ def record_events(events: list[tuple[AccessEvent, Iterable[str]]]) -> None:
         for event, pseudonyms in events
         for pseudonym in dict.fromkeys(p for p in pseudonyms if p)
     )
+
+
+# --- The change log ---------------------------------------------------------------------------
+
+# Every value of these objects is personal data (a participant's enrolment, consent, identity):
+# the change log names the fields that changed, never their values.
+PERSONAL_OBJECT_TYPES = frozenset(
+    {"participants.enrolment", "participants.participant", "participants.consent"}
+)
+
+
+# Long texts (a report section) are kept to their beginning.
+TEXT_LIMIT = 200
+
+
+def _plain(value):
+    """A JSON value for the change log: model instances by primary key, sets sorted, long
+    texts shortened."""
+    if isinstance(value, str):
+        return value if len(value) <= TEXT_LIMIT else value[: TEXT_LIMIT - 1] + "…"
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, Decimal):
+        # One spelling per amount, whatever its scale: 650000, 650000.00 and 6.5E+5 are equal.
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(obj, fields: Iterable[str]) -> dict:
+    """The values of `fields` of `obj` as the change log stores them (foreign keys by id,
+    many-to-many sets as sorted ids; an unsaved object has no many-to-many values yet)."""
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            out[name] = _plain(getattr(obj, name).all()) if obj.pk else []
+        elif field.is_relation:
+            out[name] = getattr(obj, field.attname)
+        else:
+            out[name] = _plain(getattr(obj, name))
+    return out
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose values differ (a field missing on one side
+    counts as None there)."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    }
+
+
+def record_change(
+    *,
+    access,
+    obj,
+    action: str,
+    changes: dict | None = None,
+    label: str | None = None,
+    channel: str | None = None,
+) -> ChangeEvent:
+    """Record that `access` made a change (`action`, e.g. "report.approve") to `obj`.
+
+        `changes` is {field: [old, new]} (`diff`). For personal objects (`PERSONAL_OBJECT_TYPES`)
+        only the names of the changed fields are kept; their values never reach the log. `label`
+    names the object where its own name would name a person (an assignment names its initiative)."""
+    object_type = obj._meta.label_lower
+    personal = object_type in PERSONAL_OBJECT_TYPES
+    changes = dict(changes or {})
+    if personal:
+        changes = dict.fromkeys(changes)
+        label = getattr(obj, "pseudonym", "") or ""
+    elif label is None:
+        label = str(obj)
+    association_id = _association_id(obj) or access.association_id
+    return ChangeEvent.objects.create(
+        actor=access.user,
+        actor_role=str(access.primary_role or ""),
+        association_id=association_id,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        object_label=label[:200],
+        action=action,
+        changes=changes,
+        channel=channel or access.channel,
+    )
+
+
+def _association_id(obj):
+    """The association an object belongs to (itself, directly, or through its initiative,
+    period or association year)."""
+    if obj._meta.label_lower == "associations.association":
+        return obj.pk
+    for path in ("association_id", "initiative", "period", "association_year", "report"):
+        value = getattr(obj, path, None)
+        if value is None:
+            continue
+        if path == "association_id":
+            return value
+        found = _association_id(value)
+        if found:
+            return found
+    return None
 
 
 # --- Retention --------------------------------------------------------------------------------

@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
     path("export.csv", views.log_csv, name="log_csv"),
+    path("changes/", views.change_log, name="changes"),
 ]

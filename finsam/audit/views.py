@@ -1,7 +1,8 @@
-"""Browsing the access log: who read or changed which participant's personal data, and when.
+"""Browsing the access log: who read or changed which participant's personal data, and when;
+and the change log: who changed what (approved a report, changed a budget, assigned a registrar).
 
 For the secretariat (and the operator, for the association chosen). The rows name participants
-by pseudonym only, so the page and its CSV never contain personal data.
+by pseudonym only, so the pages and the CSV never contain personal data.
 """
 
 import csv
@@ -15,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from finsam.audit import selectors
-from finsam.audit.filters import AccessEventFilter
-from finsam.core.access import require_role, visible_initiatives
+from finsam.audit.filters import OBJECT_TYPES, AccessEventFilter, ChangeEventFilter
+from finsam.core.access import require
 from finsam.core.htmx import render_partial_or_page
 from finsam.core.roles import Role
 
@@ -35,7 +36,7 @@ def _filterset(request) -> AccessEventFilter:
     return AccessEventFilter(
         request.GET,
         queryset=selectors.access_events(association=access.association),
-        initiatives=visible_initiatives(access).order_by("name"),
+        initiatives=selectors.initiatives_of(access.association),
     )
 
 
@@ -47,7 +48,7 @@ def _role_label(code: str) -> str:
 
 
 @require_GET
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("access_log.read")
 def log(request):
     filterset = _filterset(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,7 +74,7 @@ def _cell(value) -> str:
 
 
 @require_GET
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("access_log.read")
 def log_csv(request):
     """The filtered log as CSV (semicolon-separated, UTF-8 with BOM: opens directly in Excel).
 
@@ -114,3 +115,59 @@ def log_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- The change log -------------------------------------------------------------------------
+
+
+def _field_label(object_type: str, name: str) -> str:
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(object_type)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
+def _value(value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _describe_changes(event) -> list[dict]:
+    """The event's changes for the page: field, and old → new unless withheld (personal)."""
+    rows = []
+    for name, values in (event.changes or {}).items():
+        row = {"field": _field_label(event.object_type, name), "withheld": values is None}
+        if values is not None:
+            row["old"], row["new"] = _value(values[0]), _value(values[1])
+        rows.append(row)
+    return rows
+
+
+@require_GET
+@require("change_log.read")
+def change_log(request):
+    """The association's change log, newest first, filtered by object type, user and date."""
+    access = request.access
+    if access.association is None:
+        raise PermissionDenied
+    filterset = ChangeEventFilter(
+        request.GET, queryset=selectors.change_events(association=access.association)
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    events = list(page.object_list)
+    for event in events:
+        event.role_label = _role_label(event.actor_role)
+        event.type_label = OBJECT_TYPES.get(event.object_type, event.object_type)
+        event.channel_label = CHANNELS.get(event.channel, event.channel)
+        event.change_rows = _describe_changes(event)
+    context = {"filter": filterset, "page": page, "events": events}
+    return render_partial_or_page(
+        request, "audit/_changes_table.html", "audit/changes.html", context
+    )

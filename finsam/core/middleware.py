@@ -1,20 +1,4 @@
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
-
-from finsam.core.access import SESSION_KEY, build_access
-
-
-class AccessMiddleware:
-    """Resolve the user's current association and roles once, as `request.access`."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.access = SimpleLazyObject(
-            lambda: build_access(request.user, request.session.get(SESSION_KEY))
-        )
-        return self.get_response(request)
 
 
 class SwedishByDefaultMiddleware:

@@ -11,7 +11,7 @@ from finsam.core.roles import Role
 
 def home(request):
     access = request.access
-    if access.association is None and not access.is_operator:
+    if not access.is_staff_user or (access.association is None and not access.is_operator):
         return render(request, "core/no_role.html")
     if access.has(Role.REGISTRAR):
         return redirect("participants:registrar_home")

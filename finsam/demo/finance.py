@@ -25,7 +25,7 @@ def split_funds(funds: int, shares: dict[int, Decimal]) -> dict[int, Decimal]:
     return parts
 
 
-def load_finance_years(spec: dict, association, *, actor, result) -> None:
+def load_finance_years(spec: dict, association, *, access, result) -> None:
     finance = spec.get("finance_years") or {}
     shares = {m.pk: m.contribution_share for m in association.members.all()}
     existing = set(
@@ -35,10 +35,10 @@ def load_finance_years(spec: dict, association, *, actor, result) -> None:
         if year["year"] in existing:
             continue
         association_year = services.association_year_create(
-            actor=actor, association=association, year=year["year"]
+            access=access, association=association, year=year["year"]
         )
         services.association_year_update(
-            actor=actor,
+            access=access,
             association_year=association_year,
             equity_at_start=Decimal(year["equity_at_start"]),
             equity_at_end=Decimal(year["equity_at_end"]),

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
 from finsam.core.roles import Role
@@ -239,7 +240,9 @@ def load_demo(
     for spec in data["associations"] if reports_and_finance else []:
         association = associations[spec["slug"]]
         secretariat = secretariats[spec["slug"]]
-        load_finance_years(spec, association, actor=secretariat, result=result)
+        load_finance_years(
+            spec, association, access=build_access(secretariat, association.pk), result=result
+        )
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )

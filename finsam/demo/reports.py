@@ -18,6 +18,7 @@ import re
 
 from django.utils import timezone
 
+from finsam.accounts.access import build_access
 from finsam.demo.generation import parse_date
 from finsam.reports import services
 from finsam.reports.models import InitiativeReport, ReportComment, ReportingPeriod, ReportStatus
@@ -80,7 +81,7 @@ def load_reporting_periods(spec: dict, association, *, secretariat, writer, resu
         ).first()
         if period is None:
             period = services.period_create(
-                actor=secretariat,
+                access=build_access(secretariat, association.pk),
                 association=association,
                 name=period_spec["name"],
                 kind=period_spec.get("kind", "interim"),
@@ -96,8 +97,10 @@ def load_reporting_periods(spec: dict, association, *, secretariat, writer, resu
 
 def _fill_period(period, spec, initiatives, ini_specs, secretariat, writer, result) -> None:
     rng = random.Random(f"finsam-demo:reports:{period.name}")
+    secretariat = build_access(secretariat, period.association_id)
+    writer_access = build_access(writer, period.association_id)
     services.reports_create_for_period(
-        actor=secretariat,
+        access=secretariat,
         period=period,
         sub_report_initiative_ids=[initiatives[name].pk for name in spec.get("sub_reports", [])],
     )
@@ -120,17 +123,23 @@ def _fill_period(period, spec, initiatives, ini_specs, secretariat, writer, resu
         if spec.get("texts") and ini_spec.get("period_as_written"):
             data["project_period"] = ini_spec["period_as_written"]
         data.update({k: v for k, v in own.items() if k in TEXT_FIELDS})
+        # The demo's writer where assigned; the secretariat (who may write every report) else.
+        writer = (
+            writer_access
+            if writer_access.can("report.write", initiative=report.initiative)
+            else secretariat
+        )
         if data:
-            report = services.report_update(actor=writer, report=report, data=data)
+            report = services.report_update(access=writer, report=report, data=data)
         if own.get("insert_summary"):
-            report = services.report_insert_summary(actor=writer, report=report)
+            report = services.report_insert_summary(access=writer, report=report)
         status = own.get("status", spec.get("status", ReportStatus.DRAFT))
         stamps = {"created_at": opened, "updated_at": opened}
         if status != ReportStatus.DRAFT:
             submitted = own.get("submitted_on")
             day = parse_date(submitted) if submitted else _day_between(rng, low, high)
             stamps["submitted_at"] = stamps["updated_at"] = _at(day, 10 + rng.randrange(6), rng)
-            report = services.report_submit(actor=writer, report=report)
+            report = services.report_submit(access=writer, report=report)
             snapshot = dict(report.statistics_snapshot)
             if snapshot:
                 snapshot["taken_at"] = stamps["submitted_at"].isoformat(timespec="seconds")
@@ -142,11 +151,11 @@ def _fill_period(period, spec, initiatives, ini_specs, secretariat, writer, resu
                 if approved
                 else stamps["submitted_at"].date() + datetime.timedelta(days=rng.randint(4, 16))
             )
-            report = services.report_approve(actor=secretariat, report=report)
+            report = services.report_approve(access=secretariat, report=report)
             stamps["approved_at"] = stamps["updated_at"] = _at(day, 13, rng)
         elif status == ReportStatus.RETURNED:
             report = services.report_return(
-                actor=secretariat, report=report, comment=own["comment"]
+                access=secretariat, report=report, comment=own["comment"]
             )
             returned = _at(parse_date(own["returned_on"]), 14, rng)
             stamps["updated_at"] = returned

@@ -1,4 +1,7 @@
-"""Writes for the association's years. Views, the API and commands call these."""
+"""Writes for the association's years. Views, the API and commands call these.
+
+Each takes the caller's `access`, checks the policy itself ("finance.change") and records the
+change in the change log."""
 
 from __future__ import annotations
 
@@ -11,10 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.associations.models import Association, Member
+from finsam.audit.services import diff, record_change, snapshot
 from finsam.finance.models import AssociationYear, MemberContribution
 
 # How far ahead a year may be opened: the operational plan covers N and plan years N+1, N+2.
 PLAN_YEARS_AHEAD = 2
+YEAR_FIELDS = (
+    "year",
+    "equity_at_start",
+    "equity_at_end",
+    "admin_cost_budget",
+    "admin_cost_outcome",
+    "note",
+)
 
 
 def _check_year(association: Association, year: int | None) -> None:
@@ -39,9 +51,10 @@ def _check_year(association: Association, year: int | None) -> None:
 
 
 @transaction.atomic
-def association_year_create(*, actor, association: Association, year: int) -> AssociationYear:
+def association_year_create(*, access, association: Association, year: int) -> AssociationYear:
     """Open a year. The equity at its start is the equity at the end of the year before, when
     that is known (never typed twice)."""
+    access.require("finance.change", association=association)
     _check_year(association, year)
     previous = AssociationYear.objects.filter(association=association, year=year - 1).first()
     association_year = AssociationYear(
@@ -50,15 +63,19 @@ def association_year_create(*, actor, association: Association, year: int) -> As
         equity_at_start=previous.equity_at_end if previous else None,
     )
     association_year.full_clean(validate_constraints=False)
-    association_year._history_user = actor
+    association_year._history_user = access.user
     association_year.save()
+    changes = diff({}, snapshot(association_year, YEAR_FIELDS))
+    record_change(
+        access=access, obj=association_year, action="finance.year_create", changes=changes
+    )
     return association_year
 
 
 @transaction.atomic
 def association_year_update(
     *,
-    actor,
+    access,
     association_year: AssociationYear,
     equity_at_start: Decimal | None,
     equity_at_end: Decimal | None,
@@ -72,6 +89,9 @@ def association_year_update(
     `contributions` maps member ids to amounts; `None` removes the member's contribution.
     Members left out keep theirs.
     """
+    access.require("finance.change", association=association_year.association_id)
+    stored = AssociationYear.objects.filter(pk=association_year.pk).first()
+    before = snapshot(stored, YEAR_FIELDS) if stored else {}
     errors: dict[str, list[str]] = {}
     for name, value in (
         ("admin_cost_budget", admin_cost_budget),
@@ -102,8 +122,9 @@ def association_year_update(
     association_year.admin_cost_outcome = admin_cost_outcome
     association_year.note = note
     association_year.full_clean(validate_constraints=False)
-    association_year._history_user = actor
+    association_year._history_user = access.user
     association_year.save()
+    changes = diff(before, snapshot(association_year, YEAR_FIELDS))
 
     existing = {
         c.member_id: c
@@ -115,8 +136,9 @@ def association_year_update(
         contribution = existing.get(member_id)
         if amount is None:
             if contribution is not None:
-                contribution._history_user = actor
+                contribution._history_user = access.user
                 contribution.delete()
+                changes[f"contribution:{member_id}"] = [str(contribution.amount), None]
             continue
         if contribution is None:
             contribution = MemberContribution(
@@ -124,14 +146,24 @@ def association_year_update(
             )
         elif contribution.amount == amount:
             continue
+        old = str(contribution.amount) if contribution.pk else None
         contribution.amount = amount
         contribution.full_clean(validate_constraints=False)
-        contribution._history_user = actor
+        contribution._history_user = access.user
         contribution.save()
+        changes[f"contribution:{member_id}"] = [old, str(amount)]
+    record_change(
+        access=access, obj=association_year, action="finance.year_update", changes=changes
+    )
     return association_year
 
 
 @transaction.atomic
-def association_year_delete(*, actor, association_year: AssociationYear) -> None:
-    association_year._history_user = actor
+def association_year_delete(*, access, association_year: AssociationYear) -> None:
+    access.require("finance.change", association=association_year.association_id)
+    changes = diff(snapshot(association_year, YEAR_FIELDS), {})
+    record_change(
+        access=access, obj=association_year, action="finance.year_delete", changes=changes
+    )
+    association_year._history_user = access.user
     association_year.delete()

@@ -11,22 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finsam.core.access import require_role
+from finsam.core.access import require
 from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
-from finsam.core.roles import Role
 from finsam.finance import selectors, services
 from finsam.finance.forms import YearAddForm, YearForm
 
-READERS = (Role.SECRETARIAT, Role.BOARD, Role.ANALYST, Role.OPERATOR)
-EDITORS = (Role.SECRETARIAT,)
-
 
 def _can_edit(access) -> bool:
-    return access.has(Role.SECRETARIAT)
+    return access.can("finance.change")
 
 
 def _can_see_successor(access) -> bool:
-    return access.is_operator or access.has(Role.SECRETARIAT)
+    return access.can("finance.successor")
 
 
 def _association_or_404(request):
@@ -38,7 +34,7 @@ def _association_or_404(request):
 
 
 @require_GET
-@require_role(*READERS)
+@require("finance.read")
 def year_list(request):
     association = _association_or_404(request)
     context = {
@@ -54,14 +50,14 @@ def year_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@require_role(*EDITORS)
+@require("finance.change")
 def year_add(request):
     association = _association_or_404(request)
     form = YearAddForm(request.POST or None, auto_id="year-add-%s")
     if request.method == "POST" and form.is_valid():
         try:
             year = services.association_year_create(
-                actor=request.user, association=association, year=form.cleaned_data["year"]
+                access=request.access, association=association, year=form.cleaned_data["year"]
             )
         except ValidationError as exc:
             form.apply_errors(exc)
@@ -90,14 +86,14 @@ def _section_context(request, association_year, *, form=None):
 
 
 @require_GET
-@require_role(*READERS)
+@require("finance.read")
 def year_detail(request, pk):
     association_year = selectors.get_year(request.access, pk)
     return render(request, "finance/year_detail.html", _section_context(request, association_year))
 
 
 @require_http_methods(["GET", "POST"])
-@require_role(*EDITORS)
+@require("finance.change")
 def year_edit(request, pk):
     association_year = selectors.get_year(request.access, pk)
     detail = selectors.year_detail(association_year)
@@ -107,7 +103,7 @@ def year_edit(request, pk):
         if form.is_valid():
             try:
                 services.association_year_update(
-                    actor=request.user, association_year=association_year, **form.service_data()
+                    access=request.access, association_year=association_year, **form.service_data()
                 )
             except ValidationError as exc:
                 form.apply_errors(exc)
@@ -132,11 +128,11 @@ def year_edit(request, pk):
 
 
 @require_POST
-@require_role(*EDITORS)
+@require("finance.change")
 def year_delete(request, pk):
     association_year = selectors.get_year(request.access, pk)
     year = association_year.year
-    services.association_year_delete(actor=request.user, association_year=association_year)
+    services.association_year_delete(access=request.access, association_year=association_year)
     messages.success(request, _("Uppgifterna för %(year)s är borttagna.") % {"year": year})
     url = reverse("finance:years")
     if wants_partial(request):

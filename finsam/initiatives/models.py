@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from finsam.core.history import LeanHistoricalRecords
 from finsam.core.models import TimeStampedModel
 from finsam.core.periods import PeriodQuerySet, month_in_q
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
@@ -114,7 +114,7 @@ class Initiative(TimeStampedModel):
     economy = models.TextField(_("ekonomi"), blank=True, validators=LONG_TEXT_VALIDATORS)
 
     # Audit trail of every change: who, when and which fields (shown on the detail page).
-    history = HistoricalRecords(
+    history = LeanHistoricalRecords(
         m2m_fields=[target_groups, municipalities],
         excluded_fields=["created_at", "updated_at"],
     )

@@ -21,9 +21,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from finsam.core.access import Access, editable_initiatives, visible_initiatives
+from finsam.core.access import Access
 from finsam.core.roles import Role
 from finsam.initiatives.models import FollowUp, HeadCount, Initiative
+from finsam.initiatives.scoping import editable_initiatives, visible_initiatives
 from finsam.reference.counting import counted_q
 from finsam.reference.models import Code, CodeList
 

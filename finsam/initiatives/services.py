@@ -1,8 +1,9 @@
 """Writes for initiatives: the initiative itself, its yearly budgets, monthly head counts
 (volume initiatives) and the assignments of users to it.
 
-Every function takes keyword-only arguments, validates with Swedish messages, runs in a
-transaction and saves nothing when it raises `ValidationError`.
+Every function takes the caller's `access` and keyword-only arguments, checks the policy itself
+(`PermissionDenied`), validates with Swedish messages, runs in a transaction, saves nothing when it
+raises and records what it changed in the change log (`finsam.audit.services.record_change`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from finsam.audit.services import diff, record_change, snapshot
+from finsam.core.history import save_with_history
 from finsam.core.roles import INITIATIVE_SCOPED_ROLES, Role
 from finsam.initiatives.models import (
     INITIATIVE_TEXT_FIELDS,
@@ -210,30 +213,10 @@ def _registered_after(end: datetime.date, enrolled, counted_month) -> datetime.d
     return None
 
 
-def _save_with_history(
-    initiative: Initiative, *, actor, target_groups, municipalities, created: bool
-) -> None:
-    """Save row and many-to-many fields, then write ONE history record with all of them.
-
-    simple-history would otherwise write a record for the row and one per m2m change.
-    """
-    initiative.skip_history_when_saving = True
-    try:
-        initiative.save()
-        initiative.target_groups.set(target_groups)
-        initiative.municipalities.set(municipalities)
-    finally:
-        del initiative.skip_history_when_saving
-    initiative._history_user = actor
-    initiative.save(update_fields=["updated_at"])
-    if created:
-        initiative.history.filter(history_type="~").update(history_type="+")
-
-
 @transaction.atomic
 def initiative_create(
     *,
-    actor,
+    access,
     association,
     name: str,
     owner_organisation: str,
@@ -258,6 +241,7 @@ def initiative_create(
     follow_up_description: str = "",
     economy: str = "",
 ) -> Initiative:
+    access.require("initiative.create", association=association)
     initiative = Initiative(
         association=association,
         name=name,
@@ -285,24 +269,24 @@ def initiative_create(
     _validate_initiative(
         initiative, target_groups=target_groups, municipalities=municipalities, previous=None
     )
-    _save_with_history(
-        initiative,
-        actor=actor,
-        target_groups=target_groups,
-        municipalities=municipalities,
-        created=True,
-    )
+    # One history record with the row and both sets.
+    m2m = {"target_groups": target_groups, "municipalities": municipalities}
+    save_with_history(initiative, user=access.user, m2m=m2m)
+    changes = diff({}, snapshot(initiative, (*INITIATIVE_FIELDS, *M2M_FIELDS)))
+    record_change(access=access, obj=initiative, action="initiative.create", changes=changes)
     return initiative
 
 
 @transaction.atomic
-def initiative_update(*, actor, initiative: Initiative, data: dict[str, Any]) -> Initiative:
+def initiative_update(*, access, initiative: Initiative, data: dict[str, Any]) -> Initiative:
     """Change the fields given in `data` (any of INITIATIVE_FIELDS and M2M_FIELDS)."""
     unknown = set(data) - set(INITIATIVE_FIELDS) - set(M2M_FIELDS)
     if unknown:
         raise ValueError(f"Unknown initiative fields: {sorted(unknown)}")
     # Compare against the stored row, not the (possibly form-modified) instance in memory.
     previous = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    access.require("initiative.edit", initiative=previous)
+    before = snapshot(previous, (*INITIATIVE_FIELDS, *M2M_FIELDS))
     current = Initiative.objects.select_related("association").get(pk=initiative.pk)
     for field in INITIATIVE_FIELDS:
         if field in data:
@@ -316,13 +300,11 @@ def initiative_update(*, actor, initiative: Initiative, data: dict[str, Any]) ->
     _validate_initiative(
         current, target_groups=target_groups, municipalities=municipalities, previous=previous
     )
-    _save_with_history(
-        current,
-        actor=actor,
-        target_groups=target_groups,
-        municipalities=municipalities,
-        created=False,
-    )
+    # One history record with the row and both sets.
+    m2m = {"target_groups": target_groups, "municipalities": municipalities}
+    save_with_history(current, user=access.user, m2m=m2m)
+    changes = diff(before, snapshot(current, (*INITIATIVE_FIELDS, *M2M_FIELDS)))
+    record_change(access=access, obj=current, action="initiative.update", changes=changes)
     # Callers (views, API) may go on using the instance they passed in.
     initiative.refresh_from_db()
     return current
@@ -336,10 +318,20 @@ def _non_negative(errors: dict, field: str, value) -> None:
         errors.setdefault(field, []).append(_("Värdet kan inte vara negativt."))
 
 
+BUDGET_FIELDS = (
+    "year",
+    "amount",
+    "outcome",
+    "rate_per_participant_week",
+    "planned_participants",
+    "note",
+)
+
+
 @transaction.atomic
 def budget_save(
     *,
-    actor,
+    access,
     initiative: Initiative,
     year: int,
     amount: Decimal,
@@ -352,6 +344,10 @@ def budget_save(
     """Create a year's budget, or change `budget` when given."""
     if budget is not None and budget.initiative_id != initiative.pk:
         raise ValueError("budget belongs to another initiative")
+    access.require("budget.change", initiative=initiative)
+    before = {}
+    if budget is not None and budget.pk:
+        before = snapshot(InitiativeBudget.objects.get(pk=budget.pk), BUDGET_FIELDS)
     errors: dict[str, list[str]] = {}
     first_year = initiative.start_date.year
     last_year = initiative.end_date.year if initiative.end_date else None
@@ -389,11 +385,20 @@ def budget_save(
     budget.note = note
     budget.full_clean(validate_constraints=False)
     budget.save()
+    record_change(
+        access=access,
+        obj=budget,
+        action="budget.change" if before else "budget.create",
+        changes=diff(before, snapshot(budget, BUDGET_FIELDS)),
+    )
     return budget
 
 
 @transaction.atomic
-def budget_delete(*, actor, budget: InitiativeBudget) -> None:
+def budget_delete(*, access, budget: InitiativeBudget) -> None:
+    access.require("budget.change", initiative=budget.initiative)
+    changes = diff(snapshot(budget, BUDGET_FIELDS), {})
+    record_change(access=access, obj=budget, action="budget.delete", changes=changes)
     budget.delete()
 
 
@@ -403,7 +408,7 @@ def budget_delete(*, actor, budget: InitiativeBudget) -> None:
 @transaction.atomic
 def head_count_save(
     *,
-    actor,
+    access,
     initiative: Initiative,
     month: datetime.date,
     women: int,
@@ -412,6 +417,7 @@ def head_count_save(
     today: datetime.date | None = None,
 ) -> HeadCount:
     """Create or replace the head count of one month (stored as the month's first day)."""
+    access.require("head_count.change", initiative=initiative)
     if not initiative.is_volume:
         raise ValidationError(
             _("Antal per månad registreras bara för volyminsatser (endast antal).")
@@ -435,11 +441,16 @@ def head_count_save(
             _non_negative(errors, field, value)
     if errors:
         raise ValidationError(errors)
+    fields = ("month", "women", "men", "other")
+    stored = HeadCount.objects.filter(initiative=initiative, month=month).first()
+    before = snapshot(stored, fields) if stored else {}
     head_count, _created = HeadCount.objects.update_or_create(
         initiative=initiative,
         month=month,
         defaults={"women": women, "men": men, "other": other},
     )
+    changes = diff(before, snapshot(head_count, fields))
+    record_change(access=access, obj=head_count, action="head_count.change", changes=changes)
     return head_count
 
 
@@ -447,10 +458,11 @@ def head_count_save(
 
 
 @transaction.atomic
-def assignment_add(*, actor, initiative: Initiative, user, role: str):
+def assignment_add(*, access, initiative: Initiative, user, role: str):
     """Give `user` (who holds `role` in the association) that role for this initiative."""
     from finsam.accounts.models import InitiativeAssignment, RoleAssignment
 
+    access.require("assignment.change", initiative=initiative)
     if role not in INITIATIVE_SCOPED_ROLES:
         raise ValidationError({"role": [_("Den rollen kan inte knytas till en insats.")]})
     label = str(Role(role).label).lower()
@@ -467,9 +479,29 @@ def assignment_add(*, actor, initiative: Initiative, user, role: str):
     assignment = InitiativeAssignment(user=user, initiative=initiative, role=role)
     assignment.full_clean(validate_constraints=False)
     assignment.save()
+    changes = diff({}, snapshot(assignment, ASSIGNMENT_FIELDS))
+    record_change(
+        access=access,
+        obj=assignment,
+        action="assignment.add",
+        changes=changes,
+        label=str(initiative),
+    )
     return assignment
 
 
+ASSIGNMENT_FIELDS = ("user", "initiative", "role")
+
+
 @transaction.atomic
-def assignment_remove(*, actor, assignment) -> None:
+def assignment_remove(*, access, assignment) -> None:
+    access.require("assignment.change", initiative=assignment.initiative)
+    changes = diff(snapshot(assignment, ASSIGNMENT_FIELDS), {})
+    record_change(
+        access=access,
+        obj=assignment,
+        action="assignment.remove",
+        changes=changes,
+        label=str(assignment.initiative),
+    )
     assignment.delete()

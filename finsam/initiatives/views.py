@@ -13,18 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finsam.core.access import (
-    can_see_identity,
-    follow_up_initiatives,
-    get_initiative,
-    require_role,
-)
+from finsam.core.access import require
 from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
-from finsam.core.roles import Role
 from finsam.initiatives import selectors, services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
 from finsam.initiatives.forms import AssignmentForm, BudgetForm, HeadCountForm, InitiativeForm
 from finsam.initiatives.models import Initiative, InitiativeBudget
+from finsam.initiatives.scoping import can_see_identity, follow_up_initiatives, get_initiative
 
 PAGE_SIZE = 50
 
@@ -59,7 +54,7 @@ def initiative_list(request):
         "page": page,
         "initiatives": page.object_list,
         "columns": columns,
-        "can_create": access.has(Role.SECRETARIAT),
+        "can_create": access.can("initiative.create"),
     }
     return render_partial_or_page(
         request, "initiatives/_table.html", "initiatives/list.html", context
@@ -69,7 +64,7 @@ def initiative_list(request):
 # --- Create / edit ---------------------------------------------------------------------------
 
 
-@require_role(Role.SECRETARIAT)
+@require("initiative.create")
 @require_http_methods(["GET", "POST"])
 def initiative_create(request):
     association = request.access.association
@@ -77,7 +72,7 @@ def initiative_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.initiative_create(
-                actor=request.user, association=association, **form.service_data()
+                access=request.access, association=association, **form.service_data()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -101,7 +96,7 @@ def initiative_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.initiative_update(
-                actor=request.user, initiative=initiative, data=form.service_data()
+                access=request.access, initiative=initiative, data=form.service_data()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -204,7 +199,7 @@ def budget_add(request, pk):
     form = BudgetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.budget_save(actor=request.user, initiative=initiative, **form.cleaned_data)
+            services.budget_save(access=request.access, initiative=initiative, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -226,7 +221,7 @@ def budget_edit(request, pk, budget_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_save(
-                actor=request.user,
+                access=request.access,
                 initiative=initiative,
                 budget=InitiativeBudget.objects.get(pk=budget.pk),
                 **form.cleaned_data,
@@ -248,7 +243,7 @@ def budget_delete(request, pk, budget_pk):
     initiative = get_initiative(request.access, pk)
     _editable_or_403(request, initiative)
     budget = get_object_or_404(InitiativeBudget, pk=budget_pk, initiative=initiative)
-    services.budget_delete(actor=request.user, budget=budget)
+    services.budget_delete(access=request.access, budget=budget)
     return _budgets_response(request, initiative, can_edit=True) or redirect(
         "initiatives:detail", pk=initiative.pk
     )
@@ -271,7 +266,7 @@ def head_counts(request, pk):
         if form.is_valid():
             try:
                 services.head_count_save(
-                    actor=request.user, initiative=initiative, **form.cleaned_data
+                    access=request.access, initiative=initiative, **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -315,7 +310,9 @@ def assignment_add(request, pk):
     error = None
     if form.is_valid():
         try:
-            services.assignment_add(actor=request.user, initiative=initiative, **form.cleaned_data)
+            services.assignment_add(
+                access=request.access, initiative=initiative, **form.cleaned_data
+            )
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -331,8 +328,8 @@ def assignment_remove(request, pk, assignment_pk):
     _editable_or_403(request, initiative)
     assignment = get_object_or_404(InitiativeAssignment, pk=assignment_pk, initiative=initiative)
     removed_self = assignment.user_id == request.user.pk
-    services.assignment_remove(actor=request.user, assignment=assignment)
-    if removed_self and not request.access.has(Role.SECRETARIAT):
+    services.assignment_remove(access=request.access, assignment=assignment)
+    if removed_self and not request.access.can_throughout("initiative.edit"):
         # The user may no longer see the initiative: leave its page.
         messages.info(request, _("Du är inte längre knuten till insatsen."))
         if wants_partial(request):

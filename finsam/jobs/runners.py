@@ -18,7 +18,7 @@ NO_LONGER_ALLOWED = gettext_noop(
 
 
 def _access(job: Job):
-    from finsam.core.access import build_access
+    from finsam.accounts.access import build_access
 
     return build_access(job.started_by, job.association_id)
 
@@ -50,7 +50,7 @@ IMPORT_RESULT_NAME = "resultat.json"
 def participant_import(job: Job, progress: Progress) -> None:
     """The import of a stored file, all or nothing; its result (counts, or every error by row
     and column) is kept as the job's result for the import page to show."""
-    from finsam.core.access import registrar_initiatives
+    from finsam.initiatives.scoping import registrar_initiatives
     from finsam.participants import imports
 
     access = _access(job)

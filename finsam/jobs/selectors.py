@@ -21,7 +21,7 @@ def may_see(access, job: Job) -> bool:
 
         return can_download_compiled(access, job.period, approved_only=job.approved_only)
     if job.kind == JobKind.PARTICIPANT_IMPORT:
-        from finsam.core.access import registrar_initiatives
+        from finsam.initiatives.scoping import registrar_initiatives
 
         return (
             job.started_by_id == access.user.pk

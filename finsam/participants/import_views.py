@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from finsam.core.access import get_initiative, registrar_initiatives, require_role
-from finsam.core.roles import Role
+from finsam.core.access import require
+from finsam.initiatives.scoping import get_initiative, registrar_initiatives
 from finsam.jobs.models import JobKind
 from finsam.jobs.selectors import import_jobs
 from finsam.jobs.services import start_job
@@ -62,7 +62,7 @@ def _is_large(uploaded) -> bool:
     return rows > settings.IMPORT_IN_BACKGROUND_ROWS
 
 
-@require_role(Role.REGISTRAR)
+@require("enrolment.register")
 @require_http_methods(["GET", "POST"])
 def upload(request, initiative_pk):
     initiative = _registrar_initiative(request, initiative_pk)
@@ -105,7 +105,7 @@ def upload(request, initiative_pk):
     )
 
 
-@require_role(Role.REGISTRAR)
+@require("enrolment.register")
 @require_GET
 def template_xlsx(request, initiative_pk):
     _registrar_initiative(request, initiative_pk)
@@ -116,7 +116,7 @@ def template_xlsx(request, initiative_pk):
     )
 
 
-@require_role(Role.REGISTRAR)
+@require("enrolment.register")
 @require_GET
 def template_csv(request, initiative_pk):
     _registrar_initiative(request, initiative_pk)

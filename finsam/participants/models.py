@@ -10,13 +10,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
-from simple_history.manager import HistoryDescriptor
-from simple_history.models import HistoricalRecords
-from simple_history.signals import (
-    post_create_historical_m2m_records,
-    pre_create_historical_m2m_records,
-)
 
+from finsam.core.history import LeanHistoricalRecords
 from finsam.core.models import TimeStampedModel
 from finsam.core.periods import PeriodQuerySet
 from finsam.reference.counting import counted_q
@@ -93,90 +88,6 @@ def _code_set(code_list, verbose_name):
         limit_choices_to=_codes(code_list),
         verbose_name=verbose_name,
     )
-
-
-class _HistoryDescriptor(HistoryDescriptor):
-    """`Model.history`, building its manager class once instead of on every access.
-
-    simple_history's descriptor calls `Manager.from_queryset()` (which walks the queryset class
-    with `inspect.getmembers`) each time `instance.history` is read, and it reads it for every
-    record it writes: about a millisecond and a half per record.
-    """
-
-    def __get__(self, instance, owner):
-        manager_class = self.__dict__.get("_manager_class")
-        if manager_class is None:
-            manager_class = self._manager_class = self.manager_class.from_queryset(
-                self.queryset_class
-            )
-        return manager_class(self.model, instance)
-
-
-class LeanHistoricalRecords(HistoricalRecords):
-    """simple_history's records, written with less work; the records are the same.
-
-    - The `history` manager class is built once (`_HistoryDescriptor`).
-    - The snapshot of the code sets (many-to-many) of each record costs one query per set.
-      Out of the box simple_history first rebuilds the tracked object from the historical
-      record to find the through table (one extra query per set, because `created_at` and
-      `updated_at` are excluded from the history) and reads the rows with their enrolment and
-      code joined; here the saved object itself is used and the rows are read as plain values.
-    - A set the caller has just written is not read back at all: `write_record(instance,
-      history_type, code_sets={field name: through rows with their ids})` writes the record
-      now, taking those rows as they are (a set left out is read as usual).
-    """
-
-    def finalize(self, sender, **kwargs):
-        super().finalize(sender, **kwargs)
-        if sender is self.cls:
-            descriptor = sender.__dict__[self.manager_name]
-            setattr(
-                sender,
-                self.manager_name,
-                _HistoryDescriptor(
-                    descriptor.model,
-                    manager=descriptor.manager_class,
-                    queryset=descriptor.queryset_class,
-                ),
-            )
-            sender._lean_history = self
-
-    def write_record(self, instance, history_type: str, *, code_sets: dict) -> None:
-        instance._history_code_sets = code_sets
-        try:
-            self.create_historical_record(instance, history_type)
-        finally:
-            del instance._history_code_sets
-
-    def create_historical_record_m2ms(self, history_instance, instance):
-        written = getattr(instance, "_history_code_sets", {})
-        for field in history_instance._history_m2m_fields:
-            m2m_history_model = self.m2m_models[field]
-            through = field.remote_field.through
-            columns = [f.attname for f in through._meta.concrete_fields]
-            rows = written.get(field.name)
-            if rows is None:
-                values = through.objects.filter(**{field.m2m_field_name(): instance.pk}).values(
-                    *columns
-                )
-            else:
-                values = [{column: getattr(row, column) for column in columns} for row in rows]
-            insert_rows = [m2m_history_model(history=history_instance, **v) for v in values]
-            pre_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                rows=insert_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
-            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
-            post_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                created_rows=created_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
 
 
 class EnrolmentQuerySet(PeriodQuerySet, models.QuerySet):

@@ -16,7 +16,9 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core.access import registrar_initiatives
+from finsam.audit.models import Action
+from finsam.audit.services import log_access
+from finsam.initiatives.scoping import registrar_initiatives
 from finsam.participants.identity import lookup_hash, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
 from finsam.participants.services import (
@@ -373,3 +375,61 @@ def _plain_value(name: str, raw) -> str:
     if isinstance(raw, datetime.date):
         return raw.isoformat()
     return str(raw)
+
+
+# --- Reads of identity (logged here, where the identities are loaded) ---------------------------
+
+
+def registrar_rows(access, initiative, enrolments, *, lookup: bool = False, fields: str = ""):
+    """The rows of the registrar's list (`describe`), with masked personal identity numbers;
+    the read is logged as one access event naming the participants shown (a search by personal
+    identity number is logged as a lookup even when it finds nobody)."""
+    rows = describe(enrolments)
+    for row in rows:
+        if row.participant_id:
+            row.masked_number = f"{row.participant.personal_number[:8]}-****"
+    shown = [row.participant.pseudonym for row in rows if row.participant_id]
+    if shown or lookup:
+        log_access(
+            access=access,
+            action=Action.LOOKUP if lookup else Action.LIST,
+            initiative=initiative,
+            pseudonyms=shown,
+            fields=fields,
+        )
+    return rows
+
+
+def read_identity(access, enrolment, *, fields: str, channel: str = "web"):
+    """The participant (identity) of an enrolment loaded with it, its read logged; None for an
+    anonymous enrolment (nothing to read, nothing logged)."""
+    if not enrolment.participant_id:
+        return None
+    log_identity_read(
+        access,
+        enrolment.initiative,
+        [enrolment],
+        action=Action.VIEW,
+        fields=fields,
+        channel=channel,
+    )
+    return enrolment.participant
+
+
+def log_identity_read(access, initiative, enrolments, *, action, fields: str, channel: str):
+    """One access event for the identities of `enrolments` read together (by pseudonym; the
+    annotation `participant_pseudonym` spares loading the participants)."""
+    pseudonyms = [
+        getattr(e, "participant_pseudonym", None) or e.participant.pseudonym
+        for e in enrolments
+        if e.participant_id is not None
+    ]
+    if pseudonyms:
+        log_access(
+            access=access,
+            action=action,
+            initiative=initiative,
+            pseudonyms=pseudonyms,
+            fields=fields,
+            channel=channel,
+        )

@@ -38,10 +38,11 @@ from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
-from finsam.core.access import can_see_identity
 from finsam.core.dates import months_before, retention_day
+from finsam.core.history import save_with_history as _save_with_history
 from finsam.core.validators import TEXT_VALIDATORS
 from finsam.initiatives.models import Status
+from finsam.initiatives.scoping import can_see_identity
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -373,60 +374,6 @@ def _overlap_message(other) -> str:
         "Personen har redan ett deltagande i insatsen under samma tid (%(pseudonym)s, "
         "%(start)s–%(end)s)."
     ) % {"pseudonym": other.pseudonym, "start": _fmt(other.start_date), "end": _fmt(other.end_date)}
-
-
-def _write_code_set(enrolment: Enrolment, name: str, values, *, created: bool) -> list:
-    """Make the code set `name` of `enrolment` exactly `values`; return its through rows.
-
-    Like the related manager's `set()`/`add()` but without their look-ups of what is already
-    there when the enrolment is new, and handing back the rows (with their ids) so that the
-    history need not read them again. No `m2m_changed` signal is sent: the only receiver,
-    simple_history, is replaced by the one record `_save_with_history` writes.
-    """
-    field = Enrolment._meta.get_field(name)
-    through = field.remote_field.through
-    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-    wanted = list(dict.fromkeys(value.pk for value in values))
-    kept = []
-    if not created:
-        current = list(through.objects.filter(**{source: enrolment.pk}))
-        stale = [row.pk for row in current if getattr(row, target) not in wanted]
-        if stale:
-            through.objects.filter(pk__in=stale).delete()
-        kept = [row for row in current if getattr(row, target) in wanted]
-    have = {getattr(row, target) for row in kept}
-    added = [through(**{source: enrolment.pk, target: pk}) for pk in wanted if pk not in have]
-    if added:
-        through.objects.bulk_create(added)
-    getattr(enrolment, "_prefetched_objects_cache", {}).pop(name, None)
-    return kept + added
-
-
-def _save_with_history(obj, *, user, reason: str, m2m: dict | None = None) -> None:
-    """Save `obj` (and its code sets) as ONE historical record with who and why.
-
-    simple_history writes a record on every save and on every change of a many-to-many set; a
-    registration or correction touching two sets would otherwise leave three records. Here the
-    enrolment and its sets are written without history, then one record is written with the
-    sets as they now are (the sets written here are not read back).
-    """
-    obj._history_user = user
-    obj._change_reason = reason[:100]
-    created = obj.pk is None
-    if not m2m and not created:
-        obj.save()
-        return
-    obj.save_without_historical_record()
-    code_sets = {
-        name: _write_code_set(obj, name, values, created=created)
-        for name, values in (m2m or {}).items()
-    }
-    if created:
-        code_sets.update({name: [] for name in M2M_FIELDS if name not in code_sets})
-    if any(row.pk is None for rows in code_sets.values() for row in rows):
-        # The database did not return the new rows' ids: let the history read them.
-        code_sets = {}
-    type(obj)._lean_history.write_record(obj, "+" if created else "~", code_sets=code_sets)
 
 
 def _new_unique_pseudonym() -> str:

@@ -19,18 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from finsam.audit.models import Action
-from finsam.audit.services import log_access
-from finsam.core.access import (
-    can_see_identity,
-    follow_up_initiatives,
-    get_enrolment,
-    get_enrolment_without_identity,
-    get_initiative,
-    require_role,
-)
+from finsam.core.access import require
 from finsam.core.htmx import render_partial_or_page
-from finsam.core.roles import Role
+from finsam.initiatives.scoping import can_see_identity, follow_up_initiatives, get_initiative
 from finsam.participants import selectors, services
 from finsam.participants.forms import (
     CorrectionForm,
@@ -40,6 +31,7 @@ from finsam.participants.forms import (
     WithdrawConsentForm,
 )
 from finsam.participants.models import Consent
+from finsam.participants.scoping import get_enrolment, get_enrolment_without_identity
 from finsam.participants.services import IDENTITY_FIELDS
 from finsam.reference.templatetags.codes import as_registered
 
@@ -105,7 +97,7 @@ def _registrar_enrolment(access, enrolment_uuid):
 # --- The registrar's overview and lists -------------------------------------------------------
 
 
-@require_role(Role.REGISTRAR)
+@require("enrolment.register")
 def registrar_home(request):
     overview = selectors.registrar_overview(access=request.access)
     return render(request, "participants/registrar_home.html", {"overview": overview})
@@ -141,22 +133,14 @@ def initiative_participants(request, initiative_id):
     term = data.get("q", "").strip() if request.method == "POST" else ""
     qs, search = _searched_list(initiative, status, term, with_identity=True)
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(data.get("page"))
-    rows = selectors.describe(page.object_list)
-    for row in rows:
-        if row.participant_id:
-            row.masked_number = f"{row.participant.personal_number[:8]}-****"
-    shown = [row.participant.pseudonym for row in rows if row.participant_id]
-    # One event for the page: the participants it shows; a search by personal identity number
-    # is logged even when it finds nobody.
-    lookup = search.kind == "personal_number"
-    if shown or lookup:
-        log_access(
-            access=access,
-            action=Action.LOOKUP if lookup else Action.LIST,
-            initiative=initiative,
-            pseudonyms=shown,
-            fields=IDENTITY_FIELDS,
-        )
+    # The selector logs the read: one event for the page, naming the participants it shows.
+    rows = selectors.registrar_rows(
+        access,
+        initiative,
+        page.object_list,
+        lookup=search.kind == "personal_number",
+        fields=IDENTITY_FIELDS,
+    )
     context = {
         "initiative": initiative,
         "page": page,
@@ -271,15 +255,7 @@ def enrolment_detail(request, enrolment_uuid):
     identity = None
     if is_registrar:
         enrolment = get_enrolment(access, enrolment_uuid, registrar=True)
-        if enrolment.participant_id:
-            identity = enrolment.participant
-            log_access(
-                access=access,
-                action=Action.VIEW,
-                initiative=enrolment.initiative,
-                pseudonyms=[identity.pseudonym],
-                fields=IDENTITY_FIELDS,
-            )
+        identity = selectors.read_identity(access, enrolment, fields=IDENTITY_FIELDS)
     consent = Consent.objects.filter(enrolment=enrolment).select_related("collected_by").first()
     context = {
         "enrolment": enrolment,
@@ -347,14 +323,8 @@ def enrolment_correct(request, enrolment_uuid):
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
     form = _correction_form(request, enrolment)
-    if enrolment.participant_id and request.method == "GET":
-        log_access(
-            access=access,
-            action=Action.VIEW,
-            initiative=enrolment.initiative,
-            pseudonyms=[enrolment.participant.pseudonym],
-            fields=_("namn"),
-        )
+    if request.method == "GET":
+        selectors.read_identity(access, enrolment, fields=_("namn"))
     context = {"enrolment": enrolment, "initiative": enrolment.initiative}
     if request.method == "POST":
         check = not form.is_valid()

@@ -13,11 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from finsam.core.access import reporting_periods
 from finsam.jobs.models import JobKind
 from finsam.jobs.selectors import active_compiled_report_job
 from finsam.jobs.services import start_job
 from finsam.reports.compile import FORMATS, can_download_compiled
+from finsam.reports.scoping import reporting_periods
 
 
 @require_POST

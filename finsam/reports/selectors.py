@@ -14,14 +14,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from finsam.core.access import (
-    Access,
-    report_writer_initiative_ids,
-    visible_reports,
-    writable_reports,
-)
+from finsam.core.access import Access
 from finsam.core.roles import Role
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
+from finsam.reports.scoping import report_writer_initiative_ids, visible_reports, writable_reports
 from finsam.statistics import charts as statistics_charts
 
 # Reports not submitted this many days before the deadline are flagged on the overview.
@@ -89,7 +85,7 @@ def not_approved_reports(period: ReportingPeriod) -> list[InitiativeReport]:
 def period_list(access: Access) -> QuerySet:
     from django.db.models import Count
 
-    from finsam.core.access import reporting_periods
+    from finsam.reports.scoping import reporting_periods
 
     return reporting_periods(access).annotate(
         report_count=Count("reports", filter=Q(reports__in=visible_reports(access)))
@@ -115,16 +111,13 @@ def report_is_writable(*, access: Access, report: InitiativeReport) -> bool:
 
 def report_permissions(*, access: Access, report: InitiativeReport) -> dict[str, bool]:
     """What the user may do with the report, for the template."""
-    is_writer = access.has(Role.SECRETARIAT) or report.initiative_id in (
-        report_writer_initiative_ids(access)
-    )
-    is_secretariat = access.has(Role.SECRETARIAT)
+    is_writer = access.can("report.write", initiative=report.initiative_id)
     status = report.status
     return {
         "can_edit": is_writer and not report.is_locked,
         "can_submit": is_writer and status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
-        "can_return": is_secretariat and status == ReportStatus.SUBMITTED,
-        "can_approve": is_secretariat and status == ReportStatus.SUBMITTED,
+        "can_return": access.can("report.return") and status == ReportStatus.SUBMITTED,
+        "can_approve": access.can("report.approve") and status == ReportStatus.SUBMITTED,
         "can_comment": is_writer,
     }
 

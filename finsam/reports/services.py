@@ -1,9 +1,10 @@
 """Writes for reporting periods and initiative reports.
 
-Every function takes keyword-only arguments, validates with Swedish messages, runs in a
-transaction and saves nothing when it raises `ValidationError`. Who may call them is decided by
-the views through `finsam.core.access`; the services guard the workflow (which status may move
-to which) and the content rules.
+Every function takes the caller's `access` and keyword-only arguments, checks the policy itself
+(`finsam.core.policy`, `PermissionDenied`), validates with Swedish messages, runs in a
+transaction, saves nothing when it raises `ValidationError` and records the change in the change
+log (`record_change`). The services also guard the workflow (which status may move to which) and
+the content rules.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from finsam.audit.services import diff, record_change, snapshot
 from finsam.core import formats
 from finsam.reports import selectors
 from finsam.reports.models import (
@@ -34,6 +36,8 @@ PERIOD_FIELDS = ("name", "kind", "start_date", "end_date", "deadline")
 # Sections filled in from the initiative's description when a main report is created.
 PREFILLED_FROM_INITIATIVE = ("background", "purpose", "goals", "method")
 MAX_TEXT_LENGTH = 50_000
+# What the workflow changes, as the change log records it.
+WORKFLOW_FIELDS = ("status", "submitted_at", "approved_at")
 
 
 def _fmt(day: datetime.date | None) -> str:
@@ -85,7 +89,7 @@ def _validate_period(period: ReportingPeriod) -> None:
 @transaction.atomic
 def period_create(
     *,
-    actor,
+    access,
     association,
     name: str,
     kind: str = ReportKind.INTERIM,
@@ -93,6 +97,7 @@ def period_create(
     end_date: datetime.date | None,
     deadline: datetime.date | None,
 ) -> ReportingPeriod:
+    access.require("period.manage", association=association)
     period = ReportingPeriod(
         association=association,
         name=name,
@@ -104,18 +109,24 @@ def period_create(
     _validate_period(period)
     period.full_clean()
     period.save()
+    changes = diff({}, snapshot(period, PERIOD_FIELDS))
+    record_change(access=access, obj=period, action="period.create", changes=changes)
     return period
 
 
 @transaction.atomic
-def period_update(*, actor, period: ReportingPeriod, data: dict) -> ReportingPeriod:
+def period_update(*, access, period: ReportingPeriod, data: dict) -> ReportingPeriod:
     period = ReportingPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
+    access.require("period.manage", association=period.association_id)
+    before = snapshot(period, PERIOD_FIELDS)
     for name in PERIOD_FIELDS:
         if name in data:
             setattr(period, name, data[name])
     _validate_period(period)
     period.full_clean()
     period.save()
+    changes = diff(before, snapshot(period, PERIOD_FIELDS))
+    record_change(access=access, obj=period, action="period.update", changes=changes)
     return period
 
 
@@ -145,7 +156,7 @@ def _new_main_report(period: ReportingPeriod, initiative) -> InitiativeReport:
 @transaction.atomic
 def reports_create_for_period(
     *,
-    actor,
+    access,
     period: ReportingPeriod,
     sub_report_initiative_ids: Iterable[int] = (),
 ) -> list[InitiativeReport]:
@@ -154,7 +165,8 @@ def reports_create_for_period(
     `sub_report_initiative_ids` (which must have at least two municipalities). Existing reports
     are left as they are; returns the reports created."""
     # Lock the period: two clicks at once must not create the reports twice.
-    ReportingPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
+    locked = ReportingPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
+    access.require("period.manage", association=locked.association_id)
     candidates = {c.initiative.pk: c for c in selectors.creation_candidates(period=period)}
     wanted_subs = {int(pk) for pk in sub_report_initiative_ids}
     errors = []
@@ -202,6 +214,9 @@ def reports_create_for_period(
                 sub.full_clean(validate_constraints=False)
                 sub.save()
                 created.append(sub)
+    for report in created:
+        changes = diff({}, snapshot(report, ("initiative", "municipality", "kind", "status")))
+        record_change(access=access, obj=report, action="report.create", changes=changes)
     return created
 
 
@@ -239,23 +254,37 @@ def _clean_value(report: InitiativeReport, field: str, value) -> str:
 
 
 @transaction.atomic
-def report_autosave(*, actor, report: InitiativeReport, field: str, value: str) -> InitiativeReport:
+def report_autosave(
+    *, access, report: InitiativeReport, field: str, value: str
+) -> InitiativeReport:
     """Save one field of a draft (the autosave of the report page)."""
-    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    report = _locked_report(report)
+    access.require("report.write", initiative=report.initiative)
     _check_writable(report)
     if field not in editable_fields(report):
         raise ValidationError(_("Fältet finns inte i rapporten."))
+    before = snapshot(report, [field])
     setattr(report, field, _clean_value(report, field, value))
     report.save(update_fields=[field, "updated_at"])
+    _record(access, report, "report.update", before, [field])
     return report
 
 
+def _record(access, report: InitiativeReport, action: str, before: dict, fields) -> None:
+    """One change-log row for `report` if any of `fields` changed (`before`: their values)."""
+    changes = diff(before, snapshot(report, fields))
+    if changes or action != "report.update":
+        record_change(access=access, obj=report, action=action, changes=changes)
+
+
 @transaction.atomic
-def report_update(*, actor, report: InitiativeReport, data: dict) -> InitiativeReport:
+def report_update(*, access, report: InitiativeReport, data: dict) -> InitiativeReport:
     """Save the header and sections given in `data` (the page's plain save button)."""
-    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    report = _locked_report(report)
+    access.require("report.write", initiative=report.initiative)
     _check_writable(report)
     allowed = editable_fields(report)
+    before = snapshot(report, allowed)
     changed = []
     errors: dict[str, list[str]] = {}
     for field, value in data.items():
@@ -271,20 +300,24 @@ def report_update(*, actor, report: InitiativeReport, data: dict) -> InitiativeR
         raise ValidationError(errors)
     if changed:
         report.save(update_fields=[*changed, "updated_at"])
+        _record(access, report, "report.update", before, changed)
     return report
 
 
 @transaction.atomic
-def report_insert_summary(*, actor, report: InitiativeReport) -> InitiativeReport:
+def report_insert_summary(*, access, report: InitiativeReport) -> InitiativeReport:
     """Append the summary sentence of the registrations to the results section."""
-    report = InitiativeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    report = _locked_report(report)
+    access.require("report.write", initiative=report.initiative)
     _check_writable(report)
+    before = snapshot(report, ["results"])
     sentence = selectors.live_summary(report=report)
     if not sentence:
         raise ValidationError(_("Det finns ingen sammanfattning att infoga för den här rapporten."))
     current = report.results.rstrip()
     report.results = f"{current}\n\n{sentence}" if current else sentence
     report.save(update_fields=["results", "updated_at"])
+    _record(access, report, "report.update", before, ["results"])
     return report
 
 
@@ -309,10 +342,12 @@ def _locked_report(report: InitiativeReport) -> InitiativeReport:
 
 
 @transaction.atomic
-def report_submit(*, actor, report: InitiativeReport) -> InitiativeReport:
+def report_submit(*, access, report: InitiativeReport) -> InitiativeReport:
     """Submit a draft or returned report: the required sections must be filled; the
     statistics block is frozen into `statistics_snapshot`."""
     report = _locked_report(report)
+    access.require("report.write", initiative=report.initiative)
+    before = snapshot(report, WORKFLOW_FIELDS)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ValidationError(
             _("Rapporten är redan %(status)s.") % {"status": report.get_status_display().lower()}
@@ -339,13 +374,16 @@ def report_submit(*, actor, report: InitiativeReport) -> InitiativeReport:
             "updated_at",
         ]
     )
+    _record(access, report, "report.submit", before, WORKFLOW_FIELDS)
     return report
 
 
 @transaction.atomic
-def report_return(*, actor, report: InitiativeReport, comment: str) -> InitiativeReport:
+def report_return(*, access, report: InitiativeReport, comment: str) -> InitiativeReport:
     """Send a submitted report back to its writers with a comment saying what to change."""
     report = _locked_report(report)
+    access.require("report.return", initiative=report.initiative)
+    before = snapshot(report, WORKFLOW_FIELDS)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Endast inlämnade rapporter kan skickas tillbaka."))
     comment = (comment or "").strip()
@@ -355,33 +393,40 @@ def report_return(*, actor, report: InitiativeReport, comment: str) -> Initiativ
         )
     report.status = ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    _add_comment(actor=actor, report=report, text=comment)
+    _add_comment(user=access.user, report=report, text=comment)
+    _record(access, report, "report.return", before, WORKFLOW_FIELDS)
     return report
 
 
 @transaction.atomic
-def report_approve(*, actor, report: InitiativeReport) -> InitiativeReport:
+def report_approve(*, access, report: InitiativeReport) -> InitiativeReport:
     report = _locked_report(report)
+    access.require("report.approve", initiative=report.initiative)
+    before = snapshot(report, WORKFLOW_FIELDS)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Endast inlämnade rapporter kan godkännas."))
     report.status = ReportStatus.APPROVED
     report.approved_at = timezone.now()
     report.save(update_fields=["status", "approved_at", "updated_at"])
+    _record(access, report, "report.approve", before, WORKFLOW_FIELDS)
     return report
 
 
-def _add_comment(*, actor, report: InitiativeReport, text: str) -> ReportComment:
+def _add_comment(*, user, report: InitiativeReport, text: str) -> ReportComment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Skriv en kommentar.")})
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError({"text": _("Kommentaren är för lång.")})
-    comment = ReportComment(report=report, author=actor, text=text)
+    comment = ReportComment(report=report, author=user, text=text)
     comment.full_clean()
     comment.save()
     return comment
 
 
 @transaction.atomic
-def report_comment_add(*, actor, report: InitiativeReport, text: str) -> ReportComment:
-    return _add_comment(actor=actor, report=report, text=text)
+def report_comment_add(*, access, report: InitiativeReport, text: str) -> ReportComment:
+    access.require("report.comment", initiative=report.initiative)
+    comment = _add_comment(user=access.user, report=report, text=text)
+    record_change(access=access, obj=comment, action="report.comment", label=str(report))
+    return comment

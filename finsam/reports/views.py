@@ -16,24 +16,19 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finsam.core.access import (
-    REPORT_READER_ROLES,
-    REPORT_WRITER_ROLES,
-    get_report,
-    reporting_periods,
-    require_role,
-    visible_reports,
-    writable_reports,
-)
+from finsam.core.access import require
 from finsam.core.htmx import wants_partial
-from finsam.core.roles import Role
 from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
 from finsam.reports.compile import can_download_compiled, typeset_chapter
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
-
-PERIOD_ROLES = (Role.SECRETARIAT, *REPORT_READER_ROLES, Role.OPERATOR)
+from finsam.reports.scoping import (
+    get_report,
+    reporting_periods,
+    visible_reports,
+    writable_reports,
+)
 
 
 def _get_period(request, pk) -> ReportingPeriod:
@@ -50,24 +45,24 @@ def _error_text(exc: ValidationError) -> str:
 # --- Periods ----------------------------------------------------------------------------------
 
 
-@require_role(*PERIOD_ROLES)
+@require("period.read")
 @require_GET
 def period_list(request):
     context = {
         "periods": selectors.period_list(request.access),
-        "can_manage": request.access.has(Role.SECRETARIAT),
+        "can_manage": request.access.can("period.manage"),
     }
     return render(request, "reports/period_list.html", context)
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def period_create(request):
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             period = services.period_create(
-                actor=request.user, association=request.access.association, **form.service_data()
+                access=request.access, association=request.access.association, **form.service_data()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -77,14 +72,14 @@ def period_create(request):
     return render(request, "reports/period_form.html", {"form": form, "period": None})
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def period_edit(request, pk):
     period = _get_period(request, pk)
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
         try:
-            services.period_update(actor=request.user, period=period, data=form.service_data())
+            services.period_update(access=request.access, period=period, data=form.service_data())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -94,7 +89,7 @@ def period_edit(request, pk):
     return render(request, "reports/period_form.html", {"form": form, "period": stored})
 
 
-@require_role(*PERIOD_ROLES)
+@require("period.read")
 @require_GET
 def period_overview(request, pk):
     period = _get_period(request, pk)
@@ -105,7 +100,7 @@ def period_overview(request, pk):
         "statuses": [
             (status, label, overview.counts[status]) for status, label in ReportStatus.choices
         ],
-        "can_manage": request.access.has(Role.SECRETARIAT),
+        "can_manage": request.access.can("period.manage"),
         "can_download_compiled": can_download_compiled(request.access, period),
         "can_download_approved": can_download_compiled(request.access, period, approved_only=True),
         "compiled_jobs": compiled_report_jobs(request.access, period),
@@ -114,7 +109,7 @@ def period_overview(request, pk):
     return render(request, "reports/period.html", context)
 
 
-@require_role(Role.SECRETARIAT)
+@require("period.manage")
 @require_http_methods(["GET", "POST"])
 def create_reports(request, pk):
     period = _get_period(request, pk)
@@ -124,7 +119,7 @@ def create_reports(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.reports_create_for_period(
-                actor=request.user,
+                access=request.access,
                 period=period,
                 sub_report_initiative_ids=form.cleaned_data["sub_reports"],
             )
@@ -148,7 +143,7 @@ def create_reports(request, pk):
 # --- My reports -------------------------------------------------------------------------------
 
 
-@require_role(*REPORT_WRITER_ROLES)
+@require("report.list_own")
 @require_GET
 def my_reports(request):
     today = timezone.localdate()
@@ -212,7 +207,9 @@ def report_detail(request, pk):
         form = ReportForm(request.POST, report=report)
         if form.is_valid():
             try:
-                services.report_update(actor=request.user, report=report, data=form.service_data())
+                services.report_update(
+                    access=request.access, report=report, data=form.service_data()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -238,7 +235,7 @@ def report_autosave(request, pk):
         if field not in request.POST:
             raise ValidationError(_("Fältet finns inte i rapporten."))
         services.report_autosave(
-            actor=request.user, report=report, field=field, value=request.POST[field]
+            access=request.access, report=report, field=field, value=request.POST[field]
         )
     except ValidationError as exc:
         context = {"error": _error_text(exc)}
@@ -257,8 +254,8 @@ def report_insert_summary(request, pk):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         if posted := _posted(form):
-            services.report_update(actor=request.user, report=report, data=posted)
-        report = services.report_insert_summary(actor=request.user, report=report)
+            services.report_update(access=request.access, report=report, data=posted)
+        report = services.report_insert_summary(access=request.access, report=report)
     except ValidationError as exc:
         if wants_partial(request):
             context = {"error": _error_text(exc)}
@@ -297,8 +294,8 @@ def report_submit(request, pk):
         return render(request, "reports/detail.html", context, status=400)
     try:
         if posted := _posted(form):
-            services.report_update(actor=request.user, report=report, data=posted)
-        report = services.report_submit(actor=request.user, report=report)
+            services.report_update(access=request.access, report=report, data=posted)
+        report = services.report_submit(access=request.access, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -308,7 +305,7 @@ def report_submit(request, pk):
     return redirect("reports:detail", pk=pk)
 
 
-@require_role(Role.SECRETARIAT)
+@require("report.return")
 @require_POST
 def report_return(request, pk):
     report = get_report(request.access, pk)
@@ -316,7 +313,7 @@ def report_return(request, pk):
     if return_form.is_valid():
         try:
             services.report_return(
-                actor=request.user, report=report, comment=return_form.cleaned_data["text"]
+                access=request.access, report=report, comment=return_form.cleaned_data["text"]
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -331,12 +328,12 @@ def report_return(request, pk):
     return render(request, "reports/detail.html", context, status=400)
 
 
-@require_role(Role.SECRETARIAT)
+@require("report.approve")
 @require_POST
 def report_approve(request, pk):
     report = get_report(request.access, pk)
     try:
-        report = services.report_approve(actor=request.user, report=report)
+        report = services.report_approve(access=request.access, report=report)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -354,7 +351,7 @@ def report_comment(request, pk):
     if comment_form.is_valid():
         try:
             services.report_comment_add(
-                actor=request.user, report=report, text=comment_form.cleaned_data["text"]
+                access=request.access, report=report, text=comment_form.cleaned_data["text"]
             )
         except ValidationError as exc:
             comment_form.add_error("text", exc)

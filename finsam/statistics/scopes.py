@@ -13,11 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from finsam.core.access import (
-    can_see_association_statistics,
-    get_initiative,
-    visible_initiatives,
-)
+from finsam.core.access import can_see_association_statistics
+from finsam.initiatives.scoping import get_initiative, visible_initiatives
 from finsam.statistics.engine import Scope
 
 KINDS = ("initiative", "association", "region", "national")

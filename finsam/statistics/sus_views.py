@@ -21,9 +21,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from finsam.core.access import require_role, visible_initiatives
-from finsam.core.roles import Role
+from finsam.core.access import require
 from finsam.finance.templatetags.finance_tags import kr
+from finsam.initiatives.scoping import visible_initiatives
 from finsam.reference.models import Code, CodeList
 from finsam.statistics import engine, successor, sus
 from finsam.statistics.charts import table_chart_svg
@@ -320,7 +320,7 @@ def _participant_sections(report) -> list[dict]:
 
 
 @require_GET
-@require_role(Role.SECRETARIAT, Role.OPERATOR)
+@require("statistics.sus")
 def successor_page(request):
     association = request.access.association
     if association is None:
@@ -353,6 +353,6 @@ def successor_page(request):
         "years": years,
         "error": error,
         "not_suppressed_text": successor.NOT_SUPPRESSED_TEXT,
-        "can_edit_finance": request.access.has(Role.SECRETARIAT),
+        "can_edit_finance": request.access.can("finance.change"),
     }
     return render(request, "statistics/successor.html", context)

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from finsam.core import formats
-from finsam.core.access import can_see_association_statistics, get_initiative
+from finsam.core.access import can_see_association_statistics
 from finsam.core.htmx import vary_on_htmx, wants_partial
+from finsam.initiatives.scoping import get_initiative
 from finsam.statistics import engine, exports
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from finsam.accounts import services
+from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment, Invitation, RoleAssignment, User
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
     RoleAssignmentFactory,
     UserFactory,
 )
-from finsam.core.access import SESSION_KEY, build_access
+from finsam.core.access import SESSION_KEY
 from finsam.core.roles import Role
 from finsam.initiatives.tests.factories import InitiativeFactory
 

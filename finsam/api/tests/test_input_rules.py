@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from finsam.accounts.access import build_access
 from finsam.api.tests.conftest import personal_number
 from finsam.core.validators import NoControlCharacters, validate_date_in_range
 from finsam.initiatives import services as initiative_services
@@ -61,7 +62,7 @@ def test_the_api_refuses_an_initiative_start_date_out_of_range(world, api_for, s
 def test_the_service_refuses_the_same_name_and_dates(world):
     with pytest.raises(ValidationError) as caught:
         initiative_services.initiative_create(
-            actor=world.secretariat,
+            access=build_access(world.secretariat),
             association=world.a,
             name="Insats\x00",
             owner_organisation="Skövde kommun",

@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from finsam.accounts.access import build_access
 from finsam.accounts.models import ApiToken
 from finsam.api import views
 from finsam.api.tests.conftest import personal_number
 from finsam.api.tests.test_registration import identified_body, register_url
-from finsam.core.access import (
-    build_access,
+from finsam.initiatives.scoping import (
     editable_initiatives,
     follow_up_initiatives,
     registrar_initiatives,

@@ -13,7 +13,12 @@ from finsam.associations.services import (
     municipality_member_name,
 )
 from finsam.associations.tests.factories import AssociationFactory, MemberFactory
+from finsam.core.access import Access
+from finsam.core.roles import Role
 from finsam.reference.models import Municipality, Region
+
+# The operator (who alone creates associations), as the services see the caller.
+OPERATOR = Access(user=None, roles=frozenset({Role.OPERATOR}), is_operator=True)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +36,7 @@ def create(**overrides):
         "municipalities": skaraborg(),
     }
     kwargs.update(overrides)
-    return association_create(**kwargs)
+    return association_create(access=OPERATOR, **kwargs)
 
 
 def error_of(exc_info, field):
@@ -86,6 +91,7 @@ def test_it_updates_an_association_and_keeps_the_start_date_when_not_given():
     vara = Municipality.objects.get(code="1470")
 
     association_update(
+        access=OPERATOR,
         association=association,
         name="Samordningsförbundet Skaraborg",
         slug="skaraborg",
@@ -105,6 +111,7 @@ def test_a_failed_update_changes_nothing():
     association = create()
     with pytest.raises(ValidationError):
         association_update(
+            access=OPERATOR,
             association=association,
             name="Nytt namn",
             slug="nytt",
@@ -127,7 +134,7 @@ def association():
 def save(association, **kwargs):
     kwargs.setdefault("kind", MemberKind.FORSAKRINGSKASSAN)
     kwargs.setdefault("contribution_share", Decimal("25"))
-    return member_save(association=association, **kwargs)
+    return member_save(access=OPERATOR, association=association, **kwargs)
 
 
 def test_it_adds_the_four_kinds_of_member_with_default_names(association):
@@ -252,7 +259,7 @@ def test_it_will_not_save_another_associations_member():
 
 def test_it_deletes_a_member():
     member = MemberFactory()
-    member_delete(member=member)
+    member_delete(access=OPERATOR, member=member)
     assert not Member.objects.filter(pk=member.pk).exists()
 
 

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from finsam.accounts.access import build_access
 from finsam.audit.models import AccessedPseudonym, AccessEvent, Action
 from finsam.audit.services import log_access
 from finsam.audit.tests.factories import AccessEventFactory
-from finsam.core.access import SESSION_KEY, build_access
+from finsam.core.access import SESSION_KEY
 from finsam.participants.tests.factories import EnrolmentFactory, ParticipantFactory
 
 URL = reverse("audit:log")

@@ -11,6 +11,8 @@ import re
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from finsam.accounts.models import ApplicantOrganisation
+from finsam.accounts.tests.factories import UserFactory
 from finsam.core.tests.walk import (
     A_USERS,
     NAME,
@@ -117,3 +119,25 @@ def test_every_url_with_an_object_is_walked():
             reverse(name)
         except NoReverseMatch:
             pytest.fail(f"{name} takes arguments: add it to OBJECT_KWARGS")
+
+
+def test_an_applicant_organisations_user_is_refused_every_page(world, objects, client, client_for):
+    """A user of an applicant organisation of A (a principal with no pages yet): the start page
+    says there is nothing here; every other page answers 403 (or 404/405)."""
+    organisation = ApplicantOrganisation.objects.create(association=world.a, name="Föreningen Bro")
+    user = UserFactory(email="sokande-org@example.se")
+    organisation.members.add(user)
+    client_for(user)
+    start = client.get("/")
+    assert start.status_code == 200
+    assert "core/no_role.html" in [t.name for t in start.templates]
+    for name in PLAIN + list(OBJECT_KWARGS):
+        if name in PUBLIC or name == "home":
+            continue
+        url = url_of(name, objects["own"])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (403, 404, 405), (
+                f"applicant organisation {method.upper()} {url}: {response.status_code}"
+            )
+            _assert_no_identity(response, "applicant organisation", url)

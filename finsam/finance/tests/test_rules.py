@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from finsam.accounts.access import build_access
 from finsam.associations.models import MemberKind
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance import selectors, services
@@ -41,7 +42,9 @@ def test_equity_is_placed_against_10_to_20_percent_of_the_funds(
 
 def test_a_new_year_takes_its_starting_equity_from_the_year_before(world):
     AssociationYearFactory(association=world.a, year=2020, equity_at_end=1_234_000)
-    year = services.association_year_create(actor=world.secretariat, association=world.a, year=2021)
+    year = services.association_year_create(
+        access=build_access(world.secretariat), association=world.a, year=2021
+    )
     assert year.equity_at_start == 1_234_000
     assert year.history.get().history_user == world.secretariat
 
@@ -60,7 +63,9 @@ def test_a_bad_year_is_refused_in_swedish(world, year, message):
     world.a.save()
     AssociationYearFactory(association=world.a, year=2021)
     with pytest.raises(ValidationError) as exc:
-        services.association_year_create(actor=world.secretariat, association=world.a, year=year)
+        services.association_year_create(
+            access=build_access(world.secretariat), association=world.a, year=year
+        )
     assert message in " ".join(exc.value.messages)
     assert AssociationYear.objects.count() == 1
 
@@ -72,7 +77,7 @@ def test_it_saves_equity_costs_and_contributions(world):
     year = AssociationYearFactory(association=world.a, year=2021)
     MemberContributionFactory(association_year=year, member=hjo, amount=5)
     services.association_year_update(
-        actor=world.secretariat,
+        access=build_access(world.secretariat),
         association_year=year,
         equity_at_start=Decimal("900000"),
         equity_at_end=Decimal("1100000"),
@@ -107,7 +112,7 @@ def test_negative_amounts_are_refused_and_nothing_is_saved(world):
     year = AssociationYearFactory(association=world.a, admin_cost_budget=7)
     with pytest.raises(ValidationError) as exc:
         services.association_year_update(
-            actor=world.secretariat,
+            access=build_access(world.secretariat),
             association_year=year,
             equity_at_start=None,
             equity_at_end=None,
@@ -129,7 +134,7 @@ def test_a_member_of_another_association_cannot_contribute(world):
     year = AssociationYearFactory(association=world.a)
     with pytest.raises(ValidationError, match="Medlemmen hör inte till förbundet."):
         services.association_year_update(
-            actor=world.secretariat,
+            access=build_access(world.secretariat),
             association_year=year,
             equity_at_start=None,
             equity_at_end=None,

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from finsam.accounts.access import build_access
 from finsam.initiatives import services
 from finsam.initiatives.tests.conftest import code
 from finsam.initiatives.tests.factories import (
@@ -70,7 +71,7 @@ def test_bs_users_get_404_on_every_page_of_as_initiative(world, client_for):
 def test_it_shows_every_section(world, client_for, skovde):
     initiative = world.a_initiative
     services.initiative_update(
-        actor=world.secretariat,
+        access=build_access(world.secretariat),
         initiative=initiative,
         data={
             "diary_number": "SFS 2021/3",
@@ -168,12 +169,12 @@ def test_volume_initiatives_show_head_counts_instead(world, client_for):
 def test_it_shows_the_change_history(world, client_for, skovde):
     initiative = world.a_initiative
     services.initiative_update(
-        actor=world.manager,
+        access=build_access(world.manager),
         initiative=initiative,
         data={"purpose": "Nytt syfte", "municipalities": [skovde]},
     )
     services.initiative_update(
-        actor=world.secretariat, initiative=initiative, data={"name": "Cresco"}
+        access=build_access(world.secretariat), initiative=initiative, data={"name": "Cresco"}
     )
     response = client_for(world.board).get(url(initiative))
     newest, middle, oldest = response.context["history"]
@@ -206,7 +207,7 @@ def test_the_detail_page_uses_a_bounded_number_of_queries(world, client_for, enr
         enrol(initiative)
         InitiativeBudgetFactory(initiative=initiative, year=2020 + n)
         services.initiative_update(
-            actor=world.secretariat, initiative=initiative, data={"purpose": f"v{n}"}
+            access=build_access(world.secretariat), initiative=initiative, data={"purpose": f"v{n}"}
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url(initiative))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment
 from finsam.core.roles import Role
 from finsam.initiatives import services
@@ -23,7 +24,7 @@ TODAY = datetime.date(2026, 6, 15)
 
 def create(world, **kwargs):
     defaults = {
-        "actor": world.secretariat,
+        "access": build_access(world.secretariat),
         "association": world.a,
         "name": "Startgrid",
         "owner_organisation": "Mariestads kommun",
@@ -102,7 +103,9 @@ def test_r11_fixes_orientation_follow_up_and_esf_once_enrolled(world, enrol, fie
     enrol(initiative)
     with pytest.raises(ValidationError) as excinfo:
         services.initiative_update(
-            actor=world.secretariat, initiative=initiative, data={field: value, "name": "X"}
+            access=build_access(world.secretariat),
+            initiative=initiative,
+            data={field: value, "name": "X"},
         )
     assert "kan inte ändras när insatsen har registrerade deltagare" in errors(excinfo)[field][0]
     initiative.refresh_from_db()
@@ -115,7 +118,9 @@ def test_r11_applies_to_head_counts_too(world):
     HeadCountFactory(initiative=volume)
     with pytest.raises(ValidationError):
         services.initiative_update(
-            actor=world.secretariat, initiative=volume, data={"follow_up": "individual"}
+            access=build_access(world.secretariat),
+            initiative=volume,
+            data={"follow_up": "individual"},
         )
 
 
@@ -125,14 +130,16 @@ def test_update_compares_with_the_stored_row_not_the_instance_in_memory(world, e
     initiative.orientation = "structural"  # e.g. changed in memory by a ModelForm
     with pytest.raises(ValidationError):
         services.initiative_update(
-            actor=world.secretariat, initiative=initiative, data={"orientation": "structural"}
+            access=build_access(world.secretariat),
+            initiative=initiative,
+            data={"orientation": "structural"},
         )
 
 
 def test_update_records_who_and_which_fields(world, skovde):
     initiative = world.a_initiative
     services.initiative_update(
-        actor=world.manager,
+        access=build_access(world.manager),
         initiative=initiative,
         data={"purpose": "Nytt syfte", "municipalities": [skovde]},
     )
@@ -144,7 +151,7 @@ def test_update_records_who_and_which_fields(world, skovde):
 def test_update_refreshes_the_callers_instance(world):
     initiative = world.a_initiative
     services.initiative_update(
-        actor=world.secretariat, initiative=initiative, data={"name": "Cresco"}
+        access=build_access(world.secretariat), initiative=initiative, data={"name": "Cresco"}
     )
     assert initiative.name == "Cresco"
 
@@ -159,7 +166,9 @@ def test_structural_initiatives_may_follow_persons(world):
 def test_update_refuses_unknown_fields(world):
     with pytest.raises(ValueError):
         services.initiative_update(
-            actor=world.secretariat, initiative=world.a_initiative, data={"association": world.b}
+            access=build_access(world.secretariat),
+            initiative=world.a_initiative,
+            data={"association": world.b},
         )
 
 
@@ -168,7 +177,7 @@ def test_update_refuses_unknown_fields(world):
 
 def budget(world, **kwargs):
     defaults = {
-        "actor": world.secretariat,
+        "access": build_access(world.secretariat),
         "initiative": world.a_initiative,
         "year": 2021,
         "amount": Decimal(3000000),
@@ -224,7 +233,8 @@ def test_a_year_has_one_budget(world):
 
 
 def test_a_budget_is_deleted(world):
-    services.budget_delete(actor=world.secretariat, budget=InitiativeBudgetFactory())
+    budget = InitiativeBudgetFactory(initiative=world.a_initiative)
+    services.budget_delete(access=build_access(world.secretariat), budget=budget)
     assert not InitiativeBudget.objects.exists()
 
 
@@ -244,7 +254,7 @@ def volume(world):
 
 def count(world, volume, **kwargs):
     defaults = {
-        "actor": world.secretariat,
+        "access": build_access(world.secretariat),
         "initiative": volume,
         "month": datetime.date(2021, 3, 1),
         "women": 5,
@@ -294,7 +304,10 @@ def test_individual_initiatives_have_no_head_counts(world):
 
 def test_it_assigns_a_user_holding_the_role(world):
     services.assignment_add(
-        actor=world.secretariat, initiative=world.a_other, user=world.registrar, role="registrar"
+        access=build_access(world.secretariat),
+        initiative=world.a_other,
+        user=world.registrar,
+        role="registrar",
     )
     assert InitiativeAssignment.objects.filter(
         user=world.registrar, initiative=world.a_other, role=Role.REGISTRAR
@@ -314,7 +327,7 @@ def test_it_refuses_bad_assignments(world, user, role, message):
     before = InitiativeAssignment.objects.count()
     with pytest.raises(ValidationError) as excinfo:
         services.assignment_add(
-            actor=world.secretariat,
+            access=build_access(world.secretariat),
             initiative=world.a_initiative,
             user=world.user(user),
             role=role,
@@ -325,5 +338,5 @@ def test_it_refuses_bad_assignments(world, user, role, message):
 
 def test_it_removes_an_assignment(world):
     assignment = InitiativeAssignment.objects.get(user=world.registrar)
-    services.assignment_remove(actor=world.secretariat, assignment=assignment)
+    services.assignment_remove(access=build_access(world.secretariat), assignment=assignment)
     assert not InitiativeAssignment.objects.filter(user=world.registrar).exists()

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from finsam.core.access import build_access
+from finsam.accounts.access import build_access
 from finsam.participants.services import ConsentInput, EnrolmentInput, ExitInput
 from finsam.participants.tests.factories import make_personal_number
 from finsam.reference.models import CodeList

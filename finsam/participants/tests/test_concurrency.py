@@ -21,11 +21,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from finsam.accounts.access import build_access
 from finsam.accounts.models import ApiToken
 from finsam.accounts.tests.factories import InitiativeAssignmentFactory
 from finsam.audit.models import AccessEvent
 from finsam.conftest import pass_second_factor
-from finsam.core.access import build_access
 from finsam.core.roles import Role
 from finsam.participants import services
 from finsam.participants.identity import lookup_hash, parse_personal_number

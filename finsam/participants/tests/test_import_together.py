@@ -27,7 +27,7 @@ def c(world):
 
 
 def access(world):
-    from finsam.core.access import build_access
+    from finsam.accounts.access import build_access
 
     return build_access(world.registrar)
 

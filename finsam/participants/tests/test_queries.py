@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from finsam.core.access import build_access
+from finsam.accounts.access import build_access
 from finsam.initiatives.models import Initiative
 from finsam.participants import services
 from finsam.participants.models import Enrolment

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from finsam.accounts.access import build_access
 from finsam.audit.models import AccessEvent
 from finsam.audit.tests.factories import AccessEventFactory
-from finsam.core.access import build_access
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants import services
 from finsam.participants.identity import lookup_hash, parse_personal_number

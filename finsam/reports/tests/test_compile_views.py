@@ -10,7 +10,7 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from finsam.core.access import build_access
+from finsam.accounts.access import build_access
 from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.reports import compile
 from finsam.reports.compile import can_download_compiled

@@ -4,6 +4,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from finsam.accounts.access import build_access
 from finsam.participants.models import Gender
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Code, CodeList, Municipality
@@ -161,7 +162,7 @@ def test_insert_summary_without_javascript_redirects_back(world, client_for, rep
 
 
 def test_insert_summary_is_refused_on_a_submitted_report(world, client_for, report):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     response = client_for(world.manager).post(
         reverse("reports:insert_summary", args=[report.pk]), **HTMX
     )
@@ -172,7 +173,7 @@ def test_insert_summary_is_refused_on_a_submitted_report(world, client_for, repo
 
 
 def test_submission_freezes_the_statistics(world, client_for, report):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     report.refresh_from_db()
     snapshot = report.statistics_snapshot
     assert snapshot["version"] == 1
@@ -197,17 +198,19 @@ def test_submission_freezes_the_statistics(world, client_for, report):
     assert response.content.decode().count("<svg") >= 6
 
     # Returned for changes: the figures are live again and frozen anew at the next submission.
-    services.report_return(actor=world.secretariat, report=report, comment="Uppdatera.")
+    services.report_return(
+        access=build_access(world.secretariat), report=report, comment="Uppdatera."
+    )
     report.refresh_from_db()
     assert headline(selectors.report_statistics(report=report))["active"] == 4
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert headline(selectors.report_statistics(report=report))["active"] == 4
 
 
 def test_the_snapshot_of_a_sub_report_is_its_municipalitys(world, skovde_report):
-    services.report_submit(actor=world.manager, report=skovde_report)
+    services.report_submit(access=build_access(world.manager), report=skovde_report)
     skovde_report.refresh_from_db()
     snapshot = skovde_report.statistics_snapshot
     assert snapshot["municipality"] == "Skövde"

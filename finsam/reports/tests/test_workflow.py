@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from finsam.accounts.access import build_access
 from finsam.reports import services
 from finsam.reports.models import ReportComment, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
@@ -93,10 +94,12 @@ def test_a_sub_report_needs_only_its_results(world, client_for, report):
         municipality=Municipality.objects.get(name="Skövde"),
     )
     with pytest.raises(ValidationError, match="Saknas: Resultat"):
-        services.report_submit(actor=world.manager, report=sub)
+        services.report_submit(access=build_access(world.manager), report=sub)
     sub.results = "Två deltagare till studier."
     sub.save()
-    assert services.report_submit(actor=world.manager, report=sub).status == "submitted"
+    assert (
+        services.report_submit(access=build_access(world.manager), report=sub).status == "submitted"
+    )
 
 
 # --- Return, approve, illegal transitions -----------------------------------------------------
@@ -105,7 +108,7 @@ def test_a_sub_report_needs_only_its_results(world, client_for, report):
 def test_the_secretariat_returns_a_report_with_a_comment_and_the_writer_edits_again(
     world, client_for, report
 ):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     client = client_for(world.secretariat)
     response = client.post(url("return", report), {"return-text": "Komplettera målen."})
     assert response.status_code == 302
@@ -126,7 +129,7 @@ def test_the_secretariat_returns_a_report_with_a_comment_and_the_writer_edits_ag
 
 
 def test_returning_without_a_comment_is_refused(world, client_for, report):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     response = client_for(world.secretariat).post(url("return", report), {"return-text": " "})
     assert response.status_code == 400
     assert "Skriv en kommentar om vad som behöver ändras" in response.content.decode()
@@ -136,7 +139,7 @@ def test_returning_without_a_comment_is_refused(world, client_for, report):
 
 
 def test_the_secretariat_approves_a_submitted_report(world, client_for, report):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     client = client_for(world.secretariat)
     response = client.post(url("approve", report))
     assert "Rapporten är godkänd." in follow(client, response)
@@ -148,7 +151,7 @@ def test_the_secretariat_approves_a_submitted_report(world, client_for, report):
 def test_approving_asks_for_confirmation_first(world, client_for, report):
     """No script: the approve button sits inside a disclosure that explains what approving
     does; the first button only opens it."""
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     page = client_for(world.secretariat).get(url("detail", report)).content.decode()
     disclosure = page.split('<details class="mb-3" id="approve-confirm">', 1)[1].split(
         "</details>", 1
@@ -175,11 +178,15 @@ def test_illegal_transitions_are_refused(world, report, status, action, message)
     report.status = status
     report.save()
     call = {
-        "approve": lambda: services.report_approve(actor=world.secretariat, report=report),
-        "return": lambda: services.report_return(
-            actor=world.secretariat, report=report, comment="Nej"
+        "approve": lambda: services.report_approve(
+            access=build_access(world.secretariat), report=report
         ),
-        "submit": lambda: services.report_submit(actor=world.secretariat, report=report),
+        "return": lambda: services.report_return(
+            access=build_access(world.secretariat), report=report, comment="Nej"
+        ),
+        "submit": lambda: services.report_submit(
+            access=build_access(world.secretariat), report=report
+        ),
     }[action]
     with pytest.raises(ValidationError, match=message):
         call()
@@ -201,7 +208,7 @@ def test_illegal_transitions_through_the_pages_change_nothing(world, client_for,
 
 @pytest.mark.parametrize("role", ["manager", "applicant", "board", "analyst", "operator"])
 def test_only_the_secretariat_returns_and_approves(world, client_for, report, role):
-    services.report_submit(actor=world.manager, report=report)
+    services.report_submit(access=build_access(world.manager), report=report)
     client = client_for(world.user(role))
     assert client.post(url("approve", report)).status_code == 403
     assert client.post(url("return", report), {"return-text": "x"}).status_code == 403
@@ -262,12 +269,14 @@ def test_readers_cannot_comment(world, client_for, report):
 
 def test_the_workflow_survives_without_the_page(world, report):
     """Services alone: submit → return → submit → approve, history kept."""
-    services.report_submit(actor=world.manager, report=report)
-    services.report_return(actor=world.secretariat, report=report, comment="Mer om metoden.")
+    services.report_submit(access=build_access(world.manager), report=report)
+    services.report_return(
+        access=build_access(world.secretariat), report=report, comment="Mer om metoden."
+    )
     report.refresh_from_db()
     report.method = FILLED["method"] + " Och uppföljning."
     report.save()
-    services.report_submit(actor=world.applicant, report=report)
-    approved = services.report_approve(actor=world.secretariat, report=report)
+    services.report_submit(access=build_access(world.applicant), report=report)
+    approved = services.report_approve(access=build_access(world.secretariat), report=report)
     assert approved.status == ReportStatus.APPROVED
     assert approved.comments.count() == 1

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from finsam.core.access import build_access
+from finsam.accounts.access import build_access
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Municipality, Region
 from finsam.statistics.engine import StatsFilter, counted_enrolments

@@ -1,0 +1,98 @@
+"""The policy table: which principal may do what (docs/access.md, "Policy table").
+
+One row per action. `anywhere` holds the roles (and principals) that may do it throughout their
+association; `assigned` the initiative-scoped roles that may do it only for the initiatives they
+are assigned to. Checked by `Access.can` / `Access.require` — in the write services (the one
+enforcement point, shared by pages and API) and, for showing or hiding pages and buttons, in views
+and templates. Which *objects* a user sees is each app's own scoping (`finsam.<app>.scoping`); this
+table says only what a role may do with them.
+
+The table imports no feature app: `core` sits at the bottom of the import graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.roles import Role
+
+
+class Principal(models.TextChoices):
+    """Who may act besides the staff roles (`Role`): the principals with no role assignment."""
+
+    # A user of an applicant organisation: owns the organisation's applications, is assigned to
+    # no initiative.
+    APPLICANT_ORGANISATION = "applicant_organisation", _("Sökande organisation")
+    # An anonymous visitor of one association's public pages (association from the URL).
+    PUBLIC = "public", _("Besökare")
+    # Whoever holds a one-time respondent link (a questionnaire).
+    RESPONDENT = "respondent", _("Svarande")
+
+
+@dataclass(frozen=True)
+class Rule:
+    anywhere: frozenset = frozenset()
+    assigned: frozenset = frozenset()
+
+
+def _rule(anywhere=(), assigned=()) -> Rule:
+    return Rule(anywhere=frozenset(anywhere), assigned=frozenset(assigned))
+
+
+SEC, OP, BOARD, ANALYST = Role.SECRETARIAT, Role.OPERATOR, Role.BOARD, Role.ANALYST
+MANAGER, REGISTRAR, APPLICANT = Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT
+
+POLICY: dict[str, Rule] = {
+    # Associations and their members (municipalities, regions, the agency).
+    "association.list": _rule([OP]),
+    "association.create": _rule([OP]),
+    "association.read": _rule([SEC, BOARD, OP]),
+    "association.change": _rule([SEC, OP]),
+    "association.change_start_date": _rule([OP]),
+    # Users, invitations, roles.
+    "user.manage": _rule([SEC, OP]),
+    # Initiatives.
+    "initiative.create": _rule([SEC]),
+    "initiative.edit": _rule([SEC], [MANAGER]),
+    "budget.change": _rule([SEC], [MANAGER]),
+    "head_count.change": _rule([SEC], [MANAGER]),
+    "assignment.change": _rule([SEC], [MANAGER]),
+    # Participants: registering, and reading their identity (R-PD1).
+    "enrolment.register": _rule([], [REGISTRAR]),
+    "identity.read": _rule([], [REGISTRAR]),
+    "enrolment.follow_up": _rule([SEC], [MANAGER, REGISTRAR]),
+    # Association finance (yearly contributions and results).
+    "finance.read": _rule([SEC, BOARD, ANALYST, OP]),
+    "finance.change": _rule([SEC]),
+    "finance.successor": _rule([SEC, OP]),
+    # Reporting periods and initiative reports.
+    "period.read": _rule([SEC, BOARD, ANALYST, OP]),
+    "period.manage": _rule([SEC]),
+    "report.write": _rule([SEC], [MANAGER, APPLICANT]),
+    "report.list_own": _rule([], [MANAGER, APPLICANT]),
+    "report.return": _rule([SEC]),
+    "report.approve": _rule([SEC]),
+    "report.comment": _rule([SEC], [MANAGER, APPLICANT]),
+    "report.read_approved": _rule([BOARD, ANALYST, OP]),
+    # Statistics of the whole association (and region, nation); own initiatives' for the others.
+    "statistics.association": _rule([SEC, BOARD, ANALYST, OP]),
+    "statistics.sus": _rule([SEC, OP]),
+    # The logs: who read personal data (access log) and who changed what (change log).
+    "access_log.read": _rule([SEC, OP]),
+    "change_log.read": _rule([SEC, OP]),
+    # The principals of the coming issues: rows only, no page or service uses them yet.
+    "application.own": _rule([Principal.APPLICANT_ORGANISATION]),
+    "public.read": _rule([Principal.PUBLIC]),
+    "questionnaire.answer": _rule([Principal.RESPONDENT]),
+}
+
+
+def rule(action: str) -> Rule:
+    """The row of `action`; an unknown action is a programming error, not a refusal."""
+    try:
+        return POLICY[action]
+    except KeyError:
+        raise KeyError(f"No policy row for action {action!r} (finsam.core.policy.POLICY)") from None
