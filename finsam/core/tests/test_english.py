@@ -14,13 +14,8 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from finsam.core.tests.test_permission_walk import (  # noqa: F401 - `objects` is a fixture
-    OBJECT_KWARGS,
-    PLAIN,
-    _body,
-    _url,
-    objects,
-)
+from finsam.core.tests.test_permission_walk import _body
+from finsam.core.tests.walk import OBJECT_KWARGS, PLAIN, url_of
 from finsam.reference.models import Code
 
 # Words with å, ä or ö that the English translation keeps: names of Swedish agencies, places and
@@ -140,7 +135,7 @@ def test_every_page_in_english_is_without_swedish(world, ascii_world, client, cl
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     found = {}
     for name in PLAIN + list(OBJECT_KWARGS):
-        url = _url(name, ascii_world["own"])
+        url = url_of(name, ascii_world["own"])
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue

@@ -20,7 +20,7 @@ REPORT_URLS = (
 )
 PLAIN_URLS = ("periods", "mine", "period_create")
 # Compiling the report (a job) has its own permission tests (test_compile_views.py).
-COMPILED_URLS = ("compile",)
+COMPILED_URLS = ("compile", "compile_approved")
 
 
 def test_every_reports_url_is_walked_here():
