@@ -77,13 +77,13 @@ class Fixture:
         from bench.generate import REGISTRAR_EMAIL
         from finsam.accounts.models import User
         from finsam.associations.models import Association
-        from finsam.reference.models import Code, CodeList
+        from finsam.reference.models import Code, CodeListKey
 
         self.rng = random.Random(seed)
         self.user = User.objects.get(email=REGISTRAR_EMAIL)
         self.association = Association.objects.get(slug="bench-01")
         self.municipalities = list(self.association.municipalities.all())
-        self.codes = {cl: list(Code.objects.of(cl)) for cl in CodeList.values}
+        self.codes = {cl: list(Code.objects.of(cl)) for cl in CodeListKey.values}
         self.used: set[str] = set()
         self.stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
 
