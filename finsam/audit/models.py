@@ -144,6 +144,38 @@ class ChangeEventQuerySet(AppendOnlyQuerySet):
     pass
 
 
+# What each recorded change is called on the change-log page (the services' action names).
+CHANGE_ACTIONS = {
+    "association.create": _("Skapade förbundet"),
+    "association.update": _("Ändrade förbundet"),
+    "association.member_add": _("Lade till en medlem"),
+    "association.member_change": _("Ändrade en medlem"),
+    "association.member_delete": _("Tog bort en medlem"),
+    "assignment.add": _("Gav ett uppdrag i insatsen"),
+    "assignment.remove": _("Tog bort ett uppdrag i insatsen"),
+    "budget.create": _("Lade till en budget"),
+    "budget.change": _("Ändrade en budget"),
+    "budget.delete": _("Tog bort en budget"),
+    "finance.year_create": _("Lade till ett år i ekonomin"),
+    "finance.year_update": _("Ändrade ett år i ekonomin"),
+    "finance.year_delete": _("Tog bort ett år i ekonomin"),
+    "head_count.change": _("Ändrade antal per månad"),
+    "initiative.create": _("Skapade insatsen"),
+    "initiative.update": _("Ändrade insatsen"),
+    "period.create": _("Skapade rapportperioden"),
+    "period.update": _("Ändrade rapportperioden"),
+    "report.create": _("Skapade rapporten"),
+    "report.update": _("Ändrade rapporten"),
+    "report.submit": _("Lämnade in rapporten"),
+    "report.return": _("Skickade tillbaka rapporten"),
+    "report.approve": _("Godkände rapporten"),
+    "report.comment": _("Kommenterade rapporten"),
+    "user.invite": _("Bjöd in en användare"),
+    "user.invitation_cancel": _("Drog tillbaka en inbjudan"),
+    "user.role_remove": _("Tog bort en roll"),
+}
+
+
 class ChangeEvent(AppendOnlyModel):
     """One change made by a write service (`finsam.audit.services.record_change`)."""
 

@@ -9,14 +9,18 @@ import csv
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from finsam.audit import selectors
 from finsam.audit.filters import OBJECT_TYPES, AccessEventFilter, ChangeEventFilter
+from finsam.audit.models import CHANGE_ACTIONS
 from finsam.core.access import require
 from finsam.core.htmx import render_partial_or_page
 from finsam.core.roles import Role
@@ -120,32 +124,47 @@ def log_csv(request):
 # --- The change log -------------------------------------------------------------------------
 
 
-def _field_label(object_type: str, name: str) -> str:
+# A long text (a report section) is shown by its beginning: the log says that it changed.
+VALUE_CHARS = 120
+
+
+def _field(object_type: str, name: str):
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
     try:
-        model = apps.get_model(object_type)
-        return str(model._meta.get_field(name).verbose_name)
+        return apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return name
+        return None
 
 
-def _value(value) -> str:
+def _value(field, value) -> str:
+    """A stored value as a person reads it: a choice by its label, a time in local time, a
+    long text by its beginning."""
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return Truncator(str(value)).chars(VALUE_CHARS)
 
 
 def _describe_changes(event) -> list[dict]:
     """The event's changes for the page: field, and old → new unless withheld (personal)."""
     rows = []
     for name, values in (event.changes or {}).items():
-        row = {"field": _field_label(event.object_type, name), "withheld": values is None}
+        field = _field(event.object_type, name)
+        label = str(field.verbose_name) if field is not None else name
+        row = {"field": label, "withheld": values is None}
         if values is not None:
-            row["old"], row["new"] = _value(values[0]), _value(values[1])
+            row["old"], row["new"] = _value(field, values[0]), _value(field, values[1])
         rows.append(row)
     return rows
 
@@ -165,6 +184,7 @@ def change_log(request):
     for event in events:
         event.role_label = _role_label(event.actor_role)
         event.type_label = OBJECT_TYPES.get(event.object_type, event.object_type)
+        event.action_label = CHANGE_ACTIONS.get(event.action, event.action)
         event.channel_label = CHANNELS.get(event.channel, event.channel)
         event.change_rows = _describe_changes(event)
     context = {"filter": filterset, "page": page, "events": events}

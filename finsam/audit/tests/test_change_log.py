@@ -187,17 +187,53 @@ def test_the_secretariat_reads_its_associations_change_log(world, client_for, su
     response = client_for(world.secretariat).get(URL)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "report.approve" in body
+    assert "Godkände rapporten" in body  # the action by its name, not its code
+    assert "report.approve" not in body
+    assert "Inlämnad → Godkänd" in body  # a choice by its label, not its stored value
     assert world.secretariat.email in body
-    assert "budget.change" not in body  # association B's change
+    assert "Ändrade en budget" not in body  # association B's change
 
     only_budgets = client_for(world.secretariat).get(
         URL, {"object_type": "initiatives.initiativebudget"}
     )
-    assert "report.approve" not in only_budgets.content.decode()
+    assert "Godkände rapporten" not in only_budgets.content.decode()
     by_actor = client_for(world.secretariat).get(URL, {"actor": world.manager.email})
-    assert "report.submit" in by_actor.content.decode()
-    assert "report.approve" not in by_actor.content.decode()
+    assert "Lämnade in rapporten" in by_actor.content.decode()
+    assert "Godkände rapporten" not in by_actor.content.decode()
+
+
+def test_every_action_a_service_records_has_a_name():
+    """The change log names each action in words: a service that records a new action adds its
+    name to CHANGE_ACTIONS."""
+    import pathlib
+    import re
+
+    from finsam.audit.models import CHANGE_ACTIONS
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    recorded = set()
+    for path in root.glob("*/services.py"):
+        text = path.read_text(encoding="utf-8")
+        recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+        recorded |= set(re.findall(r'_record\(\s*access,\s*\w+,\s*"([a-z_]+\.[a-z_]+)"', text))
+        recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if ', text))
+        recorded |= set(re.findall(r' else "([a-z_]+\.[a-z_]+)"', text))
+    assert {"report.approve", "budget.change", "assignment.add"} <= recorded
+    assert recorded - set(CHANGE_ACTIONS) == set()
+
+
+def test_a_long_text_is_shown_by_its_beginning(world, client_for, submitted_report):
+    report_services.report_return(
+        access=build_access(world.secretariat), report=submitted_report, comment="Komplettera."
+    )
+    report_services.report_update(
+        access=build_access(world.manager),
+        report=submitted_report,
+        data={"results": "Lång text. " * 100},
+    )
+    body = client_for(world.secretariat).get(URL).content.decode()
+    assert "Lång text. " * 5 in body
+    assert "Lång text. " * 20 not in body
 
 
 @pytest.mark.parametrize("role", ["manager", "registrar", "board", "applicant", "analyst"])
