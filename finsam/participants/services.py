@@ -596,21 +596,7 @@ def enrolment_register(
     with transaction.atomic():
         pseudonym = new_pseudonym()
         checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
-        if checked.personal_number is not None and checked.participant is None:
-            if checked.pseudonym_taken:
-                pseudonym = _new_unique_pseudonym()
-            checked.participant = Participant(
-                association_id=initiative.association_id,
-                pseudonym=pseudonym,
-                personal_number=checked.personal_number.normalized,
-                personal_number_hash=checked.hash,
-                name=checked.name,
-                birth_year=checked.personal_number.birth_date.year,
-                gender=checked.gender,
-            )
-            checked.participant.full_clean(
-                exclude=["association"], validate_unique=False, validate_constraints=False
-            )
+        _new_participant(initiative, checked, pseudonym)
         if checked.personal_number is None:
             # Anonymous: no participant, so nothing another registration can collide with.
             return _write_registration(access, initiative, data, checked, channel)
@@ -644,14 +630,45 @@ def _write_registration(
     if participant is not None:
         if participant.pk is None:
             participant.save()
-        elif (checked.name and checked.name != participant.name) or (
-            checked.gender != participant.gender
-        ):
-            # The latest registration knows the person's current name.
-            participant.name = checked.name or participant.name
-            participant.gender = checked.gender
+        elif _refresh_participant(participant, checked):
             participant.save(update_fields=["name", "gender", "updated_at"])
+    enrolment = _new_enrolment(initiative, data, checked)
+    _save_with_history(
+        enrolment,
+        user=user,
+        reason=_("Inregistrering"),
+        m2m={"income_sources_before": list(data.income_sources_before or [])},
+    )
+    if participant is not None:
+        consent = _new_consent(enrolment, data, user)
+        consent.save()
+        log_access(
+            access=access,
+            action=Action.CREATE,
+            initiative=initiative,
+            pseudonyms=[participant.pseudonym],
+            fields=IDENTITY_FIELDS,
+            channel=channel,
+        )
+    return enrolment
 
+
+def _refresh_participant(participant: Participant, checked: _Registration) -> bool:
+    """The latest registration knows the person's current name (and gender): take them over.
+    Whether anything changed."""
+    if not (checked.name and checked.name != participant.name) and (
+        checked.gender == participant.gender
+    ):
+        return False
+    participant.name = checked.name or participant.name
+    participant.gender = checked.gender
+    return True
+
+
+def _new_enrolment(initiative, data: EnrolmentInput, checked: _Registration) -> Enrolment:
+    """The unsaved enrolment of a checked registration, with the code-list versions it is
+    registered with."""
+    participant = checked.participant
     enrolment = Enrolment(
         initiative=initiative,
         participant=participant,
@@ -676,33 +693,22 @@ def _write_registration(
         validate_unique=False,
         validate_constraints=False,
     )
-    _save_with_history(
-        enrolment,
-        user=user,
-        reason=_("Inregistrering"),
-        m2m={"income_sources_before": list(data.income_sources_before or [])},
-    )
-    if participant is not None:
-        consent = Consent(
-            enrolment=enrolment,
-            given_on=data.consent.given_on,
-            method=data.consent.method,
-            form_version=data.consent.form_version.strip(),
-            language=(data.consent.language or "").strip(),
-            collected_by=user,
-        )
-        consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
-        consent._history_user = user
-        consent.save()
-        log_access(
-            access=access,
-            action=Action.CREATE,
-            initiative=initiative,
-            pseudonyms=[participant.pseudonym],
-            fields=IDENTITY_FIELDS,
-            channel=channel,
-        )
     return enrolment
+
+
+def _new_consent(enrolment: Enrolment, data: EnrolmentInput, user) -> Consent:
+    """The unsaved consent of an identified registration, collected by `user`."""
+    consent = Consent(
+        enrolment=enrolment,
+        given_on=data.consent.given_on,
+        method=data.consent.method,
+        form_version=data.consent.form_version.strip(),
+        language=(data.consent.language or "").strip(),
+        collected_by=user,
+    )
+    consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
+    consent._history_user = user
+    return consent
 
 
 # --- Register in many at once (the bulk import) ------------------------------------------------
@@ -855,36 +861,13 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
         participant = checked.participant
         if participant is None or id(participant) in created:
             continue
-        if (checked.name and checked.name != participant.name) or (
-            checked.gender != participant.gender
-        ):
-            # The latest registration knows the person's current name.
-            participant.name = checked.name or participant.name
-            participant.gender = checked.gender
+        if _refresh_participant(participant, checked):
             participant.updated_at = now
             changed.append(participant)
     Participant.objects.bulk_update(changed, ["name", "gender", "updated_at"])
     written = {}
     for data, checked in valid:
-        enrolment = Enrolment(
-            initiative=initiative,
-            participant=checked.participant,
-            anonymous_reason="" if checked.participant else data.anonymous_reason,
-            gender=checked.gender,
-            age_at_start=checked.age_at_start,
-            home_municipality=data.home_municipality,
-            start_date=data.start_date,
-            occupation_before=data.occupation_before,
-            occupation_extent_before=data.occupation_extent_before,
-            education=data.education,
-            time_outside_work=data.time_outside_work,
-            referrer=data.referrer,
-        )
-        enrolment.full_clean(
-            exclude=["initiative", "participant", *CODE_FIELDS, "home_municipality"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        enrolment = _new_enrolment(initiative, data, checked)
         enrolment._history_user = user
         enrolment._change_reason = _("Inregistrering")[:100]
         written[id(checked)] = enrolment
@@ -948,19 +931,8 @@ def _write_histories(enrolments, code_sets, user) -> None:
 def _write_consents(valid, written, user) -> None:
     consents = []
     for data, checked in valid:
-        if checked.participant is None:
-            continue
-        consent = Consent(
-            enrolment=written[id(checked)],
-            given_on=data.consent.given_on,
-            method=data.consent.method,
-            form_version=data.consent.form_version.strip(),
-            language=(data.consent.language or "").strip(),
-            collected_by=user,
-        )
-        consent.full_clean(exclude=["enrolment", "collected_by"], validate_unique=False)
-        consent._history_user = user
-        consents.append(consent)
+        if checked.participant is not None:
+            consents.append(_new_consent(written[id(checked)], data, user))
     Consent.objects.bulk_create(consents)
     Consent.history.bulk_history_create(consents, default_user=user, default_change_reason=None)
 

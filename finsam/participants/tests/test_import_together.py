@@ -60,6 +60,7 @@ def snapshot():
                 e.end_date,
                 e.exit_reason_id,
                 e.home_municipality_id,
+                e.code_versions,
                 sorted(c.pk for c in e.income_sources_before.all()),
                 sorted(c.pk for c in e.income_sources_after.all()),
                 [
@@ -127,6 +128,16 @@ def test_rows_written_together_equal_rows_written_one_by_one(world, c, monkeypat
         "Ada",
         "Ada",
     ]
+
+
+def test_rows_written_together_keep_their_code_list_versions(world, c):
+    """Each enrolment of a bulk import keeps the versions of the code lists it was registered
+    with, as a single registration does (groundwork: versioned code lists)."""
+    result = run(world, people(3))
+    assert result.ok, [str(e) for e in result.errors]
+    versions = list(Enrolment.objects.values_list("code_versions", flat=True))
+    assert len(versions) == 3
+    assert all(v and all(isinstance(n, int) for n in v.values()) for v in versions)
 
 
 def test_an_import_costs_the_same_queries_for_few_and_many_people(
