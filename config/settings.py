@@ -380,6 +380,8 @@ IDENTITY_RETENTION_MONTHS = env.int("IDENTITY_RETENTION_MONTHS", default=24)
 # same daily `apply_retention`.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=60)
 SMALL_CELL_LIMIT = env.int("SMALL_CELL_LIMIT", default=5)
+# How long a server process keeps the code lists (finsam.reference.codes) before reading again.
+CODE_LISTS_CACHE_SECONDS = env.int("CODE_LISTS_CACHE_SECONDS", default=60)
 
 # Caches. "default" is shared by every server process: the login throttling counts there. It is a
 # database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.

@@ -117,7 +117,7 @@ def _load() -> _Book:
 def _get() -> _Book:
     global _book
     book = _book
-    max_age = getattr(settings, "CODE_LISTS_CACHE_SECONDS", 60)
+    max_age = settings.CODE_LISTS_CACHE_SECONDS
     if book is None or time.monotonic() - book.loaded > max_age:
         with _lock:
             book = _book = _load()
