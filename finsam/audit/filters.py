@@ -8,7 +8,9 @@ from finsam.audit import selectors
 from finsam.audit.models import AccessEvent, Action, ChangeEvent
 
 
-class AccessEventFilter(django_filters.FilterSet):
+class _LogFilter(django_filters.FilterSet):
+    """What both logs are filtered by: the day range and the user (its e-mail address)."""
+
     date_from = django_filters.DateFilter(
         label=_("Från och med"),
         field_name="at",
@@ -21,6 +23,15 @@ class AccessEventFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    actor = django_filters.CharFilter(
+        label=_("Användare"),
+        field_name="actor__email",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-postadress")}),
+    )
+
+
+class AccessEventFilter(_LogFilter):
     action = django_filters.ChoiceFilter(
         label=_("Händelse"), choices=Action.choices, empty_label=_("Alla")
     )
@@ -31,12 +42,6 @@ class AccessEventFilter(django_filters.FilterSet):
         label=_("Pseudonym"),
         method="filter_pseudonym",
         widget=forms.TextInput(attrs={"placeholder": _("t.ex. K7Q2M9")}),
-    )
-    actor = django_filters.CharFilter(
-        label=_("Användare"),
-        field_name="actor__email",
-        lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-postadress")}),
     )
 
     class Meta:
@@ -69,27 +74,9 @@ OBJECT_TYPES = {
 }
 
 
-class ChangeEventFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
-        label=_("Från och med"),
-        field_name="at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Till och med"),
-        field_name="at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class ChangeEventFilter(_LogFilter):
     object_type = django_filters.ChoiceFilter(
         label=_("Objekttyp"), choices=list(OBJECT_TYPES.items()), empty_label=_("Alla")
-    )
-    actor = django_filters.CharFilter(
-        label=_("Användare"),
-        field_name="actor__email",
-        lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("E-postadress")}),
     )
 
     class Meta:
