@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from finsam.participants import variables
 from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
 from finsam.participants.services import (
@@ -24,7 +25,7 @@ from finsam.participants.services import (
     ExitInput,
 )
 from finsam.reference import codes
-from finsam.reference.models import Code, CodeList, Municipality
+from finsam.reference.models import Code, Municipality
 
 CONSENT_FIELDS = ("consent_given_on", "consent_method", "consent_form_version", "consent_language")
 # Consent fields that show the user has started on the consent block (the language has a
@@ -57,6 +58,19 @@ def _code_field(code_list, label, *, multiple=False, current=None):
     return forms.ModelChoiceField(
         queryset=queryset, required=False, label=label, empty_label=_("– välj –")
     )
+
+
+def _variable_field(variable: variables.Variable, *, registering=False, current=None):
+    """The field of a registration variable; `registering`: on the enrol or exit form (whose
+    label may say more), `current`: the enrolment's codes (a correction)."""
+    label = (variable.form_label or variable.label) if registering else variable.label
+    if variable.is_extent:
+        return _extent_field(label)
+    return _code_field(variable.code_list, label, multiple=variable.multiple, current=current)
+
+
+def _variable_fields(phase: str) -> dict:
+    return {v.name: _variable_field(v, registering=True) for v in variables.of_phase(phase)}
 
 
 def _own_label(association, code: Code) -> str:
@@ -151,6 +165,27 @@ class ServiceForm(forms.Form):
         """The cleaned value, or `default` when the field did not parse."""
         return getattr(self, "cleaned_data", {}).get(name, default)
 
+    def variable_values(self, phase: str) -> dict:
+        """The services' input of the registration variables of `phase`."""
+        values = {}
+        for variable in variables.of_phase(phase):
+            value = self.value(variable.name)
+            values[variable.name] = list(value or []) if variable.multiple else value
+        return values
+
+    def variable_rows(self, phase: str, *, placed=()) -> list[list]:
+        """The fields of the variables of `phase` not `placed` by the template itself, a row
+        each; an extent shares the row of the occupation before it."""
+        rows: list[list] = []
+        for variable in variables.of_phase(phase):
+            if variable.name in placed or variable.name not in self.fields:
+                continue
+            if variable.is_extent and rows:
+                rows[-1].append(self[variable.name])
+            else:
+                rows.append([self[variable.name]])
+        return rows
+
 
 # In a live check of a consent field, the consent fields not reached yet (empty and after the one
 # checked, in the order of CONSENT_FIELDS) count as filled in correctly: the service checks the
@@ -208,7 +243,6 @@ class EnrolForm(ServiceForm):
         required=False,
         empty_label=_("– välj –"),
     )
-    occupation_extent_before = _extent_field(_("Omfattning före"))
     consent_given_on = forms.DateField(
         label=_("Datum för samtycket"), required=False, widget=DateInput
     )
@@ -232,12 +266,6 @@ class EnrolForm(ServiceForm):
         "age_at_start",
         "start_date",
         "home_municipality",
-        "income_sources_before",
-        "occupation_before",
-        "occupation_extent_before",
-        "education",
-        "time_outside_work",
-        "referrer",
     ]
 
     def __init__(self, *args, checking: str | None = None, **kwargs):
@@ -246,18 +274,13 @@ class EnrolForm(ServiceForm):
         super().__init__(*args, **kwargs)
 
     def add_fields(self) -> None:
-        self.fields.update(
-            income_sources_before=_code_field(
-                CodeList.INCOME_SOURCE, _("Försörjningskälla före (en eller flera)"), multiple=True
-            ),
-            occupation_before=_code_field(CodeList.OCCUPATION, _("Sysselsättning före")),
-            education=_code_field(CodeList.EDUCATION, _("Utbildningsnivå")),
-            time_outside_work=_code_field(
-                CodeList.TIME_OUTSIDE_WORK, _("Tid i offentlig försörjning")
-            ),
-            referrer=_code_field(CodeList.REFERRER, _("Remittent")),
-        )
-        self.order_fields(self.field_order)
+        fields = _variable_fields(variables.IN)
+        self.fields.update(fields)
+        self.order_fields([*self.field_order, *fields])
+
+    @property
+    def registration_rows(self) -> list[list]:
+        return self.variable_rows(variables.IN)
 
     @property
     def anonymous(self) -> bool:
@@ -285,12 +308,7 @@ class EnrolForm(ServiceForm):
             gender=value("gender", ""),
             age_at_start=value("age_at_start") if anonymous else None,
             home_municipality=value("home_municipality"),
-            income_sources_before=list(value("income_sources_before") or []),
-            occupation_before=value("occupation_before"),
-            occupation_extent_before=value("occupation_extent_before"),
-            education=value("education"),
-            time_outside_work=value("time_outside_work"),
-            referrer=value("referrer"),
+            **self.variable_values(variables.IN),
             consent=consent,
         )
 
@@ -327,26 +345,29 @@ class EnrolForm(ServiceForm):
 
 class ExitForm(ServiceForm):
     end_date = forms.DateField(label=_("Slutdatum"), required=False, widget=DateInput)
-    occupation_extent_after = _extent_field(_("Omfattning efter"))
 
     def add_fields(self) -> None:
-        self.fields["exit_reason"] = _code_field(CodeList.EXIT_REASON, _("Avslutsanledning"))
-        self.fields["income_sources_after"] = _code_field(
-            CodeList.INCOME_SOURCE, _("Försörjningskälla efter (en eller flera)"), multiple=True
-        )
-        self.fields["occupation_after"] = _code_field(
-            CodeList.OCCUPATION, _("Sysselsättning efter")
-        )
+        self.fields.update(_variable_fields(variables.OUT))
         self.order_fields(EXIT_FIELDS)
 
+    @property
+    def registration_rows(self) -> list[list]:
+        """The exit's variables but its reason, which the page shows beside the end date."""
+        return self.variable_rows(variables.OUT, placed=("exit_reason",))
+
     def to_input(self) -> ExitInput:
-        return ExitInput(
-            end_date=self.value("end_date"),
-            exit_reason=self.value("exit_reason"),
-            income_sources_after=list(self.value("income_sources_after") or []),
-            occupation_after=self.value("occupation_after"),
-            occupation_extent_after=self.value("occupation_extent_after"),
-        )
+        return ExitInput(end_date=self.value("end_date"), **self.variable_values(variables.OUT))
+
+
+def _registered(enrolment, phase: str) -> dict:
+    """The enrolment's values of the variables of `phase`, as form data: code ids."""
+    values = {}
+    for variable in variables.of_phase(phase):
+        if variable.multiple:
+            values[variable.name] = [c.pk for c in getattr(enrolment, variable.name).all()]
+        else:
+            values[variable.name] = getattr(enrolment, variable.attname)
+    return values
 
 
 class CorrectionForm(ServiceForm):
@@ -368,21 +389,10 @@ class CorrectionForm(ServiceForm):
             "gender": enrolment.gender,
             "age_at_start": enrolment.age_at_start,
             "home_municipality": enrolment.home_municipality_id,
-            "occupation_before": enrolment.occupation_before_id,
-            "occupation_extent_before": enrolment.occupation_extent_before,
-            "education": enrolment.education_id,
-            "time_outside_work": enrolment.time_outside_work_id,
-            "referrer": enrolment.referrer_id,
-            "income_sources_before": [c.pk for c in enrolment.income_sources_before.all()],
+            **_registered(enrolment, variables.IN),
         }
         if not enrolment.is_active:
-            initial.update(
-                end_date=enrolment.end_date,
-                exit_reason=enrolment.exit_reason_id,
-                income_sources_after=[c.pk for c in enrolment.income_sources_after.all()],
-                occupation_after=enrolment.occupation_after_id,
-                occupation_extent_after=enrolment.occupation_extent_after,
-            )
+            initial.update(end_date=enrolment.end_date, **_registered(enrolment, variables.OUT))
         if name is not None:
             initial["name"] = name
         self._name = name
@@ -390,6 +400,12 @@ class CorrectionForm(ServiceForm):
 
     def add_fields(self) -> None:
         enrolment, initial = self.enrolment, self.initial
+
+        def variable_fields(phase):
+            return {
+                v.name: _variable_field(v, current=current(v.name))
+                for v in variables.of_phase(phase)
+            }
 
         def current(name):
             value = initial.get(name)
@@ -412,27 +428,7 @@ class CorrectionForm(ServiceForm):
             required=False,
             empty_label=_("– välj –"),
         )
-        fields["income_sources_before"] = _code_field(
-            CodeList.INCOME_SOURCE,
-            _("Försörjningskälla före"),
-            multiple=True,
-            current=current("income_sources_before"),
-        )
-        fields["occupation_before"] = _code_field(
-            CodeList.OCCUPATION, _("Sysselsättning före"), current=current("occupation_before")
-        )
-        fields["occupation_extent_before"] = _extent_field(_("Omfattning före"))
-        fields["education"] = _code_field(
-            CodeList.EDUCATION, _("Utbildningsnivå"), current=current("education")
-        )
-        fields["time_outside_work"] = _code_field(
-            CodeList.TIME_OUTSIDE_WORK,
-            _("Tid i offentlig försörjning"),
-            current=current("time_outside_work"),
-        )
-        fields["referrer"] = _code_field(
-            CodeList.REFERRER, _("Remittent"), current=current("referrer")
-        )
+        fields.update(variable_fields(variables.IN))
         if not enrolment.is_active:
             fields["reopen"] = forms.BooleanField(
                 label=_("Ångra utregistreringen (deltagandet pågår fortfarande)"),
@@ -441,19 +437,7 @@ class CorrectionForm(ServiceForm):
             fields["end_date"] = forms.DateField(
                 label=_("Slutdatum"), required=False, widget=DateInput
             )
-            fields["exit_reason"] = _code_field(
-                CodeList.EXIT_REASON, _("Avslutsanledning"), current=current("exit_reason")
-            )
-            fields["income_sources_after"] = _code_field(
-                CodeList.INCOME_SOURCE,
-                _("Försörjningskälla efter"),
-                multiple=True,
-                current=current("income_sources_after"),
-            )
-            fields["occupation_after"] = _code_field(
-                CodeList.OCCUPATION, _("Sysselsättning efter"), current=current("occupation_after")
-            )
-            fields["occupation_extent_after"] = _extent_field(_("Omfattning efter"))
+            fields.update(variable_fields(variables.OUT))
         fields["reason"] = self.fields.pop("reason")
         self.fields = fields
 

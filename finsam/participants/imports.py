@@ -20,7 +20,7 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from finsam.participants import import_guard
+from finsam.participants import import_guard, variables
 from finsam.participants.identity import PersonalNumber, lookup_hash, parse_personal_number
 from finsam.participants.import_guard import (
     DATA_SHEET,
@@ -45,6 +45,7 @@ from finsam.participants.models import (
     Participant,
 )
 from finsam.participants.services import (
+    EXIT_FIELDS,
     ConsentInput,
     EnrolmentInput,
     ExitInput,
@@ -52,7 +53,8 @@ from finsam.participants.services import (
     enrolment_register,
     enrolments_register_many,
 )
-from finsam.reference.models import Code, CodeList, Municipality
+from finsam.reference import codes
+from finsam.reference.models import Code, Municipality
 
 INSTRUCTIONS_SHEET = "Instruktioner"
 MUNICIPALITIES = "municipality"
@@ -79,6 +81,26 @@ class Column:
     choices: tuple[str, ...] = ()  # fixed values offered in the template's drop-down
     multiple: bool = False
     kind: str = "text"  # text | date | int | code | choice
+
+
+_REQUIRED_OUT = gettext_lazy("Ja, för ut-rader")
+
+
+def _variable_column(variable: variables.Variable) -> Column:
+    """The column of a registration variable: its codes (by code or label) or an extent."""
+    if variable.required:
+        required = gettext_lazy("Ja") if variable.phase == variables.IN else _REQUIRED_OUT
+    else:
+        required = gettext_lazy("Nej")
+    return Column(
+        variable.name,
+        variable.header,
+        required,
+        variable.description,
+        code_list=variable.code_list,
+        multiple=variable.multiple,
+        kind="code" if variable.is_code else "int",
+    )
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -185,133 +207,48 @@ COLUMNS: tuple[Column, ...] = (
         code_list=MUNICIPALITIES,
         kind="code",
     ),
-    Column(
-        "income_sources_before",
-        "försörjningskälla före",
-        gettext_lazy("Nej"),
-        gettext_lazy(
-            "Försörjningskälla eller -källor direkt före start (inom en vecka). Flera värden "
-            "skiljs åt med komma."
-        ),
-        code_list=CodeList.INCOME_SOURCE,
-        multiple=True,
-        kind="code",
-    ),
-    Column(
-        "occupation_before",
-        "sysselsättning före",
-        gettext_lazy("Nej"),
-        gettext_lazy("Sysselsättning direkt före start."),
-        code_list=CodeList.OCCUPATION,
-        kind="code",
-    ),
-    Column(
-        "occupation_extent_before",
-        "omfattning före",
-        gettext_lazy("Nej"),
-        gettext_lazy(
-            "Sysselsättningens omfattning före start i procent av heltid (0–100; 100 % = 40 "
-            "timmar i veckan)."
-        ),
-        kind="int",
-    ),
-    Column(
-        "education",
-        "utbildningsnivå",
-        gettext_lazy("Nej"),
-        gettext_lazy(
-            "Högsta avslutade utbildning (utländsk utbildning anges som motsvarande svensk nivå)."
-        ),
-        code_list=CodeList.EDUCATION,
-        kind="code",
-    ),
-    Column(
-        "time_outside_work",
-        "tid i offentlig försörjning",
-        gettext_lazy("Nej"),
-        gettext_lazy(
-            "Hur länge deltagaren har haft offentlig försörjning före start (avbrott kortare än en "
-            "månad räknas inte)."
-        ),
-        code_list=CodeList.TIME_OUTSIDE_WORK,
-        kind="code",
-    ),
-    Column(
-        "referrer",
-        "remittent",
-        gettext_lazy("Nej"),
-        gettext_lazy("Vem som remitterade deltagaren till insatsen."),
-        code_list=CodeList.REFERRER,
-        kind="code",
-    ),
+    *(_variable_column(v) for v in variables.of_phase(variables.IN)),
     Column(
         "end_date",
         "slutdatum",
-        gettext_lazy("Ja, för ut-rader"),
+        _REQUIRED_OUT,
         gettext_lazy("Datum då deltagandet avslutades, ÅÅÅÅ-MM-DD. Kan inte vara före startdatum."),
         kind="date",
     ),
-    Column(
-        "exit_reason",
-        "avslutsanledning",
-        gettext_lazy("Ja, för ut-rader"),
-        gettext_lazy(
-            "Varför deltagandet avslutades. Felregistrering används för att ta bort en felaktig "
-            "registrering ur statistiken."
-        ),
-        code_list=CodeList.EXIT_REASON,
-        kind="code",
-    ),
-    Column(
-        "income_sources_after",
-        "försörjningskälla efter",
-        gettext_lazy("Nej"),
-        gettext_lazy(
-            "Försörjningskälla eller -källor direkt efter avslut. Flera värden skiljs åt med komma."
-        ),
-        code_list=CodeList.INCOME_SOURCE,
-        multiple=True,
-        kind="code",
-    ),
-    Column(
-        "occupation_after",
-        "sysselsättning efter",
-        gettext_lazy("Nej"),
-        gettext_lazy("Sysselsättning direkt efter avslut."),
-        code_list=CodeList.OCCUPATION,
-        kind="code",
-    ),
-    Column(
-        "occupation_extent_after",
-        "omfattning efter",
-        gettext_lazy("Nej"),
-        gettext_lazy("Sysselsättningens omfattning efter avslut i procent av heltid (0–100)."),
-        kind="int",
-    ),
+    *(_variable_column(v) for v in variables.of_phase(variables.OUT)),
 )
 
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_HEADERS = ("typ", "personnummer", "startdatum")
 CONSENT_KEYS = ("consent_given_on", "consent_method", "consent_form_version")
-EXIT_KEYS = (
-    "end_date",
-    "exit_reason",
-    "income_sources_after",
-    "occupation_after",
-    "occupation_extent_after",
-)
+EXIT_KEYS = EXIT_FIELDS
 
-# Sheet names of the code lists in the XLSX template (Swedish, max 31 characters).
-CODE_LIST_SHEETS = {
-    CodeList.INCOME_SOURCE: "Försörjningskälla",
-    CodeList.OCCUPATION: "Sysselsättning",
-    CodeList.EDUCATION: "Utbildningsnivå",
-    CodeList.TIME_OUTSIDE_WORK: "Tid i offentlig försörjning",
-    CodeList.REFERRER: "Remittent",
-    CodeList.EXIT_REASON: "Avslutsanledning",
-    MUNICIPALITIES: "Kommuner",
-}
+
+class _SheetNames(Mapping):
+    """Code list (or MUNICIPALITIES) → the title of its sheet in the XLSX template: the code
+    book's Swedish name of the list (a sheet title has at most 31 characters, none of []:*?/\\).
+    Read when used, as the code book may change."""
+
+    def _keys(self) -> list[str]:
+        return [*variables.code_lists(), MUNICIPALITIES]
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys():
+            raise KeyError(key)
+        if key == MUNICIPALITIES:
+            return "Kommuner"
+        name = codes.list_name(key, language="sv")
+        return re.sub(r"[\[\]:*?/\\]", "", name)[:31]
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+CODE_LIST_SHEETS = _SheetNames()
 
 # Error keys of the participant services (EnrolmentInput / ExitInput field names) → column.
 _SERVICE_FIELD_COLUMNS = {
@@ -1006,24 +943,21 @@ def _enrolment_input(values: dict) -> EnrolmentInput:
         gender=values.get("gender") or "",
         age_at_start=values.get("age_at_start"),
         home_municipality=values.get("home_municipality"),
-        income_sources_before=values.get("income_sources_before") or [],
-        occupation_before=values.get("occupation_before"),
-        occupation_extent_before=values.get("occupation_extent_before"),
-        education=values.get("education"),
-        time_outside_work=values.get("time_outside_work"),
-        referrer=values.get("referrer"),
+        **_variable_values(values, variables.IN),
         consent=consent,
     )
 
 
 def _exit_input(values: dict) -> ExitInput:
-    return ExitInput(
-        end_date=values["end_date"],
-        exit_reason=values["exit_reason"],
-        income_sources_after=values.get("income_sources_after") or [],
-        occupation_after=values.get("occupation_after"),
-        occupation_extent_after=values.get("occupation_extent_after"),
-    )
+    return ExitInput(end_date=values["end_date"], **_variable_values(values, variables.OUT))
+
+
+def _variable_values(values: dict, phase: str) -> dict:
+    """The services' input of the registration variables of `phase` from a parsed row."""
+    return {
+        v.name: (values.get(v.name) or []) if v.multiple else values.get(v.name)
+        for v in variables.of_phase(phase)
+    }
 
 
 class _Run:
@@ -1237,9 +1171,6 @@ def _code_lists() -> dict[str, list[tuple[str, str]]]:
 
 
 def example_row(lists: dict[str, list[tuple[str, str]]]) -> dict[str, object]:
-    def label(code_list, n=1):
-        return ", ".join(name for _code, name in lists[code_list][:n])
-
     municipalities = lists[MUNICIPALITIES]
     home = next((name for _code, name in municipalities if name == "Skövde"), "")
     return {
@@ -1251,11 +1182,12 @@ def example_row(lists: dict[str, list[tuple[str, str]]]) -> dict[str, object]:
         "consent_method": "papper",
         "consent_form_version": "FK 9443 (2024)",
         "home_municipality": home or (municipalities[0][1] if municipalities else ""),
-        "income_sources_before": label(CodeList.INCOME_SOURCE),
-        "occupation_before": label(CodeList.OCCUPATION),
-        "education": label(CodeList.EDUCATION),
-        "time_outside_work": label(CodeList.TIME_OUTSIDE_WORK),
-        "referrer": label(CodeList.REFERRER),
+        # The first code of each list registered at enrolment.
+        **{
+            v.name: ", ".join(name for _code, name in lists[v.code_list][:1])
+            for v in variables.of_phase(variables.IN)
+            if v.is_code
+        },
     }
 
 

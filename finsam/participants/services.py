@@ -43,6 +43,7 @@ from finsam.core.history import save_with_history as _save_with_history
 from finsam.core.validators import TEXT_VALIDATORS
 from finsam.initiatives.models import Status
 from finsam.initiatives.scoping import can_see_identity
+from finsam.participants import variables
 from finsam.participants.identity import (
     PersonalNumber,
     lookup_hash,
@@ -59,7 +60,7 @@ from finsam.participants.models import (
 )
 from finsam.reference import codes
 from finsam.reference.counting import is_counted
-from finsam.reference.models import Code, CodeList, Municipality
+from finsam.reference.models import Code, Municipality
 
 CONSENT_MAX_DAYS_BEFORE_START = 90
 IDENTITY_FIELDS = "personnummer, namn"
@@ -106,36 +107,16 @@ class ExitInput:
 
 
 # The code list each code field draws from.
-CODE_FIELDS = {
-    "income_sources_before": CodeList.INCOME_SOURCE,
-    "occupation_before": CodeList.OCCUPATION,
-    "education": CodeList.EDUCATION,
-    "time_outside_work": CodeList.TIME_OUTSIDE_WORK,
-    "referrer": CodeList.REFERRER,
-    "exit_reason": CodeList.EXIT_REASON,
-    "income_sources_after": CodeList.INCOME_SOURCE,
-    "occupation_after": CodeList.OCCUPATION,
-}
-M2M_FIELDS = ("income_sources_before", "income_sources_after")
-EXTENT_FIELDS = ("occupation_extent_before", "occupation_extent_after")
-EXIT_FIELDS = (
-    "end_date",
-    "exit_reason",
-    "income_sources_after",
-    "occupation_after",
-    "occupation_extent_after",
-)
+CODE_FIELDS = {v.name: v.code_list for v in variables.VARIABLES if v.is_code}
+M2M_FIELDS = tuple(v.name for v in variables.VARIABLES if v.multiple)
+EXTENT_FIELDS = tuple(v.name for v in variables.VARIABLES if v.is_extent)
+EXIT_FIELDS = ("end_date", *(v.name for v in variables.of_phase(variables.OUT)))
 IN_FIELDS = (
     "start_date",
     "gender",
     "age_at_start",
     "home_municipality",
-    "income_sources_before",
-    "occupation_before",
-    "occupation_extent_before",
-    "education",
-    "time_outside_work",
-    "referrer",
+    *(v.name for v in variables.of_phase(variables.IN)),
 )
 CORRECTABLE_FIELDS = frozenset((*IN_FIELDS, *EXIT_FIELDS, "name"))
 
@@ -221,6 +202,16 @@ def _check_codes(errors: _Errors, key: str, values) -> None:
 def _check_extent(errors: _Errors, key: str, value) -> None:
     if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
         errors.add(key, _("Ange omfattningen i procent av heltid, 0–100."))
+
+
+def _check_variable(errors: _Errors, variable: variables.Variable, value) -> None:
+    """The value of one registration variable: codes of its list, or an extent."""
+    if variable.multiple:
+        _check_codes(errors, variable.name, value)
+    elif variable.is_code:
+        _check_code(errors, variable.name, value)
+    else:
+        _check_extent(errors, variable.name, value)
 
 
 def _check_municipality(errors: _Errors, value) -> None:
@@ -538,10 +529,8 @@ def _check_identified_person(errors: _Errors, data: EnrolmentInput, name: str, t
 def _check_background(errors: _Errors, data: EnrolmentInput) -> None:
     """The situation before the initiative: municipality, codes, extent of occupation."""
     _check_municipality(errors, data.home_municipality)
-    for key in ("occupation_before", "education", "time_outside_work", "referrer"):
-        _check_code(errors, key, getattr(data, key))
-    _check_codes(errors, "income_sources_before", data.income_sources_before)
-    _check_extent(errors, "occupation_extent_before", data.occupation_extent_before)
+    for variable in variables.of_phase(variables.IN):
+        _check_variable(errors, variable, getattr(data, variable.name))
 
 
 def _find_participant(initiative, digest: str, pseudonym: str):
@@ -637,7 +626,11 @@ def _write_registration(
         enrolment,
         user=user,
         reason=_("Inregistrering"),
-        m2m={"income_sources_before": list(data.income_sources_before or [])},
+        m2m={
+            v.name: list(getattr(data, v.name) or [])
+            for v in variables.of_phase(variables.IN)
+            if v.multiple
+        },
     )
     if participant is not None:
         consent = _new_consent(enrolment, data, user)
@@ -677,11 +670,11 @@ def _new_enrolment(initiative, data: EnrolmentInput, checked: _Registration) -> 
         age_at_start=checked.age_at_start,
         home_municipality=data.home_municipality,
         start_date=data.start_date,
-        occupation_before=data.occupation_before,
-        occupation_extent_before=data.occupation_extent_before,
-        education=data.education,
-        time_outside_work=data.time_outside_work,
-        referrer=data.referrer,
+        **{
+            v.name: getattr(data, v.name)
+            for v in variables.of_phase(variables.IN)
+            if not v.multiple
+        },
     )
     _stamp_code_versions(
         enrolment, {key: getattr(data, key) for key in CODE_FIELDS if key not in EXIT_FIELDS}
@@ -965,11 +958,8 @@ def _check_exit(enrolment: Enrolment, data: ExitInput, today) -> None:
     _check_end_date(errors, data.end_date, enrolment.start_date, today)
     if data.exit_reason is None:
         errors.add("exit_reason", _("Ange avslutsanledning."))
-    else:
-        _check_code(errors, "exit_reason", data.exit_reason)
-    _check_codes(errors, "income_sources_after", data.income_sources_after)
-    _check_code(errors, "occupation_after", data.occupation_after)
-    _check_extent(errors, "occupation_extent_after", data.occupation_extent_after)
+    for variable in variables.of_phase(variables.OUT):
+        _check_variable(errors, variable, getattr(data, variable.name))
     errors.raise_if_any()
 
 
@@ -990,9 +980,10 @@ def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") 
         enrolment = _locked_for_exit(access, enrolment)
         _check_exit(enrolment, data, _today())
         enrolment.end_date = data.end_date
-        enrolment.exit_reason = data.exit_reason
-        enrolment.occupation_after = data.occupation_after
-        enrolment.occupation_extent_after = data.occupation_extent_after
+        out = variables.of_phase(variables.OUT)
+        for variable in out:
+            if not variable.multiple:
+                setattr(enrolment, variable.name, getattr(data, variable.name))
         _stamp_code_versions(
             enrolment,
             {key: getattr(data, key) for key in CODE_FIELDS if key in EXIT_FIELDS},
@@ -1006,7 +997,7 @@ def enrolment_exit(*, access, enrolment, data: ExitInput, channel: str = "web") 
             enrolment,
             user=access.user,
             reason=_("Utregistrering"),
-            m2m={"income_sources_after": list(data.income_sources_after or [])},
+            m2m={v.name: list(getattr(data, v.name) or []) for v in out if v.multiple},
         )
         if enrolment.participant_id is not None:
             log_access(
