@@ -23,6 +23,7 @@ from finsam.initiatives.models import (
     Orientation,
     Status,
 )
+from finsam.participants import variables
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
 from finsam.reference import codes
 from finsam.reference.models import Code, CodeList, Municipality
@@ -268,6 +269,37 @@ class InitiativeIn(serializers.Serializer):
 # --- Enrolments ------------------------------------------------------------------------------
 
 
+# The registration variables (`finsam.participants.variables`) of one phase as fields, in
+# registration order. A serializer class adds them to its body with `locals().update(...)`
+# where they belong: fields are ordered by creation.
+
+
+def variable_outputs(phase: str) -> dict:
+    fields = {}
+    for v in variables.of_phase(phase):
+        if v.is_extent:
+            fields[v.name] = serializers.IntegerField(allow_null=True)
+        else:
+            fields[v.name] = code_out(many=True) if v.multiple else code_out(allow_null=True)
+    return fields
+
+
+def variable_inputs(phase: str) -> dict:
+    fields = {}
+    for v in variables.of_phase(phase):
+        optional = {} if v.required else {"required": False}
+        if v.is_extent:
+            fields[v.name] = serializers.IntegerField(
+                min_value=0, max_value=100, allow_null=True, **optional
+            )
+        elif v.multiple:
+            fields[v.name] = CodeField(v.code_list, many=True, **optional)
+        else:
+            nullable = {} if v.required else {"allow_null": True}
+            fields[v.name] = CodeField(v.code_list, **optional, **nullable)
+    return fields
+
+
 class ConsentOut(serializers.Serializer):
     given_on = serializers.DateField()
     method = choice_field(ConsentMethod.choices)
@@ -292,17 +324,9 @@ class PseudonymousEnrolmentOut(serializers.Serializer):
     age_at_start = serializers.IntegerField(allow_null=True)
     home_municipality = code_out(allow_null=True, help_text="Kommunkod.")
     start_date = serializers.DateField()
-    income_sources_before = code_out(many=True)
-    occupation_before = code_out(allow_null=True)
-    occupation_extent_before = serializers.IntegerField(allow_null=True)
-    education = code_out(allow_null=True)
-    time_outside_work = code_out(allow_null=True)
-    referrer = code_out(allow_null=True)
+    locals().update(variable_outputs(variables.IN))
     end_date = serializers.DateField(allow_null=True)
-    exit_reason = code_out(allow_null=True)
-    income_sources_after = code_out(many=True)
-    occupation_after = code_out(allow_null=True)
-    occupation_extent_after = serializers.IntegerField(allow_null=True)
+    locals().update(variable_outputs(variables.OUT))
     consent = serializers.SerializerMethodField()
 
     def get_pseudonym(self, enrolment) -> str:
@@ -394,25 +418,13 @@ class EnrolmentIn(serializers.Serializer):
         min_value=0, max_value=120, required=False, allow_null=True
     )
     home_municipality = MunicipalityField(required=False, allow_null=True)
-    income_sources_before = CodeField(CodeList.INCOME_SOURCE, many=True, required=False)
-    occupation_before = CodeField(CodeList.OCCUPATION, required=False, allow_null=True)
-    occupation_extent_before = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, allow_null=True
-    )
-    education = CodeField(CodeList.EDUCATION, required=False, allow_null=True)
-    time_outside_work = CodeField(CodeList.TIME_OUTSIDE_WORK, required=False, allow_null=True)
-    referrer = CodeField(CodeList.REFERRER, required=False, allow_null=True)
+    locals().update(variable_inputs(variables.IN))
     consent = ConsentIn(required=False, allow_null=True)
 
 
 class ExitIn(serializers.Serializer):
     end_date = serializers.DateField(validators=DATE_VALIDATORS)
-    exit_reason = CodeField(CodeList.EXIT_REASON)
-    income_sources_after = CodeField(CodeList.INCOME_SOURCE, many=True, required=False)
-    occupation_after = CodeField(CodeList.OCCUPATION, required=False, allow_null=True)
-    occupation_extent_after = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, allow_null=True
-    )
+    locals().update(variable_inputs(variables.OUT))
 
 
 # --- Errors ----------------------------------------------------------------------------------

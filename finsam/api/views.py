@@ -43,6 +43,7 @@ from finsam.initiatives.scoping import (
 )
 from finsam.initiatives.selectors import initiative_list
 from finsam.participants import selectors as participant_selectors
+from finsam.participants import variables
 from finsam.participants.models import Enrolment
 
 IDENTITY_FIELDS = "personal_number,name"
@@ -307,15 +308,10 @@ def enrolment_queryset(queryset, *, identity=False):
     queryset = (
         queryset.select_related(
             "home_municipality",
-            "occupation_before",
-            "education",
-            "time_outside_work",
-            "referrer",
-            "exit_reason",
-            "occupation_after",
+            *(v.name for v in variables.VARIABLES if v.is_code and not v.multiple),
             "consent",
         )
-        .prefetch_related("income_sources_before", "income_sources_after")
+        .prefetch_related(*(v.name for v in variables.VARIABLES if v.multiple))
         .annotate(participant_pseudonym=F("participant__pseudonym"))
     )
     if identity:
@@ -396,7 +392,7 @@ class InitiativeEnrolmentListApi(ListMixin, ApiView):
             )
         except participant_services.RegistrationConflict as exc:
             raise Conflict(exc.messages[0]) from None
-        as_read = registered_as_read(enrolment, data.get("income_sources_before") or [])
+        as_read = registered_as_read(enrolment, data)
         return Response(s.EnrolmentOut(as_read).data, status=status.HTTP_201_CREATED)
 
 
@@ -407,10 +403,11 @@ def _prefetched(queryset, objects) -> None:
     return queryset
 
 
-def registered_as_read(enrolment, income_sources_before):
-    """The enrolment `enrolment_register` just wrote, shaped as `enrolment_queryset(...,
-    identity=True)` would read it back, without reading it (three queries less per
-    registration): everything the response shows was written from these very objects.
+def registered_as_read(enrolment, data):
+    """The enrolment `enrolment_register` just wrote from `data` (the validated input),
+    shaped as `enrolment_queryset(..., identity=True)` would read it back, without reading it
+    (three queries less per registration): everything the response shows was written from these
+    very objects.
     `test_the_response_equals_the_enrolment_read_back` compares the two.
     """
     from finsam.reference.models import Code
@@ -424,13 +421,17 @@ def registered_as_read(enrolment, income_sources_before):
         enrolment.participant_pseudonym = None
         if not Enrolment.consent.is_cached(enrolment):
             Enrolment.consent.related.set_cached_value(enrolment, None)
-    # The code set in the code list's order, as the prefetch reads it.
-    ordered = sorted(
-        dict.fromkeys(income_sources_before), key=lambda c: (c.code_list, c.sort_order, c.code)
-    )
+    # Each code set in the code list's order, as the prefetch reads it.
     enrolment._prefetched_objects_cache = {
-        "income_sources_before": _prefetched(Code.objects.all(), ordered),
-        "income_sources_after": _prefetched(Code.objects.all(), []),
+        v.name: _prefetched(
+            Code.objects.all(),
+            sorted(
+                dict.fromkeys(data.get(v.name) or []),
+                key=lambda c: (c.code_list, c.sort_order, c.code),
+            ),
+        )
+        for v in variables.VARIABLES
+        if v.multiple
     }
     return enrolment
 

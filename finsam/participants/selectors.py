@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from finsam.audit.models import Action
 from finsam.audit.services import log_access
 from finsam.initiatives.scoping import registrar_initiatives
+from finsam.participants import variables
 from finsam.participants.identity import lookup_hash, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
 from finsam.participants.services import (
@@ -56,28 +57,19 @@ def _no_codes(field_name: str):
     return ~Exists(through.objects.filter(enrolment_id=OuterRef("pk")))
 
 
+def _missing_variable(variable: variables.Variable, exited: Q) -> MissingRule:
+    """A variable not filled in; one registered at exit only once the enrolment has ended."""
+    empty = Q(_no_codes(variable.name)) if variable.multiple else Q(**{variable.name: None})
+    condition = exited & empty if variable.phase == variables.OUT else empty
+    return MissingRule(variable.name, str(variable.missing_label), condition)
+
+
 def missing_rules(today: datetime.date) -> list[MissingRule]:
     """What a registrar should still fill in. Wrong registrations never miss anything."""
     exited = Q(end_date__isnull=False)
     rules = [
         MissingRule("home_municipality", _("hemkommun"), Q(home_municipality__isnull=True)),
-        MissingRule(
-            "income_sources_before", _("försörjning före"), Q(_no_codes("income_sources_before"))
-        ),
-        MissingRule("occupation_before", _("sysselsättning före"), Q(occupation_before=None)),
-        MissingRule("education", _("utbildning"), Q(education__isnull=True)),
-        MissingRule(
-            "time_outside_work", _("tid i offentlig försörjning"), Q(time_outside_work=None)
-        ),
-        MissingRule("referrer", _("remittent"), Q(referrer__isnull=True)),
-        MissingRule(
-            "income_sources_after",
-            _("försörjning efter"),
-            exited & Q(_no_codes("income_sources_after")),
-        ),
-        MissingRule(
-            "occupation_after", _("sysselsättning efter"), exited & Q(occupation_after=None)
-        ),
+        *(_missing_variable(v, exited) for v in variables.VARIABLES if v.missing_label),
         MissingRule(
             "long_running",
             _("inget avslut efter %(months)s månader") % {"months": LONG_RUNNING_MONTHS},
@@ -252,14 +244,7 @@ def status_counts(initiative) -> dict:
 
 # Fields shown in the correction history, in form order. The participant link is never shown.
 HISTORY_FIELDS = ("anonymous_reason", *IN_FIELDS, *EXIT_FIELDS)
-_CODE_FKS = {
-    "occupation_before",
-    "education",
-    "time_outside_work",
-    "referrer",
-    "exit_reason",
-    "occupation_after",
-}
+_CODE_FKS = {v.name for v in variables.VARIABLES if v.is_code and not v.multiple}
 _M2M = M2M_FIELDS
 
 

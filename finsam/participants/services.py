@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,8 +79,26 @@ class ConsentInput:
     language: str = "svenska"
 
 
+def _with_variables(base: type, phase: str) -> type:
+    """The dataclass `base` plus one keyword attribute per registration variable of `phase`
+    (`finsam.participants.variables`): a list of `Code`s, a `Code` or an extent (int), empty
+    by default; a required variable has no default."""
+
+    def attribute(variable: variables.Variable):
+        if variable.multiple:
+            return variable.name, list, field(default_factory=list, kw_only=True)
+        kind = Code if variable.is_code else int
+        if variable.required:
+            return variable.name, kind, field(kw_only=True)
+        return variable.name, kind | None, field(default=None, kw_only=True)
+
+    name = base.__name__.removeprefix("_")
+    attributes = [attribute(v) for v in variables.of_phase(phase)]
+    return make_dataclass(name, attributes, bases=(base,), module=__name__)
+
+
 @dataclass
-class EnrolmentInput:
+class _EnrolmentInput:
     start_date: datetime.date
     personal_number: str = ""  # raw as typed; required unless anonymous_reason is set
     name: str = ""
@@ -88,22 +106,19 @@ class EnrolmentInput:
     gender: str = ""  # Gender value; "" = from the personal number (required if anonymous)
     age_at_start: int | None = None  # only for anonymous enrolments (derived otherwise)
     home_municipality: Municipality | None = None
-    income_sources_before: list = field(default_factory=list)  # list[Code]
-    occupation_before: Code | None = None
-    occupation_extent_before: int | None = None
-    education: Code | None = None
-    time_outside_work: Code | None = None
-    referrer: Code | None = None
     consent: ConsentInput | None = None  # required when identified
 
 
 @dataclass
-class ExitInput:
+class _ExitInput:
     end_date: datetime.date
-    exit_reason: Code
-    income_sources_after: list = field(default_factory=list)
-    occupation_after: Code | None = None
-    occupation_extent_after: int | None = None
+
+
+# In-registration: the fields above and the variables registered at enrolment
+# (income_sources_before, occupation_before, ...).
+EnrolmentInput = _with_variables(_EnrolmentInput, variables.IN)
+# Out-registration: the end date and the variables registered at exit (exit_reason, ...).
+ExitInput = _with_variables(_ExitInput, variables.OUT)
 
 
 # The code list each code field draws from.

@@ -8,11 +8,14 @@ one, or the extent of an occupation. From `VARIABLES` come
 - the columns of the bulk import and its template (`participants.imports`),
 - the API's input and output fields (`api.serializers`),
 - the statistics tables of plain code-list dimensions (`statistics.engine`),
-- the services' lists of code, multi-valued, extent and exit fields (`participants.services`)
-  and what a registrar should still fill in (`participants.selectors`).
+- the services' input (`EnrolmentInput`, `ExitInput`), checks and lists of code, multi-valued,
+  extent and exit fields (`participants.services`), the history and what a registrar should
+  still fill in (`participants.selectors`), the API's queries (`api.views`).
 
-A new variable is one entry here, its model field on `Enrolment` (with its migration) and its
-attribute on `EnrolmentInput` or `ExitInput`; everything above follows.
+A new variable is one entry here and its model field on `Enrolment` (with its migration);
+everything above follows (`participants/tests/test_variables.py` proves it). Special rules stay
+where they are: the SUS reports (`statistics.sus`) and the outcome table read particular
+variables, the demo data draws each with its own frequencies, the enrolment page lays them out.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from finsam.core.access import require
 from finsam.core.htmx import render_partial_or_page
 from finsam.initiatives.scoping import can_see_identity, follow_up_initiatives, get_initiative
-from finsam.participants import selectors, services
+from finsam.participants import selectors, services, variables
 from finsam.participants.forms import (
     CorrectionForm,
     EnrolForm,
@@ -247,6 +247,20 @@ def enrol_validate(request, initiative_id):
 # --- One enrolment ----------------------------------------------------------------------------
 
 
+def _registered(enrolment, phase: str) -> list[tuple[str, str]]:
+    """(label, value as registered) of the variables of `phase`; an extent follows the
+    occupation before it: "Arbete (50 %)"."""
+    rows: list[tuple[str, str]] = []
+    for variable in variables.of_phase(phase):
+        if variable.is_extent:
+            extent = getattr(enrolment, variable.name)
+            if rows and extent is not None:
+                rows[-1] = (rows[-1][0], f"{rows[-1][1]} ({extent} %)")
+        else:
+            rows.append((variable.label, as_registered(enrolment, variable.name) or "–"))
+    return rows
+
+
 def enrolment_detail(request, enrolment_uuid):
     """One enrolment. Identity only for a registrar of the initiative (logged as a view)."""
     access = request.access
@@ -266,8 +280,8 @@ def enrolment_detail(request, enrolment_uuid):
         ),
         "is_registrar": is_registrar,
         "consent": consent,
-        "income_before": as_registered(enrolment, "income_sources_before"),
-        "income_after": as_registered(enrolment, "income_sources_after"),
+        "registered_in": _registered(enrolment, variables.IN),
+        "registered_out": _registered(enrolment, variables.OUT),
         "missing": selectors.missing_for(enrolment),
         "days_enrolled": ((enrolment.end_date or timezone.localdate()) - enrolment.start_date).days,
         "history": selectors.enrolment_history(enrolment),

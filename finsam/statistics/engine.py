@@ -49,25 +49,26 @@ from finsam.core import formats
 from finsam.core.formats import sv_date
 from finsam.core.formats import sv_share as sv_percent
 from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
+from finsam.participants import variables
 from finsam.participants.models import Enrolment, Gender
 from finsam.reference.models import EXIT_WRONG_REGISTRATION, Code, CodeList, Municipality
 
-DIMENSIONS = (
-    "gender",
-    "age_group",
-    "income_before",
-    "income_after",
-    "exit_reason",
-    "outcome",
-    "time_in_initiative",
-    "home_municipality",
-    "referrer",
-    "target_group",
-    "education",
-    "time_outside_work",
-    "occupation_before",
-    "occupation_after",
-)
+# Every table but the headline, in the order shown: the engine's own tables at their places, and
+# the tables of the registration variables (`finsam.participants.variables`) at theirs.
+_OWN_TABLE_POSITIONS = {
+    "gender": 10,
+    "age_group": 20,
+    "outcome": 60,
+    "time_in_initiative": 70,
+    "home_municipality": 80,
+    "target_group": 100,
+}
+_VARIABLE_TABLES = [v for v in variables.VARIABLES if v.table is not None]
+_POSITIONS = {
+    **_OWN_TABLE_POSITIONS,
+    **{v.table.dimension: v.table.position for v in _VARIABLE_TABLES},
+}
+DIMENSIONS = tuple(sorted(_POSITIONS, key=_POSITIONS.__getitem__))
 
 
 def small_cell_limit() -> int:
@@ -434,45 +435,11 @@ def code_rows(code_list: str, counts: dict) -> tuple[list[tuple[str, str]], dict
 
 
 _CODE_DIMENSIONS = {
-    # dimension: (title, code list, field, population, exited only)
-    "income_before": (
-        gettext_lazy("Försörjningskälla före"),
-        CodeList.INCOME_SOURCE,
-        "income_sources_before",
-        False,
-    ),
-    "income_after": (
-        gettext_lazy("Försörjningskälla efter"),
-        CodeList.INCOME_SOURCE,
-        "income_sources_after",
-        True,
-    ),
-    "exit_reason": (
-        gettext_lazy("Avslutsanledning"),
-        CodeList.EXIT_REASON,
-        "exit_reason_id",
-        True,
-    ),
-    "referrer": (gettext_lazy("Remittent"), CodeList.REFERRER, "referrer_id", False),
-    "education": (gettext_lazy("Utbildningsnivå"), CodeList.EDUCATION, "education_id", False),
-    "time_outside_work": (
-        gettext_lazy("Tid i offentlig försörjning före start"),
-        CodeList.TIME_OUTSIDE_WORK,
-        "time_outside_work_id",
-        False,
-    ),
-    "occupation_before": (
-        gettext_lazy("Sysselsättning före"),
-        CodeList.OCCUPATION,
-        "occupation_before_id",
-        False,
-    ),
-    "occupation_after": (
-        gettext_lazy("Sysselsättning efter"),
-        CodeList.OCCUPATION,
-        "occupation_after_id",
-        True,
-    ),
+    # dimension: (title, code list, field, exited only)
+    **{
+        v.table.dimension: (v.table.title, v.code_list, v.attname, v.phase == variables.OUT)
+        for v in _VARIABLE_TABLES
+    },
     "target_group": (
         gettext_lazy("Målgrupp"),
         CodeList.TARGET_GROUP,
@@ -481,7 +448,7 @@ _CODE_DIMENSIONS = {
     ),
 }
 
-_MULTI_VALUED = {"income_before", "income_after", "target_group"}
+_MULTI_VALUED = {"target_group", *(v.table.dimension for v in _VARIABLE_TABLES if v.multiple)}
 
 
 def _population_text(exited: bool, multi_valued: bool) -> str:
