@@ -161,6 +161,10 @@ class ServiceForm(forms.Form):
                 if "class" in widget.attrs and "is-invalid" not in widget.attrs["class"]:
                     widget.attrs["class"] += " is-invalid"
 
+    def service_arguments(self) -> dict:
+        """What the form hands to its service (and its check): the input as `data`."""
+        return {"data": self.to_input()}
+
     def value(self, name, default=None):
         """The cleaned value, or `default` when the field did not parse."""
         return getattr(self, "cleaned_data", {}).get(name, default)
@@ -453,7 +457,7 @@ class CorrectionForm(ServiceForm):
     def out_fields(self):
         return [self[name] for name in EXIT_FIELDS if name in self.fields]
 
-    def to_input(self) -> dict:
+    def service_arguments(self) -> dict:
         """`enrolment_correct`'s arguments: the changes and the reason."""
         return {"changes": self.changes(), "reason": self.value("reason", "")}
 

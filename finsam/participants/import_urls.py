@@ -6,6 +6,16 @@ app_name = "participant_import"
 
 urlpatterns = [
     path("<int:initiative_pk>/", import_views.upload, name="upload"),
-    path("<int:initiative_pk>/mall.xlsx", import_views.template_xlsx, name="template_xlsx"),
-    path("<int:initiative_pk>/mall.csv", import_views.template_csv, name="template_csv"),
+    path(
+        "<int:initiative_pk>/mall.xlsx",
+        import_views.template,
+        {"file_format": "xlsx"},
+        name="template_xlsx",
+    ),
+    path(
+        "<int:initiative_pk>/mall.csv",
+        import_views.template,
+        {"file_format": "csv"},
+        name="template_csv",
+    ),
 ]

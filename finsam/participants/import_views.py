@@ -105,23 +105,25 @@ def upload(request, initiative_pk):
     )
 
 
-@require("enrolment.register")
-@require_GET
-def template_xlsx(request, initiative_pk):
-    _registrar_initiative(request, initiative_pk)
-    return HttpResponse(
-        imports.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="finsam-importmall.xlsx"'},
-    )
+# The downloadable template by format: (builder, content type, file name).
+_TEMPLATES = {
+    "xlsx": (
+        imports.template_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "finsam-importmall.xlsx",
+    ),
+    "csv": (imports.template_csv, "text/csv; charset=utf-8", "finsam-importmall.csv"),
+}
 
 
 @require("enrolment.register")
 @require_GET
-def template_csv(request, initiative_pk):
+def template(request, initiative_pk, file_format):
+    """The import template as an Excel workbook or a CSV file."""
     _registrar_initiative(request, initiative_pk)
+    build, content_type, name = _TEMPLATES[file_format]
     return HttpResponse(
-        imports.template_csv(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="finsam-importmall.csv"'},
+        build(),
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

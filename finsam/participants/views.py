@@ -36,17 +36,27 @@ from finsam.participants.services import IDENTITY_FIELDS
 from finsam.reference.templatetags.codes import as_registered
 
 
-def _run(form, action):
-    """Parse `form` and hand its input to `action` (a service or its check).
+def _run(form, action, **arguments):
+    """Parse `form` and hand its input and `arguments` to `action` (a service or its check).
 
     Returns the action's result, or None with every error placed on the form.
     """
     form.is_valid()
     try:
-        return action(form.to_input())
+        return action(**form.service_arguments(), **arguments)
     except ValidationError as exc:
         form.add_service_errors(exc)
         return None
+
+
+def _submit(form, write, check, **arguments):
+    """A sent form: `write` its input, or only `check` it when the form itself rejected a value
+    (its own errors are shown together with the services' ones). What `write` returned, or
+    None."""
+    if form.is_valid():
+        return _run(form, write, **arguments)
+    _run(form, check, **arguments)
+    return None
 
 
 def _form_page(request, form, page, context):
@@ -203,13 +213,14 @@ def enrol(request, initiative_id):
     context = {"initiative": initiative, "closed_reason": closed}
     if request.method == "POST":
         form = EnrolForm(request.POST, association=initiative.association_id)
-        # The form's own parse errors are shown together with the services' ones.
-        check = not form.is_valid()
-        service = services.enrolment_register_check if check else services.enrolment_register
-        enrolment = _run(
-            form, lambda data: service(access=access, initiative=initiative, data=data)
+        enrolment = _submit(
+            form,
+            services.enrolment_register,
+            services.enrolment_register_check,
+            access=access,
+            initiative=initiative,
         )
-        if enrolment is not None and not check:
+        if enrolment is not None:
             messages.success(
                 request,
                 _("Deltagaren är inregistrerad (%(pseudonym)s).")
@@ -239,8 +250,7 @@ def enrol_validate(request, initiative_id):
         checking=request.htmx.trigger_name,
         association=initiative.association_id,
     )
-    check = services.enrolment_register_check
-    _run(form, lambda data: check(access=access, initiative=initiative, data=data))
+    _run(form, services.enrolment_register_check, access=access, initiative=initiative)
     return _live_check(request, form)
 
 
@@ -299,10 +309,8 @@ def enrolment_exit(request, enrolment_uuid):
         return redirect("participants:correct", enrolment.uuid)
     if request.method == "POST":
         form = ExitForm(request.POST, association=enrolment.initiative.association_id)
-        check = not form.is_valid()
-        service = services.enrolment_exit_check if check else services.enrolment_exit
-        result = _run(form, lambda data: service(access=access, enrolment=enrolment, data=data))
-        if result is not None and not check:
+        write, check = services.enrolment_exit, services.enrolment_exit_check
+        if _submit(form, write, check, access=access, enrolment=enrolment) is not None:
             messages.success(request, _("Deltagaren är utregistrerad."))
             return redirect("participants:enrolment_detail", enrolment.uuid)
     else:
@@ -320,8 +328,7 @@ def enrolment_exit_validate(request, enrolment_uuid):
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
     form = ExitForm(request.POST, association=enrolment.initiative.association_id)
-    check = services.enrolment_exit_check
-    _run(form, lambda data: check(access=access, enrolment=enrolment, data=data))
+    _run(form, services.enrolment_exit_check, access=access, enrolment=enrolment)
     return _live_check(request, form)
 
 
@@ -341,10 +348,8 @@ def enrolment_correct(request, enrolment_uuid):
         selectors.read_identity(access, enrolment, fields=_("namn"))
     context = {"enrolment": enrolment, "initiative": enrolment.initiative}
     if request.method == "POST":
-        check = not form.is_valid()
-        service = services.enrolment_correct_check if check else services.enrolment_correct
-        corrected = _run(form, lambda data: service(access=access, enrolment=enrolment, **data))
-        if corrected is not None:
+        write, check = services.enrolment_correct, services.enrolment_correct_check
+        if _submit(form, write, check, access=access, enrolment=enrolment) is not None:
             messages.success(request, _("Rättelsen är sparad."))
             return redirect("participants:enrolment_detail", enrolment.uuid)
     return _form_page(request, form, "participants/correct.html", context)
@@ -358,8 +363,7 @@ def enrolment_correct_validate(request, enrolment_uuid):
     access = request.access
     enrolment = _registrar_enrolment(access, enrolment_uuid)
     form = _correction_form(request, enrolment)
-    check = services.enrolment_correct_check
-    _run(form, lambda data: check(access=access, enrolment=enrolment, **data))
+    _run(form, services.enrolment_correct_check, access=access, enrolment=enrolment)
     return _live_check(request, form)
 
 

@@ -283,22 +283,31 @@ _UNKNOWN_CODES = ("uppgift-saknas", "okand")
 # --- The population ---------------------------------------------------------------------------
 
 
-def _scoped(scope: Scope, flt: StatsFilter) -> QuerySet:
+def in_scope_q(scope: Scope, flt: StatsFilter, initiative: str = "initiative") -> Q:
+    """The initiatives of `scope`, of `flt`'s initiatives and of its target groups, as a
+    condition on the initiative at the path `initiative` (of an enrolment or a head count; ""
+    on `Initiative` itself). The target groups are a subquery: an initiative with two of the
+    groups counts once."""
     from finsam.initiatives.models import Initiative
 
-    qs = Enrolment.objects.counted()
+    def on(field: str) -> str:
+        return f"{initiative}__{field}__in" if initiative else f"{field}__in"
+
+    q = Q()
     if scope.initiative_ids is not None:
-        qs = qs.filter(initiative_id__in=scope.initiative_ids)
+        q &= Q(**{on("pk"): scope.initiative_ids})
     if scope.association_ids is not None:
-        qs = qs.filter(initiative__association_id__in=scope.association_ids)
+        q &= Q(**{on("association_id"): scope.association_ids})
     if flt.initiative_ids:
-        qs = qs.filter(initiative_id__in=flt.initiative_ids)
+        q &= Q(**{on("pk"): flt.initiative_ids})
     if flt.target_group_ids:
-        qs = qs.filter(
-            initiative_id__in=Initiative.objects.filter(
-                target_groups__in=flt.target_group_ids
-            ).values("pk")
-        )
+        with_groups = Initiative.objects.filter(target_groups__in=flt.target_group_ids)
+        q &= Q(**{on("pk"): with_groups.values("pk")})
+    return q
+
+
+def _scoped(scope: Scope, flt: StatsFilter) -> QuerySet:
+    qs = Enrolment.objects.counted().filter(in_scope_q(scope, flt))
     if flt.municipality_ids:
         qs = qs.filter(home_municipality_id__in=flt.municipality_ids)
     return qs
@@ -485,6 +494,23 @@ class _Populations:
     def exited(self) -> QuerySet:
         return exited_enrolments(self.scope, self.flt)
 
+    def table(
+        self, dimension, title, ordered, counts, *, exited=False, missing=False, note=""
+    ) -> Table:
+        """A table of one value per enrolment, from the exited population or the active one;
+        `missing`: a last row "Uppgift saknas", `note`: a sentence added to the population."""
+        if missing:
+            ordered = [*ordered, (MISSING, _("Uppgift saknas"))]
+        population = _population_text(exited, False)
+        return _table(
+            self.scope,
+            dimension=dimension,
+            title=title,
+            ordered=ordered,
+            counts=counts,
+            population=f"{population}. {note}" if note else population,
+        )
+
     def totals(self, qs, population: str) -> dict:
         # The persons of a multi-valued table: the same for every table of one population.
         if population not in self.memo:
@@ -547,14 +573,7 @@ def _gender_table(p: _Populations, dimension: str) -> Table:
         (Gender.MAN.value, _("Män")),
         (Gender.OTHER.value, _("Annat/ej angivet")),
     ]
-    return _table(
-        p.scope,
-        dimension=dimension,
-        title=_("Kön"),
-        ordered=ordered,
-        counts=counts,
-        population=_population_text(False, False),
-    )
+    return p.table(dimension, _("Kön"), ordered, counts)
 
 
 @_builds("age_group")
@@ -566,15 +585,7 @@ def _age_group_table(p: _Populations, dimension: str) -> Table:
     qs = p.active.annotate(stat_key=Case(*whens, default=Value(MISSING), output_field=CharField()))
     counts = grouped_counts(qs, "stat_key")
     ordered = [(key, age_group_label(key)) for key, _low, _high in _AGE_GROUPS]
-    ordered.append((MISSING, _("Uppgift saknas")))
-    return _table(
-        p.scope,
-        dimension=dimension,
-        title=_("Åldersgrupp (ålder vid start)"),
-        ordered=ordered,
-        counts=counts,
-        population=_population_text(False, False),
-    )
+    return p.table(dimension, _("Åldersgrupp (ålder vid start)"), ordered, counts, missing=True)
 
 
 @_builds("outcome")
@@ -594,15 +605,8 @@ def _outcome_table(p: _Populations, dimension: str) -> Table:
         if key not in known and key != MISSING:
             for g, n in counts.pop(key).items():
                 _split(counts, g, n, "other")
-    ordered.append((MISSING, _("Uppgift saknas")))
-    return _table(
-        p.scope,
-        dimension=dimension,
-        title=_("Utfall: sysselsättning efter avslut"),
-        ordered=ordered,
-        counts=counts,
-        population=_population_text(True, False),
-    )
+    title = _("Utfall: sysselsättning efter avslut")
+    return p.table(dimension, title, ordered, counts, exited=True, missing=True)
 
 
 @_builds("time_in_initiative")
@@ -624,16 +628,8 @@ def _time_in_initiative_table(p: _Populations, dimension: str) -> Table:
     )
     counts = grouped_counts(qs, "stat_key")
     ordered = [(key, str(label)) for key, label, _limit in _TIME_BUCKETS]
-    return _table(
-        p.scope,
-        dimension=dimension,
-        title=_("Tid i insatsen"),
-        ordered=ordered,
-        counts=counts,
-        population=_population_text(False, False)
-        + ". "
-        + _("Tiden räknas från start till avslut, eller till periodens slut för pågående"),
-    )
+    note = _("Tiden räknas från start till avslut, eller till periodens slut för pågående")
+    return p.table(dimension, _("Tid i insatsen"), ordered, counts, note=note)
 
 
 @_builds("home_municipality")
@@ -644,15 +640,7 @@ def _home_municipality_table(p: _Populations, dimension: str) -> Table:
     by_key = {str(k): v for k, v in counts.items() if k is not None}
     if None in counts:
         by_key[MISSING] = counts[None]
-    ordered.append((MISSING, _("Uppgift saknas")))
-    return _table(
-        p.scope,
-        dimension=dimension,
-        title=_("Hemkommun"),
-        ordered=ordered,
-        counts=by_key,
-        population=_population_text(False, False),
-    )
+    return p.table(dimension, _("Hemkommun"), ordered, by_key, missing=True)
 
 
 def _scope_municipalities(scope: Scope, flt: StatsFilter, used_ids) -> list[Municipality]:
@@ -732,21 +720,10 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
 
 def _volume_counts(scope: Scope, flt: StatsFilter) -> dict | None:
     """Summed monthly head counts of volume initiatives in scope, or None if there are none."""
-    from finsam.initiatives.models import HeadCount, Initiative
+    from finsam.initiatives.models import HeadCount
 
     qs = HeadCount.objects.months_in(flt.period_start, flt.period_end)
-    if scope.initiative_ids is not None:
-        qs = qs.filter(initiative_id__in=scope.initiative_ids)
-    if scope.association_ids is not None:
-        qs = qs.filter(initiative__association_id__in=scope.association_ids)
-    if flt.initiative_ids:
-        qs = qs.filter(initiative_id__in=flt.initiative_ids)
-    if flt.target_group_ids:  # a subquery: an initiative with two of the groups counts once
-        qs = qs.filter(
-            initiative_id__in=Initiative.objects.filter(
-                target_groups__in=flt.target_group_ids
-            ).values("pk")
-        )
+    qs = qs.filter(in_scope_q(scope, flt))
     result = qs.aggregate(women=Sum("women"), men=Sum("men"), other=Sum("other"), rows=Count("id"))
     if not result["rows"]:
         return None

@@ -143,17 +143,7 @@ class InitiativeReport:
 
 def initiatives_in_scope(scope: Scope, flt: StatsFilter):
     """Initiatives in scope and filters whose period overlaps the report period."""
-    qs = Initiative.objects.all()
-    if scope.initiative_ids is not None:
-        qs = qs.filter(pk__in=scope.initiative_ids)
-    if scope.association_ids is not None:
-        qs = qs.filter(association_id__in=scope.association_ids)
-    if flt.initiative_ids:
-        qs = qs.filter(pk__in=flt.initiative_ids)
-    if flt.target_group_ids:
-        qs = qs.filter(
-            pk__in=Initiative.objects.filter(target_groups__in=flt.target_group_ids).values("pk")
-        )
+    qs = Initiative.objects.filter(engine.in_scope_q(scope, flt, initiative=""))
     return qs.active_in(flt.period_start, flt.period_end)
 
 
