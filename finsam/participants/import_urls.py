@@ -6,16 +6,13 @@ app_name = "participant_import"
 
 urlpatterns = [
     path("<int:initiative_pk>/", import_views.upload, name="upload"),
-    path(
-        "<int:initiative_pk>/mall.xlsx",
-        import_views.template,
-        {"file_format": "xlsx"},
-        name="template_xlsx",
-    ),
-    path(
-        "<int:initiative_pk>/mall.csv",
-        import_views.template,
-        {"file_format": "csv"},
-        name="template_csv",
+    *(
+        path(
+            f"<int:initiative_pk>/mall.{file_format}",
+            import_views.template,
+            {"file_format": file_format},
+            name=f"template_{file_format}",
+        )
+        for file_format in ("xlsx", "csv")
     ),
 ]

@@ -352,10 +352,12 @@ def _split(rows_of_counts: dict, gender: str, n: int, key) -> None:
     rows_of_counts[key][gender] += n
 
 
-def _make_row(key, label, counts: dict) -> Row:
+def make_row(key, label, counts: dict | None = None) -> Row:
+    """A row from {gender: n}; "other" and unknown genders go to the other column."""
+    counts = counts or {}
     women = counts.get(Gender.WOMAN, 0)
     men = counts.get(Gender.MAN, 0)
-    other = counts.get(Gender.OTHER, 0)
+    other = sum(n for g, n in counts.items() if g not in (Gender.WOMAN, Gender.MAN))
     return Row(
         key=str(key),
         label=str(label),
@@ -384,13 +386,13 @@ def _table(
     total_counts: dict | None = None,
     multi_valued: bool = False,
 ) -> Table:
-    rows = [_make_row(key, label, counts.get(key, {})) for key, label in ordered]
+    rows = [make_row(key, label, counts.get(key, {})) for key, label in ordered]
     if total_counts is None:
         total_counts = dict.fromkeys(GENDER_KEYS, 0)
         for per_gender in counts.values():
             for g, n in per_gender.items():
                 total_counts[g] += n
-    total = _make_row("total", _("Totalt"), total_counts)
+    total = make_row("total", _("Totalt"), total_counts)
     table = Table(
         dimension=dimension,
         title=title,
@@ -699,8 +701,8 @@ def headline(scope: Scope, flt: StatsFilter) -> Table:
     table = Table(
         dimension="headline",
         title=_("Deltagare under perioden"),
-        rows=[_make_row(key, label, counts.get(key, {})) for key, label in ordered],
-        total=_make_row("total", _("Totalt"), counts.get("active", {})),
+        rows=[make_row(key, label, counts.get(key, {})) for key, label in ordered],
+        total=make_row("total", _("Totalt"), counts.get("active", {})),
         population=population,
         suppressed=scope.suppress,
         show_total=False,

@@ -33,26 +33,10 @@ from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
 from finsam.statistics import engine
-from finsam.statistics.engine import Cell, Row, Scope, StatsFilter, Table
+from finsam.statistics.engine import Cell, Row, Scope, StatsFilter, Table, make_row
 
 WORK, STUDIES, JOB_SEEKING, OTHER = "work", "studies", "job_seeking", "other"
 WORK_OR_STUDIES = (WORK, STUDIES)
-
-
-def make_row(key: str, label: str, counts: dict | None = None) -> Row:
-    """An engine Row from {gender: n}; "other" and unknown genders go to the other column."""
-    counts = counts or {}
-    women = counts.get(Gender.WOMAN, 0)
-    men = counts.get(Gender.MAN, 0)
-    other = sum(n for g, n in counts.items() if g not in (Gender.WOMAN, Gender.MAN))
-    return Row(
-        key=str(key),
-        label=str(label),
-        women=Cell(women),
-        men=Cell(men),
-        other=Cell(other),
-        total=Cell(women + men + other),
-    )
 
 
 def one_month_or_longer(flt: StatsFilter) -> bool:
