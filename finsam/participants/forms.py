@@ -60,17 +60,21 @@ def _code_field(code_list, label, *, multiple=False, current=None):
     )
 
 
-def _variable_field(variable: variables.Variable, *, registering=False, current=None):
-    """The field of a registration variable; `registering`: on the enrol or exit form (whose
-    label may say more), `current`: the enrolment's codes (a correction)."""
-    label = (variable.form_label or variable.label) if registering else variable.label
-    if variable.is_extent:
-        return _extent_field(label)
-    return _code_field(variable.code_list, label, multiple=variable.multiple, current=current)
-
-
-def _variable_fields(phase: str) -> dict:
-    return {v.name: _variable_field(v, registering=True) for v in variables.of_phase(phase)}
+def _variable_fields(phase: str, current=None) -> dict:
+    """The fields of the registration variables of `phase`: to register (whose labels may say
+    more), or to correct, where `current(name)` gives the enrolment's codes."""
+    fields = {}
+    for v in variables.of_phase(phase):
+        if v.is_extent:
+            fields[v.name] = _extent_field(v.label)
+        elif current is None:
+            label = v.form_label or v.label
+            fields[v.name] = _code_field(v.code_list, label, multiple=v.multiple)
+        else:
+            fields[v.name] = _code_field(
+                v.code_list, v.label, multiple=v.multiple, current=current(v.name)
+            )
+    return fields
 
 
 def _own_label(association, code: Code) -> str:
@@ -405,12 +409,6 @@ class CorrectionForm(ServiceForm):
     def add_fields(self) -> None:
         enrolment, initial = self.enrolment, self.initial
 
-        def variable_fields(phase):
-            return {
-                v.name: _variable_field(v, current=current(v.name))
-                for v in variables.of_phase(phase)
-            }
-
         def current(name):
             value = initial.get(name)
             return [value] if isinstance(value, int) else value or []
@@ -432,7 +430,7 @@ class CorrectionForm(ServiceForm):
             required=False,
             empty_label=_("– välj –"),
         )
-        fields.update(variable_fields(variables.IN))
+        fields.update(_variable_fields(variables.IN, current))
         if not enrolment.is_active:
             fields["reopen"] = forms.BooleanField(
                 label=_("Ångra utregistreringen (deltagandet pågår fortfarande)"),
@@ -441,7 +439,7 @@ class CorrectionForm(ServiceForm):
             fields["end_date"] = forms.DateField(
                 label=_("Slutdatum"), required=False, widget=DateInput
             )
-            fields.update(variable_fields(variables.OUT))
+            fields.update(_variable_fields(variables.OUT, current))
         fields["reason"] = self.fields.pop("reason")
         self.fields = fields
 

@@ -124,7 +124,6 @@ ExitInput = _with_variables(_ExitInput, variables.OUT)
 # The code list each code field draws from.
 CODE_FIELDS = {v.name: v.code_list for v in variables.VARIABLES if v.is_code}
 M2M_FIELDS = tuple(v.name for v in variables.VARIABLES if v.multiple)
-EXTENT_FIELDS = tuple(v.name for v in variables.VARIABLES if v.is_extent)
 EXIT_FIELDS = ("end_date", *(v.name for v in variables.of_phase(variables.OUT)))
 IN_FIELDS = (
     "start_date",
@@ -1157,18 +1156,14 @@ def _check_corrected_person(errors: _Errors, enrolment: Enrolment, changes: dict
 
 def _check_corrected_codes(errors: _Errors, changes: dict, reopen: bool) -> None:
     """Codes and extents; an exit keeps its reason unless the enrolment is reopened."""
-    for key in CODE_FIELDS:
+    for variable in variables.VARIABLES:
+        key = variable.name
         if key not in changes:
             continue
-        if key in M2M_FIELDS:
-            _check_codes(errors, key, changes[key])
-        elif key == "exit_reason" and changes[key] is None and not reopen:
+        if key == "exit_reason" and changes[key] is None and not reopen:
             errors.add(key, _("Ange avslutsanledning."))
         else:
-            _check_code(errors, key, changes[key])
-    for key in EXTENT_FIELDS:
-        if key in changes:
-            _check_extent(errors, key, changes[key])
+            _check_variable(errors, variable, changes[key])
 
 
 def _check_identified_correction(errors: _Errors, enrolment: Enrolment, changes, start, end):
