@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "finsam.associations",
     "finsam.accounts",
     "finsam.initiatives",
+    "finsam.staff",
     "finsam.participants",
     "finsam.audit",
     "finsam.finance",
@@ -121,7 +122,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "finsam.accounts.access.AccessMiddleware",
+    "finsam.staff.access.AccessMiddleware",
     "finsam.accounts.middleware.RequireTwoFactorMiddleware",
 ]
 

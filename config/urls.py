@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("finsam.accounts.urls")),
+    path("", include("finsam.staff.urls")),
     path("", include("finsam.associations.urls")),
     path("initiatives/", include("finsam.initiatives.urls")),
     path("participants/import/", include("finsam.participants.import_urls")),

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment
 from finsam.audit.models import AppendOnlyError, ChangeEvent
 from finsam.audit.services import diff, record_change, snapshot
@@ -20,6 +19,7 @@ from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports import services as report_services
 from finsam.reports.models import ReportStatus
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 PERSONAL_NUMBER = "198112189876"
 NAME = "Sigrid Testsson"

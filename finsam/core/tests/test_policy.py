@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from finsam.accounts import services as account_services
-from finsam.accounts.access import build_access
 from finsam.accounts.models import ApplicantOrganisation, InitiativeAssignment, Invitation
 from finsam.accounts.tests.factories import UserFactory
 from finsam.associations import services as association_services
@@ -30,6 +29,7 @@ from finsam.participants import services as participant_services
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports import services as report_services
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 OWN_ROWS = {
     Principal.APPLICANT_ORGANISATION: "application.own",

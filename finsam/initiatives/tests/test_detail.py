@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
 from finsam.initiatives import services
 from finsam.initiatives.tests.conftest import code
 from finsam.initiatives.tests.factories import (
@@ -15,6 +14,7 @@ from finsam.initiatives.tests.factories import (
 )
 from finsam.participants.models import Participant
 from finsam.reference.models import CodeList
+from finsam.staff.access import build_access
 
 
 def url(initiative):

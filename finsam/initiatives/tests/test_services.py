@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment
 from finsam.core.roles import Role
 from finsam.initiatives import services
@@ -18,6 +17,7 @@ from finsam.initiatives.tests.factories import (
     InitiativeFactory,
 )
 from finsam.reference.models import CodeList, Municipality
+from finsam.staff.access import build_access
 
 TODAY = datetime.date(2026, 6, 15)
 
