@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from finsam.core.access import require
 from finsam.core.htmx import wants_partial
-from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
 from finsam.reports.compile import can_download_compiled, typeset_chapter
+from finsam.reports.compile_jobs import compiled_report_jobs
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
 from finsam.reports.scoping import (
