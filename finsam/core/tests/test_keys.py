@@ -4,7 +4,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from finsam.core.checks import check_keys
-from finsam.core.keys import ensure_canary, key_problems, lookup_hash, raw_rows, require_keys
+from finsam.core.keys import (
+    LOOKUP_HASHES,
+    ensure_canary,
+    key_problems,
+    lookup_hash,
+    raw_rows,
+    require_keys,
+)
 from finsam.core.models import KeyCanary
 from finsam.core.tests.conftest import configured_keys
 from finsam.participants.models import Participant
@@ -104,3 +111,8 @@ def test_lookup_hash_is_keyed_and_stable(settings):
     assert "198112189876" not in a
     settings.LOOKUP_HASH_KEY = "another key"
     assert lookup_hash("198112189876") != a
+
+
+def test_the_participants_register_their_lookup_hash_with_the_key_check():
+    assert LOOKUP_HASHES[0] == (KeyCanary, "value_hash", "value")
+    assert (Participant, "personal_number_hash", "personal_number") in LOOKUP_HASHES
