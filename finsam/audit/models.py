@@ -103,6 +103,8 @@ class LogEvent(AppendOnlyModel):
     class Meta:
         abstract = True
         ordering = ["-at", "-id"]
+        # Both logs are read per association, newest first.
+        indexes = [models.Index(fields=["association", "-at"])]
 
 
 class AccessEvent(LogEvent):
@@ -118,7 +120,6 @@ class AccessEvent(LogEvent):
     objects = AccessEventQuerySet.as_manager()
 
     class Meta(LogEvent.Meta):
-        indexes = [models.Index(fields=["association", "-at"])]
         verbose_name = _("loggad åtkomst")
         verbose_name_plural = _("loggade åtkomster")
 
@@ -203,10 +204,7 @@ class ChangeEvent(LogEvent):
     objects = ChangeEventQuerySet.as_manager()
 
     class Meta(LogEvent.Meta):
-        indexes = [
-            models.Index(fields=["association", "-at"]),
-            models.Index(fields=["object_type", "object_id"]),
-        ]
+        indexes = [*LogEvent.Meta.indexes, models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("loggad ändring")
         verbose_name_plural = _("loggade ändringar")
 
