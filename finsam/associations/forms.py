@@ -1,8 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from finsam.associations.models import Association, Member, MemberKind
+from finsam.associations.models import MemberKind
 from finsam.associations.selectors import municipalities_by_region
 from finsam.associations.validators import normalize_org_number
 from finsam.reference.models import Municipality, Region
@@ -42,6 +43,11 @@ class BootstrapForm(forms.Form):
             widget = self.fields[name].widget
             if "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        """The form filled in from a stored object: its fields of the form's field names."""
+        return model_to_dict(obj, fields=list(cls.base_fields))
 
     def apply_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the form's fields."""
@@ -98,21 +104,6 @@ class AssociationForm(BootstrapForm):
         if not can_change_start_date:
             del self.fields["start_date"]
 
-    @classmethod
-    def initial_for(cls, association: Association) -> dict:
-        return {
-            "name": association.name,
-            "slug": association.slug,
-            "org_number": association.org_number,
-            "start_date": association.start_date,
-            "end_date": association.end_date,
-            "description": association.description,
-            "address": association.address,
-            "contact_person": association.contact_person,
-            "contact_email": association.contact_email,
-            "municipalities": [m.pk for m in association.municipalities.all()],
-        }
-
     def clean_org_number(self):
         return normalize_org_number(self.cleaned_data["org_number"])
 
@@ -154,16 +145,3 @@ class MemberForm(BootstrapForm):
     is_financier = forms.BooleanField(label=_("Finansiär"), required=False, initial=True)
     valid_from = forms.DateField(label=_("Giltig från"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Giltig till"), required=False, widget=DateInput())
-
-    @classmethod
-    def initial_for(cls, member: Member) -> dict:
-        return {
-            "kind": member.kind,
-            "name": member.name,
-            "municipality": member.municipality_id,
-            "region": member.region_id,
-            "contribution_share": member.contribution_share,
-            "is_financier": member.is_financier,
-            "valid_from": member.valid_from,
-            "valid_to": member.valid_to,
-        }

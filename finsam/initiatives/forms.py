@@ -14,7 +14,7 @@ from finsam.initiatives.models import (
     InitiativeBudget,
 )
 from finsam.initiatives.selectors import ASSIGNABLE_ROLES, specific_orientation_codes
-from finsam.initiatives.services import INITIATIVE_FIELDS, M2M_FIELDS
+from finsam.initiatives.services import BUDGET_FIELDS, INITIATIVE_FIELDS, M2M_FIELDS
 from finsam.reference.models import Code, CodeList
 
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
@@ -143,14 +143,7 @@ class InitiativeForm(ServiceValidatedModelForm):
 class BudgetForm(ServiceValidatedModelForm):
     class Meta:
         model = InitiativeBudget
-        fields = [
-            "year",
-            "amount",
-            "outcome",
-            "rate_per_participant_week",
-            "planned_participants",
-            "note",
-        ]
+        fields = BUDGET_FIELDS
         widgets = {"note": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):

@@ -29,6 +29,7 @@ from finsam.statistics import engine, successor, sus
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
 from finsam.statistics.scopes import available_scopes, scope_for
+from finsam.statistics.views import group_scopes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCOPE = "scope"
@@ -74,19 +75,9 @@ def _selection(request):
     kind, obj_id = parse_scope_value(value)
     scope = scope_for(access, kind, obj_id)
     form = StatsFilterForm(request.GET, scope=scope)
-    groups: dict[str, list] = {}
-    labels = {
-        "association": _("Förbund"),
-        "initiative": _("Insatser"),
-        "region": _("Regioner (län)"),
-        "national": _("Nationellt"),
-    }
-    for scope_kind, scope_id, label in scopes:
-        groups.setdefault(scope_kind, []).append((scope_value(scope_kind, scope_id), label))
     scope_groups = [
-        (labels[k], groups[k])
-        for k in ("association", "initiative", "region", "national")
-        if k in groups
+        (heading, [(scope_value(k, i), label) for k, i, label in items])
+        for heading, items in group_scopes(scopes)
     ]
     return {
         "scope": scope,
