@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "finsam.finance",
     "finsam.documents",
     "finsam.statistics",
+    "finsam.followup",
     "finsam.reports",
     "finsam.api",
     "finsam.demo",

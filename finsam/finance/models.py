@@ -6,6 +6,7 @@ and the administration cost budget and outcome. The allocated funds (tilldelade 
 members' contributions of the year (`MemberContribution`), never typed as a total.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -85,3 +86,82 @@ class MemberContribution(TimeStampedModel):
 
     def __str__(self):
         return f"{self.member} {self.association_year.year}"
+
+
+class InitiativeBudget(TimeStampedModel):
+    """Budget of an initiative for one calendar year (participant-follow-up.md §2.4).
+
+    Moved here from `initiatives`; the table keeps its name so that no data moves."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = _kr(_("budget (kr)"))
+    outcome = _kr(_("utfall (kr)"), null=True, blank=True)
+    rate_per_participant_week = models.DecimalField(
+        _("ersättning per deltagarvecka (kr)"),
+        max_digits=8,
+        decimal_places=0,
+        null=True,
+        blank=True,
+    )
+    planned_participants = models.PositiveIntegerField(
+        _("planerat antal deltagare"), null=True, blank=True
+    )
+    note = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        db_table = "initiatives_initiativebudget"
+        ordering = ["initiative", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "year"], name="unique_budget_year")
+        ]
+        verbose_name = _("insatsbudget")
+        verbose_name_plural = _("insatsbudgetar")
+
+    def __str__(self):
+        return f"{self.initiative} {self.year}"
+
+
+def _percent(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=1)
+
+
+class EquityBand(TimeStampedModel):
+    """The band the association wants its equity in, as % of the year's allocated funds
+    (finance-law-privacy.md §3.2). Set per year; a year without one uses the latest earlier
+    year's band, else the default of seed 002 (`selectors.DEFAULT_EQUITY_BAND`)."""
+
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.CASCADE, related_name="equity_bands"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    lower = _percent(_("nedre gräns (%)"))
+    upper = _percent(_("övre gräns (%)"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satt av"),
+    )
+    set_at = models.DateTimeField(_("satt"))
+
+    class Meta:
+        ordering = ["association", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="unique_equity_band_per_association_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lower__gte=0, upper__lte=100, lower__lte=models.F("upper")),
+                name="equity_band_within_0_100",
+            ),
+        ]
+        verbose_name = _("intervall för eget kapital")
+        verbose_name_plural = _("intervall för eget kapital")
+
+    def __str__(self):
+        return f"{self.association} {self.year}: {self.lower}–{self.upper} %"

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from finsam.finance.tests.factories import InitiativeBudgetFactory
 from finsam.initiatives.tests.factories import (
     HeadCountFactory,
-    InitiativeBudgetFactory,
     InitiativeFactory,
 )
 from finsam.participants.tests.factories import EnrolmentFactory
