@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -64,44 +65,62 @@ ASSOCIATION_FIELDS = (
 )
 
 
-@transaction.atomic
-def association_create(
-    *,
+class AssociationRecord(TypedDict, total=False):
+    """The fields of an association's record that its create and update take besides the start
+    date and the municipalities (name, slug and organisation number are required)."""
+
+    name: Required[str]
+    slug: Required[str]
+    org_number: Required[str]
+    end_date: datetime.date | None
+    description: str
+    address: str
+    contact_person: str
+    contact_email: str
+
+
+def _save(
     access,
-    name: str,
-    slug: str,
-    org_number: str,
-    start_date: datetime.date,
+    association: Association,
     municipalities: Iterable[Municipality],
-    end_date: datetime.date | None = None,
-    description: str = "",
-    address: str = "",
-    contact_person: str = "",
-    contact_email: str = "",
+    record: AssociationRecord,
+    *,
+    before: dict,
+    action: str,
 ) -> Association:
-    """Create an association (operator only)."""
-    access.require("association.create")
+    """Check and save `association` with `record` and `municipalities`, and record the change."""
     municipalities = list(municipalities)
-    association = Association(
-        name=name.strip(),
-        slug=slug.strip(),
-        org_number=_normalized_org_number(org_number),
-        start_date=start_date,
-        end_date=end_date,
-        description=description,
-        address=address,
-        contact_person=contact_person,
-        contact_email=contact_email,
-    )
-    _check_period(start_date, end_date)
+    association.name = record["name"].strip()
+    association.slug = record["slug"].strip()
+    association.org_number = _normalized_org_number(record["org_number"])
+    association.end_date = record.get("end_date")
+    for name in ("description", "address", "contact_person", "contact_email"):
+        setattr(association, name, record.get(name, ""))
+    _check_period(association.start_date, association.end_date)
     _check_municipalities(municipalities)
     _check_unique(association)
     association.full_clean()
     association.save()
     association.municipalities.set(municipalities)
-    changes = diff({}, snapshot(association, ASSOCIATION_FIELDS))
-    record_change(access=access, obj=association, action="association.create", changes=changes)
+    changes = diff(before, snapshot(association, ASSOCIATION_FIELDS))
+    record_change(access=access, obj=association, action=action, changes=changes)
     return association
+
+
+@transaction.atomic
+def association_create(
+    *,
+    access,
+    start_date: datetime.date,
+    municipalities: Iterable[Municipality],
+    **record: Unpack[AssociationRecord],
+) -> Association:
+    """Create an association (operator only)."""
+    access.require("association.create")
+    association = Association(start_date=start_date)
+    return _save(
+        access, association, municipalities, record, before={}, action="association.create"
+    )
 
 
 @transaction.atomic
@@ -109,16 +128,9 @@ def association_update(
     *,
     access,
     association: Association,
-    name: str,
-    slug: str,
-    org_number: str,
     municipalities: Iterable[Municipality],
     start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    description: str = "",
-    address: str = "",
-    contact_person: str = "",
-    contact_email: str = "",
+    **record: Unpack[AssociationRecord],
 ) -> Association:
     """Change an association's record. `start_date=None` keeps the start date (SUS: fixed;
     only the operator changes it)."""
@@ -126,26 +138,11 @@ def association_update(
     if start_date is not None and start_date != association.start_date:
         access.require("association.change_start_date", association=association)
     before = snapshot(Association.objects.get(pk=association.pk), ASSOCIATION_FIELDS)
-    municipalities = list(municipalities)
-    association.name = name.strip()
-    association.slug = slug.strip()
-    association.org_number = _normalized_org_number(org_number)
     if start_date is not None:
         association.start_date = start_date
-    association.end_date = end_date
-    association.description = description
-    association.address = address
-    association.contact_person = contact_person
-    association.contact_email = contact_email
-    _check_period(association.start_date, end_date)
-    _check_municipalities(municipalities)
-    _check_unique(association)
-    association.full_clean()
-    association.save()
-    association.municipalities.set(municipalities)
-    changes = diff(before, snapshot(association, ASSOCIATION_FIELDS))
-    record_change(access=access, obj=association, action="association.update", changes=changes)
-    return association
+    return _save(
+        access, association, municipalities, record, before=before, action="association.update"
+    )
 
 
 def municipality_member_name(municipality: Municipality) -> str:

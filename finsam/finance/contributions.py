@@ -3,14 +3,19 @@
 Under 5 § of the Finsam law (FinsamL) the state (Försäkringskassan, also for
 Arbetsförmedlingen) pays half, the region(s) a quarter and the municipalities a quarter. Each
 member's share is a percentage; on any day the shares of the members valid that day add up to at
-most 100 % (and, once the members are complete, to exactly 100 % split 50/25/25).
+most 100 % (and, once the members are complete, to exactly 100 % split 50/25/25). A sum split
+by shares is rounded to whole kronor by the largest remainder, so the parts always add up to it.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,6 +43,7 @@ PARTY_LABELS = {
     "municipalities": gettext_lazy("kommuner"),
 }
 WHOLE = Decimal("100")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass
@@ -132,3 +138,16 @@ def check_total(member: Member, others: list[Member]) -> None:
                 % {"total": sv_percent_trimmed(total)}
             }
         )
+
+
+def largest_remainder(total: int, weights: Mapping[K, Decimal | float | int]) -> dict[K, int]:
+    """`total` split in proportion to `weights` into whole numbers that add up to `total`
+    exactly (the largest remainder method: the parts rounded down, then one more to the largest
+    remainders; computed exactly, ties to the key that comes first)."""
+    whole = sum((Fraction(w) for w in weights.values()), Fraction(0))
+    raw = {key: Fraction(total) * Fraction(w) / whole for key, w in weights.items()}
+    parts = {key: math.floor(value) for key, value in raw.items()}
+    left = total - sum(parts.values())
+    for key in sorted(raw, key=lambda key: raw[key] - parts[key], reverse=True)[:left]:
+        parts[key] += 1
+    return parts

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from finsam.associations.forms import BootstrapForm, DateInput
-from finsam.associations.models import Member, MemberKind
+from finsam.associations.models import MEMBER_FIELDS, Member, MemberKind
 from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.forms import ServiceValidatedModelForm, _bootstrap
 from finsam.reference.models import Municipality, Region
@@ -117,14 +117,7 @@ class MemberForm(BootstrapForm):
     @classmethod
     def initial_for(cls, member: Member) -> dict:
         return {
-            "kind": member.kind,
-            "name": member.name,
-            "municipality": member.municipality_id,
-            "region": member.region_id,
-            "contribution_share": member.contribution_share,
-            "is_financier": member.is_financier,
-            "valid_from": member.valid_from,
-            "valid_to": member.valid_to,
+            name: getattr(member, Member._meta.get_field(name).attname) for name in MEMBER_FIELDS
         }
 
 

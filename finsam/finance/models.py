@@ -3,7 +3,9 @@
 One `AssociationYear` per association and year holds what the national successor "Uppföljning
 Finsam" asks for besides the initiatives: equity (eget kapital) at the start and end of the year
 and the administration cost budget and outcome. The allocated funds (tilldelade medel) are the
-members' contributions of the year (`MemberContribution`), never typed as a total.
+members' contributions of the year (`MemberContribution`), never typed as a total. The equity is
+measured against the band the association sets (`EquityBand`); each initiative has a budget per
+year (`InitiativeBudget`).
 """
 
 from django.conf import settings
@@ -16,6 +18,17 @@ from finsam.core.models import TimeStampedModel
 
 def _kr(label, **kwargs):
     return models.DecimalField(label, max_digits=12, decimal_places=0, **kwargs)
+
+
+def _history():
+    return HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+
+def _not_negative(field: str, name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = models.Q(**{f"{field}__gte": 0})
+    if nullable:
+        condition = models.Q(**{f"{field}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class AssociationYear(TimeStampedModel):
@@ -32,7 +45,7 @@ class AssociationYear(TimeStampedModel):
     admin_cost_outcome = _kr(_("administrationskostnad, utfall (kr)"), null=True, blank=True)
     note = models.TextField(_("kommentar"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
 
     class Meta:
         ordering = ["association", "-year"]
@@ -40,15 +53,11 @@ class AssociationYear(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["association", "year"], name="unique_finance_year_per_association"
             ),
-            models.CheckConstraint(
-                condition=models.Q(admin_cost_budget__isnull=True)
-                | models.Q(admin_cost_budget__gte=0),
-                name="finance_admin_cost_budget_not_negative",
+            _not_negative(
+                "admin_cost_budget", "finance_admin_cost_budget_not_negative", nullable=True
             ),
-            models.CheckConstraint(
-                condition=models.Q(admin_cost_outcome__isnull=True)
-                | models.Q(admin_cost_outcome__gte=0),
-                name="finance_admin_cost_outcome_not_negative",
+            _not_negative(
+                "admin_cost_outcome", "finance_admin_cost_outcome_not_negative", nullable=True
             ),
         ]
         verbose_name = _("förbundets år")
@@ -69,7 +78,7 @@ class MemberContribution(TimeStampedModel):
     )
     amount = _kr(_("bidrag (kr)"))
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
 
     class Meta:
         ordering = ["association_year", "member"]
@@ -77,9 +86,7 @@ class MemberContribution(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["association_year", "member"], name="unique_contribution_per_member_year"
             ),
-            models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="contribution_not_negative"
-            ),
+            _not_negative("amount", "contribution_not_negative"),
         ]
         verbose_name = _("medlemsbidrag")
         verbose_name_plural = _("medlemsbidrag")

@@ -293,11 +293,14 @@ def member_section(association: Association) -> dict:
 # --- Initiative budgets -------------------------------------------------------------------------
 
 
-def budget_summary(*, initiative: Initiative):
-    """Budgets per year and their totals (two queries)."""
+def budget_section(initiative: Initiative) -> dict:
+    """The initiative's budgets per year (`budgets`) and their totals (`budget_totals`) (two
+    queries)."""
     budgets = InitiativeBudget.objects.filter(initiative=initiative)
-    totals = budgets.aggregate(amount=Sum("amount"), outcome=Sum("outcome"))
-    return list(budgets.order_by("year")), totals
+    return {
+        "budgets": list(budgets.order_by("year")),
+        "budget_totals": budgets.aggregate(amount=Sum("amount"), outcome=Sum("outcome")),
+    }
 
 
 def get_budget(initiative: Initiative, pk) -> InitiativeBudget:

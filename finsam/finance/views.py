@@ -280,14 +280,12 @@ def _editable_initiative(request, pk):
 
 
 def _budget_context(request, initiative, *, editing=None, form=None):
-    budgets, totals = selectors.budget_summary(initiative=initiative)
     return {
         "initiative": initiative,
-        "budgets": budgets,
-        "budget_totals": totals,
         "can_edit": True,
         "editing": editing,
         "budget_form": form,
+        **selectors.budget_section(initiative),
     }
 
 

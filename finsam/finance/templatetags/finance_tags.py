@@ -38,10 +38,4 @@ def members_section(association, can_edit):
 @register.inclusion_tag("finance/_budgets.html")
 def budgets_section(initiative, can_edit):
     """The initiative's budget per year with the totals."""
-    budgets, totals = selectors.budget_summary(initiative=initiative)
-    return {
-        "initiative": initiative,
-        "can_edit": can_edit,
-        "budgets": budgets,
-        "budget_totals": totals,
-    }
+    return {"initiative": initiative, "can_edit": can_edit, **selectors.budget_section(initiative)}

@@ -3,8 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from finsam.associations.models import Member, MemberKind
-from finsam.finance.contributions import share_check
+from finsam.finance.contributions import largest_remainder, share_check
 
 DAY = datetime.date(2025, 6, 1)
 
@@ -54,3 +57,35 @@ def test_it_counts_only_members_valid_on_the_day():
 
 def test_an_empty_association_is_flagged():
     assert not share_check([], DAY).ok
+
+
+def test_a_sum_split_by_shares_adds_up_to_the_krona():
+    shares = {1: Decimal("50"), 2: Decimal("25"), 3: Decimal("12.5"), 4: Decimal("12.5")}
+    assert largest_remainder(1_000_001, shares) == {1: 500_001, 2: 250_000, 3: 125_000, 4: 125_000}
+    thirds = largest_remainder(100, {"a": 1, "b": 1, "c": 1})
+    assert thirds == {"a": 34, "b": 33, "c": 33}
+    for total in (0, 1, 7, 7_953_000, 10**9 + 7):
+        for weights in (
+            {1: 3.125, 2: 0.1, 3: 96.775},
+            {1: Decimal("33.333"), 2: Decimal("66.667")},
+        ):
+            parts = largest_remainder(total, weights)
+            assert sum(parts.values()) == total
+            assert all(part >= 0 for part in parts.values())
+
+
+@given(
+    total=st.integers(min_value=0, max_value=10**12),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=100, places=3).filter(lambda d: d > 0),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_the_parts_always_add_up_to_the_whole(total, weights):
+    parts = largest_remainder(total, dict(enumerate(weights)))
+    assert sum(parts.values()) == total
+    whole = sum(weights)
+    for key, weight in enumerate(weights):
+        # Each part is its exact share rounded down or up.
+        assert abs(parts[key] - total * weight / whole) < 1
