@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from finsam.associations.forms import BootstrapForm, DateInput
 from finsam.associations.models import MEMBER_FIELDS, Member, MemberKind
 from finsam.finance.models import InitiativeBudget
+from finsam.finance.services import BUDGET_FIELDS
 from finsam.initiatives.forms import ServiceValidatedModelForm, _bootstrap
 from finsam.reference.models import Municipality, Region
 
@@ -124,14 +125,7 @@ class MemberForm(BootstrapForm):
 class BudgetForm(ServiceValidatedModelForm):
     class Meta:
         model = InitiativeBudget
-        fields = [
-            "year",
-            "amount",
-            "outcome",
-            "rate_per_participant_week",
-            "planned_participants",
-            "note",
-        ]
+        fields = list(BUDGET_FIELDS)
         widgets = {"note": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):

@@ -279,7 +279,7 @@ def _editable_initiative(request, pk):
     return initiative
 
 
-def _budget_context(request, initiative, *, editing=None, form=None):
+def _budget_context(initiative, *, editing=None, form=None):
     return {
         "initiative": initiative,
         "can_edit": True,
@@ -291,9 +291,7 @@ def _budget_context(request, initiative, *, editing=None, form=None):
 
 def _budgets_response(request, initiative, **kwargs):
     if wants_partial(request):
-        return render(
-            request, "finance/_budgets.html", _budget_context(request, initiative, **kwargs)
-        )
+        return render(request, "finance/_budgets.html", _budget_context(initiative, **kwargs))
     return None
 
 
@@ -310,7 +308,7 @@ def budget_add(request, pk):
             return _budgets_response(request, initiative) or redirect(
                 "initiatives:detail", pk=initiative.pk
             )
-    context = _budget_context(request, initiative, editing="new", form=form)
+    context = _budget_context(initiative, editing="new", form=form)
     return render_partial_or_page(
         request, "finance/_budgets.html", "finance/budget_form.html", context
     )
@@ -335,7 +333,7 @@ def budget_edit(request, pk, budget_pk):
             return _budgets_response(request, initiative) or redirect(
                 "initiatives:detail", pk=initiative.pk
             )
-    context = _budget_context(request, initiative, editing=budget.pk, form=form)
+    context = _budget_context(initiative, editing=budget.pk, form=form)
     return render_partial_or_page(
         request, "finance/_budgets.html", "finance/budget_form.html", context
     )
