@@ -142,7 +142,7 @@ class BudgetForm(ServiceValidatedModelForm):
 
 
 def _percent_field(label):
-    return forms.DecimalField(
+    field = forms.DecimalField(
         label=label,
         max_digits=4,
         decimal_places=1,
@@ -155,6 +155,8 @@ def _percent_field(label):
             "max_digits": _("Ange en procentsats mellan 0 och 100."),
         },
     )
+    field.widget.attrs["inputmode"] = "decimal"
+    return field
 
 
 class EquityBandForm(BootstrapForm):
