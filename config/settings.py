@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "finsam.finance",
     "finsam.documents",
     "finsam.statistics",
+    "finsam.followup",
     "finsam.reports",
     "finsam.api",
     "finsam.demo",

@@ -17,9 +17,10 @@ urlpatterns = [
     path("participants/import/", include("finsam.participants.import_urls")),
     path("participants/", include("finsam.participants.urls")),
     path("audit/", include("finsam.audit.urls")),
+    path("statistics/successor/", include("finsam.followup.urls")),
     path("statistics/", include("finsam.statistics.urls")),
     path("reports/", include("finsam.reports.urls")),
-    path("finance/", include("finsam.finance.urls")),
+    path("", include("finsam.finance.urls")),
     path("jobs/", include("finsam.jobs.urls")),
     path("api/", include("finsam.api.urls")),
 ]

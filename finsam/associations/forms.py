@@ -3,10 +3,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from finsam.associations.models import MemberKind
 from finsam.associations.selectors import municipalities_by_region
 from finsam.associations.validators import normalize_org_number
-from finsam.reference.models import Municipality, Region
+from finsam.reference.models import Municipality
 
 
 class DateInput(forms.DateInput):
@@ -116,32 +115,3 @@ class AssociationForm(BootstrapForm):
             rows = [(m, str(m.pk) in selected) for m in municipalities]
             groups.append((region, rows, sum(1 for _m, checked in rows if checked)))
         return groups
-
-
-class MemberForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("Typ"), choices=MemberKind.choices)
-    name = forms.CharField(
-        label=_("Namn"),
-        max_length=200,
-        required=False,
-        help_text=_("Lämnas tomt för Försäkringskassan, Arbetsförmedlingen och kommuner."),
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Kommun"),
-        queryset=Municipality.objects.order_by("name"),
-        required=False,
-        empty_label="–",
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="–"
-    )
-    contribution_share = forms.DecimalField(
-        label=_("Andel (%)"),
-        max_digits=6,
-        decimal_places=3,
-        error_messages={"required": _("Ange medlemmens andel i procent.")},
-        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "100"}),
-    )
-    is_financier = forms.BooleanField(label=_("Finansiär"), required=False, initial=True)
-    valid_from = forms.DateField(label=_("Giltig från"), required=False, widget=DateInput())
-    valid_to = forms.DateField(label=_("Giltig till"), required=False, widget=DateInput())

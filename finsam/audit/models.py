@@ -169,6 +169,7 @@ CHANGE_ACTIONS = {
     "finance.year_create": _("Lade till ett år i ekonomin"),
     "finance.year_update": _("Ändrade ett år i ekonomin"),
     "finance.year_delete": _("Tog bort ett år i ekonomin"),
+    "finance.equity_band_set": _("Satte intervallet för eget kapital"),
     "head_count.change": _("Ändrade antal per månad"),
     "initiative.create": _("Skapade insatsen"),
     "initiative.update": _("Ändrade insatsen"),

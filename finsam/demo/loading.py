@@ -53,11 +53,11 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.reports import load_reporting_periods
+from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
     INITIATIVE_TEXT_FIELDS,
     HeadCount,
     Initiative,
-    InitiativeBudget,
 )
 from finsam.participants.identity import new_pseudonym
 from finsam.participants.models import Consent, Enrolment, Participant

@@ -11,8 +11,11 @@ from finsam.associations.models import MemberKind
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance import selectors, services
 from finsam.finance.models import AssociationYear, MemberContribution
-from finsam.finance.tests.factories import AssociationYearFactory, MemberContributionFactory
-from finsam.initiatives.tests.factories import InitiativeBudgetFactory
+from finsam.finance.tests.factories import (
+    AssociationYearFactory,
+    InitiativeBudgetFactory,
+    MemberContributionFactory,
+)
 from finsam.staff.access import build_access
 
 
