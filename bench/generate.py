@@ -134,8 +134,8 @@ def columns_of(model, expected: list[str]) -> list[str]:
 
 def identity_pool(size: int, rng: random.Random):
     """(gender, birth_date, birth_year, hash, encrypted number, encrypted name) × size."""
+    from finsam.core.keys import lookup_hash
     from finsam.demo.identities import NameMaker, personal_number
-    from finsam.participants.identity import lookup_hash
     from finsam.participants.models import Participant
 
     names = NameMaker(seed=2026)

@@ -251,7 +251,7 @@ def child(path: str, full_import: bool) -> None:
         from django.db import transaction
 
         from bench.run import Fixture
-        from finsam.accounts.access import build_access
+        from finsam.staff.access import build_access
 
         fixture = Fixture(seed=11)
         initiative = fixture.initiative("import")

@@ -123,8 +123,8 @@ def import_rows(fx, rows: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.import_bombs import legit_xlsx
-    from finsam.accounts.access import build_access
     from finsam.participants import imports
+    from finsam.staff.access import build_access
 
     content = legit_xlsx(rows, fx)
     initiative = fx.initiative("profile import")

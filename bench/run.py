@@ -124,8 +124,8 @@ class Fixture:
 
 
 def bench_service(fx: Fixture, n: int) -> dict:
-    from finsam.accounts.access import build_access
     from finsam.participants.services import ConsentInput, EnrolmentInput, enrolment_register
+    from finsam.staff.access import build_access
 
     initiative = fx.initiative("service")
     access = build_access(fx.user, fx.association.pk)

@@ -90,11 +90,13 @@ INSTALLED_APPS = [
     "finsam.associations",
     "finsam.accounts",
     "finsam.initiatives",
+    "finsam.staff",
     "finsam.participants",
     "finsam.audit",
     "finsam.finance",
     "finsam.documents",
     "finsam.statistics",
+    "finsam.followup",
     "finsam.reports",
     "finsam.api",
     "finsam.demo",
@@ -121,7 +123,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "finsam.accounts.access.AccessMiddleware",
+    "finsam.staff.access.AccessMiddleware",
     "finsam.accounts.middleware.RequireTwoFactorMiddleware",
 ]
 

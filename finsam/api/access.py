@@ -13,8 +13,8 @@ from django.http import Http404
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 
-from finsam.accounts.access import build_access
 from finsam.core.access import SESSION_KEY, Access
+from finsam.staff.access import build_access
 
 ASSOCIATION_PARAM = "association"
 

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from finsam.associations.models import Association, Member
+from finsam.associations.models import MEMBER_FIELDS, Association, Member
 from finsam.core.roles import Role
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
 from finsam.initiatives.models import (
@@ -113,17 +113,7 @@ class MemberOut(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "municipality",
-            "region",
-            "contribution_share",
-            "is_financier",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = ["id", *MEMBER_FIELDS]
 
 
 class AssociationOut(serializers.ModelSerializer):

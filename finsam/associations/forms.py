@@ -1,11 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from finsam.associations.models import Association, Member, MemberKind
 from finsam.associations.selectors import municipalities_by_region
 from finsam.associations.validators import normalize_org_number
-from finsam.reference.models import Municipality, Region
+from finsam.reference.models import Municipality
 
 
 class DateInput(forms.DateInput):
@@ -42,6 +42,11 @@ class BootstrapForm(forms.Form):
             widget = self.fields[name].widget
             if "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        """The form filled in from a stored object: its fields of the form's field names."""
+        return model_to_dict(obj, fields=list(cls.base_fields))
 
     def apply_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the form's fields."""
@@ -98,21 +103,6 @@ class AssociationForm(BootstrapForm):
         if not can_change_start_date:
             del self.fields["start_date"]
 
-    @classmethod
-    def initial_for(cls, association: Association) -> dict:
-        return {
-            "name": association.name,
-            "slug": association.slug,
-            "org_number": association.org_number,
-            "start_date": association.start_date,
-            "end_date": association.end_date,
-            "description": association.description,
-            "address": association.address,
-            "contact_person": association.contact_person,
-            "contact_email": association.contact_email,
-            "municipalities": [m.pk for m in association.municipalities.all()],
-        }
-
     def clean_org_number(self):
         return normalize_org_number(self.cleaned_data["org_number"])
 
@@ -125,45 +115,3 @@ class AssociationForm(BootstrapForm):
             rows = [(m, str(m.pk) in selected) for m in municipalities]
             groups.append((region, rows, sum(1 for _m, checked in rows if checked)))
         return groups
-
-
-class MemberForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("Typ"), choices=MemberKind.choices)
-    name = forms.CharField(
-        label=_("Namn"),
-        max_length=200,
-        required=False,
-        help_text=_("Lämnas tomt för Försäkringskassan, Arbetsförmedlingen och kommuner."),
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Kommun"),
-        queryset=Municipality.objects.order_by("name"),
-        required=False,
-        empty_label="–",
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="–"
-    )
-    contribution_share = forms.DecimalField(
-        label=_("Andel (%)"),
-        max_digits=6,
-        decimal_places=3,
-        error_messages={"required": _("Ange medlemmens andel i procent.")},
-        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "100"}),
-    )
-    is_financier = forms.BooleanField(label=_("Finansiär"), required=False, initial=True)
-    valid_from = forms.DateField(label=_("Giltig från"), required=False, widget=DateInput())
-    valid_to = forms.DateField(label=_("Giltig till"), required=False, widget=DateInput())
-
-    @classmethod
-    def initial_for(cls, member: Member) -> dict:
-        return {
-            "kind": member.kind,
-            "name": member.name,
-            "municipality": member.municipality_id,
-            "region": member.region_id,
-            "contribution_share": member.contribution_share,
-            "is_financier": member.is_financier,
-            "valid_from": member.valid_from,
-            "valid_to": member.valid_to,
-        }

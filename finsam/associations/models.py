@@ -43,6 +43,19 @@ class MemberKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Kommun")
 
 
+# The fields a member's writes accept and the change log and the API show.
+MEMBER_FIELDS = (
+    "kind",
+    "name",
+    "municipality",
+    "region",
+    "contribution_share",
+    "is_financier",
+    "valid_from",
+    "valid_to",
+)
+
+
 class Member(TimeStampedModel):
     """A member (part) of an association and its share of the contributions."""
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -19,32 +17,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from finsam.associations.models import Association, Member, MemberKind
-from finsam.associations.templatetags.association_tags import percent
 from finsam.reference.models import Municipality, Region
-
-# The 5 § split of FinsamL (finance-law-privacy.md §2.1): the state (FK, also for AF) half,
-# the region(s) a quarter, the municipalities a quarter.
-PARTY_SHARES = {
-    "state": Decimal("50"),
-    "region": Decimal("25"),
-    "municipalities": Decimal("25"),
-}
-PARTY_OF_KIND = {
-    MemberKind.FORSAKRINGSKASSAN: "state",
-    MemberKind.ARBETSFORMEDLINGEN: "state",
-    MemberKind.REGION: "region",
-    MemberKind.MUNICIPALITY: "municipalities",
-}
-PARTY_LABELS = {
-    "state": gettext_lazy("staten (Försäkringskassan och Arbetsförmedlingen)"),
-    "region": gettext_lazy("region(er)"),
-    "municipalities": gettext_lazy("kommuner"),
-}
 
 
 def _count(queryset, fk: str):
@@ -119,50 +94,6 @@ def is_valid_on(member: Member, day: datetime.date) -> bool:
     return (member.valid_from is None or member.valid_from <= day) and (
         member.valid_to is None or member.valid_to >= day
     )
-
-
-@dataclass
-class ShareCheck:
-    """How the members valid on `day` split the contributions, and what is off."""
-
-    day: datetime.date
-    total: Decimal = Decimal("0")
-    parties: dict[str, Decimal] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def share_check(members: list[Member], day: datetime.date | None = None) -> ShareCheck:
-    """Check that the shares of the members valid today add up to 100 % and follow 50/25/25."""
-    day = day or timezone.localdate()
-    check = ShareCheck(day=day, parties=dict.fromkeys(PARTY_SHARES, Decimal("0")))
-    for member in members:
-        if is_valid_on(member, day):
-            check.total += member.contribution_share
-            check.parties[PARTY_OF_KIND[member.kind]] += member.contribution_share
-    if check.total != 100:
-        check.problems.append(
-            _("Medlemmarnas andelar är tillsammans %(total)s, inte 100 %%.")
-            % {"total": percent(check.total)}
-        )
-    for party, expected in PARTY_SHARES.items():
-        actual = check.parties[party]
-        if actual != expected:
-            check.problems.append(
-                _(
-                    "Andelen för %(party)s är %(actual)s; "
-                    "enligt finsamlagen ska den vara %(expected)s."
-                )
-                % {
-                    "party": PARTY_LABELS[party],
-                    "actual": percent(actual),
-                    "expected": percent(expected),
-                }
-            )
-    return check
 
 
 def municipalities_by_region() -> list[tuple[Region, list[Municipality]]]:

@@ -2,14 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget
 
 from finsam.associations import selectors, services
-from finsam.associations.forms import AssociationForm, MemberForm
+from finsam.associations.forms import AssociationForm
 from finsam.core.access import require
 
 
@@ -52,20 +49,12 @@ def association_create(request):
 # --- The current association ---------------------------------------------------------------
 
 
-def _members_context(request, association):
-    members = selectors.member_list(association)
-    return {
-        "association": association,
-        "members": members,
-        "share_check": selectors.share_check(members),
-        "can_edit": _can_edit(request.access),
-    }
-
-
 @require("association.read")
 def detail(request):
+    """The association's record; its members and their shares are a section of `finance`."""
     association = selectors.get_current_association(request.access)
-    return render(request, "associations/detail.html", _members_context(request, association))
+    context = {"association": association, "can_edit": _can_edit(request.access)}
+    return render(request, "associations/detail.html", context)
 
 
 @require("association.change")
@@ -97,91 +86,3 @@ def edit(request):
             "cancel_url": "associations:detail",
         },
     )
-
-
-# --- Members (HTMX: a table row swaps to a form and back) ----------------------------------------
-
-
-def _members_section(request, association, error=None):
-    """After a change: re-render the whole members section (table and share check)."""
-    context = {**_members_context(request, association), "error": error}
-    response = render(request, "associations/includes/members.html", context)
-    return reswap(retarget(response, "#members"), "outerHTML")
-
-
-def _member_form_response(request, form, member=None):
-    context = {"form": form, "member": member}
-    if request.htmx:
-        return render(request, "associations/includes/member_form_row.html", context)
-    return render(request, "associations/member_form.html", context)
-
-
-def _member_form(request, member=None, **kwargs):
-    # Ids stay unique when several rows are open as forms at once.
-    auto_id = f"member-{member.pk if member else 'new'}-%s"
-    return MemberForm(request.POST if request.method == "POST" else None, auto_id=auto_id, **kwargs)
-
-
-def _save_member(request, form, association, member=None):
-    if form.is_valid():
-        try:
-            services.member_save(
-                access=request.access, association=association, member=member, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        else:
-            if request.htmx:
-                return _members_section(request, association)
-            messages.success(request, _("Medlemmen är sparad."))
-            return redirect("associations:detail")
-    return _member_form_response(request, form, member)
-
-
-@require("association.change")
-def member_add(request):
-    association = selectors.get_current_association(request.access)
-    if request.method == "POST":
-        return _save_member(request, _member_form(request), association)
-    if request.GET.get("cancel") and request.htmx:
-        return HttpResponse("")
-    return _member_form_response(request, _member_form(request))
-
-
-@require("association.change")
-def member_edit(request, pk):
-    member = selectors.get_member(request.access, pk)
-    if request.method == "POST":
-        return _save_member(request, MemberForm(request.POST), member.association, member)
-    return _member_form_response(
-        request, MemberForm(initial=MemberForm.initial_for(member)), member
-    )
-
-
-@require("association.read")
-def member_row(request, pk):
-    """The display row of one member (used to cancel an inline edit)."""
-    member = selectors.get_member(request.access, pk)
-    return render(
-        request,
-        "associations/includes/member_row.html",
-        {"member": member, "can_edit": _can_edit(request.access)},
-    )
-
-
-@require_POST
-@require("association.change")
-def member_delete(request, pk):
-    member = selectors.get_member(request.access, pk)
-    association = member.association
-    try:
-        services.member_delete(access=request.access, member=member)
-    except ValidationError as exc:
-        if request.htmx:
-            return _members_section(request, association, error=" ".join(exc.messages))
-        messages.error(request, " ".join(exc.messages))
-        return redirect("associations:detail")
-    if request.htmx:
-        return _members_section(request, association)
-    messages.success(request, _("Medlemmen är borttagen."))
-    return redirect("associations:detail")

@@ -59,7 +59,9 @@ class AccessEventFilter(_LogFilter):
 # The kinds of object the write services record changes of (model label, name on the page).
 OBJECT_TYPES = {
     "initiatives.initiative": _("Insats"),
-    "initiatives.initiativebudget": _("Budget"),
+    "finance.initiativebudget": _("Budget"),
+    # Budgets were `initiatives`' before they moved to `finance`; the log keeps their old type.
+    "initiatives.initiativebudget": _("Budget (äldre händelser)"),
     "initiatives.headcount": _("Antal per månad"),
     "accounts.initiativeassignment": _("Uppdrag"),
     "accounts.invitation": _("Inbjudan"),
@@ -68,6 +70,7 @@ OBJECT_TYPES = {
     "reports.initiativereport": _("Rapport"),
     "reports.reportcomment": _("Rapportkommentar"),
     "finance.associationyear": _("Förbundets år"),
+    "finance.equityband": _("Intervall för eget kapital"),
     "associations.association": _("Förbund"),
     "associations.member": _("Medlem"),
     "participants.enrolment": _("Deltagande"),

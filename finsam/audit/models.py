@@ -89,12 +89,25 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError()
 
 
-class AccessEvent(AppendOnlyModel):
+class LogEvent(AppendOnlyModel):
+    """What both logs record of an event: when, who (and in which role), through which channel.
+    Each log adds its association (its own related name), what happened and to what."""
+
     at = models.DateTimeField(_("tid"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
     )
     actor_role = models.CharField(_("roll"), max_length=32, blank=True)
+    channel = models.CharField(_("kanal"), max_length=8, default="web")
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+        # Both logs are read per association, newest first.
+        indexes = [models.Index(fields=["association", "-at"])]
+
+
+class AccessEvent(LogEvent):
     association = models.ForeignKey(
         "associations.Association", on_delete=models.PROTECT, related_name="access_events"
     )
@@ -103,13 +116,10 @@ class AccessEvent(AppendOnlyModel):
     )
     action = models.CharField(_("händelse"), max_length=16, choices=Action.choices)
     fields = models.CharField(_("uppgifter"), max_length=200, blank=True)
-    channel = models.CharField(_("kanal"), max_length=8, default="web")
 
     objects = AccessEventQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["association", "-at"])]
+    class Meta(LogEvent.Meta):
         verbose_name = _("loggad åtkomst")
         verbose_name_plural = _("loggade åtkomster")
 
@@ -159,6 +169,7 @@ CHANGE_ACTIONS = {
     "finance.year_create": _("Lade till ett år i ekonomin"),
     "finance.year_update": _("Ändrade ett år i ekonomin"),
     "finance.year_delete": _("Tog bort ett år i ekonomin"),
+    "finance.equity_band_set": _("Satte intervallet för eget kapital"),
     "head_count.change": _("Ändrade antal per månad"),
     "initiative.create": _("Skapade insatsen"),
     "initiative.update": _("Ändrade insatsen"),
@@ -176,14 +187,9 @@ CHANGE_ACTIONS = {
 }
 
 
-class ChangeEvent(AppendOnlyModel):
+class ChangeEvent(LogEvent):
     """One change made by a write service (`finsam.audit.services.record_change`)."""
 
-    at = models.DateTimeField(_("tid"), default=timezone.now, editable=False, db_index=True)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor_role = models.CharField(_("roll"), max_length=32, blank=True)
     association = models.ForeignKey(
         "associations.Association", on_delete=models.PROTECT, related_name="change_events"
     )
@@ -195,16 +201,11 @@ class ChangeEvent(AppendOnlyModel):
     action = models.CharField(_("händelse"), max_length=32)
     # {field: [old, new]}; a personal field's values are left out: {field: null}.
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
-    channel = models.CharField(_("kanal"), max_length=8, default="web")
 
     objects = ChangeEventQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["association", "-at"]),
-            models.Index(fields=["object_type", "object_id"]),
-        ]
+    class Meta(LogEvent.Meta):
+        indexes = [*LogEvent.Meta.indexes, models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("loggad ändring")
         verbose_name_plural = _("loggade ändringar")
 

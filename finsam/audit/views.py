@@ -33,14 +33,19 @@ CHANNELS = {
 }
 
 
-def _filterset(request) -> AccessEventFilter:
-    access = request.access
-    if access.association is None:
+def _association(request):
+    """The association whose logs are read (none chosen, as the operator may be: 403)."""
+    if request.access.association is None:
         raise PermissionDenied
+    return request.access.association
+
+
+def _filterset(request) -> AccessEventFilter:
+    association = _association(request)
     return AccessEventFilter(
         request.GET,
-        queryset=selectors.access_events(association=access.association),
-        initiatives=selectors.initiatives_of(access.association),
+        queryset=selectors.access_events(association=association),
+        initiatives=selectors.initiatives_of(association),
     )
 
 
@@ -51,16 +56,29 @@ def _role_label(code: str) -> str:
         return code or "–"
 
 
-@require_GET
-@require("access_log.read")
-def log(request):
-    filterset = _filterset(request)
+def _log_context(request, filterset, *, table_id: str, caption: str) -> dict:
+    """The page of filtered events asked for, each with its role and channel labelled, and the
+    id and label of the log's table (`audit/_log_table.html`; the filter form swaps it)."""
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     events = list(page.object_list)
     for event in events:
         event.role_label = _role_label(event.actor_role)
         event.channel_label = CHANNELS.get(event.channel, event.channel)
-    context = {"filter": filterset, "page": page, "events": events}
+    return {
+        "filter": filterset,
+        "page": page,
+        "events": events,
+        "table_id": table_id,
+        "caption": caption,
+    }
+
+
+@require_GET
+@require("access_log.read")
+def log(request):
+    context = _log_context(
+        request, _filterset(request), table_id="audit-table", caption=_("Åtkomstlogg")
+    )
     return render_partial_or_page(request, "audit/_table.html", "audit/log.html", context)
 
 
@@ -173,21 +191,14 @@ def _describe_changes(event) -> list[dict]:
 @require("change_log.read")
 def change_log(request):
     """The association's change log, newest first, filtered by object type, user and date."""
-    access = request.access
-    if access.association is None:
-        raise PermissionDenied
     filterset = ChangeEventFilter(
-        request.GET, queryset=selectors.change_events(association=access.association)
+        request.GET, queryset=selectors.change_events(association=_association(request))
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    events = list(page.object_list)
-    for event in events:
-        event.role_label = _role_label(event.actor_role)
+    context = _log_context(request, filterset, table_id="changes-table", caption=_("Ändringslogg"))
+    for event in context["events"]:
         event.type_label = OBJECT_TYPES.get(event.object_type, event.object_type)
         event.action_label = CHANGE_ACTIONS.get(event.action, event.action)
-        event.channel_label = CHANNELS.get(event.channel, event.channel)
         event.change_rows = _describe_changes(event)
-    context = {"filter": filterset, "page": page, "events": events}
     return render_partial_or_page(
         request, "audit/_changes_table.html", "audit/changes.html", context
     )

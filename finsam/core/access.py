@@ -6,7 +6,7 @@ respondent link), the current association and, for initiative-scoped roles, the 
 user is assigned to. What each principal may do is the policy table (`finsam.core.policy`);
 `Access.can` answers it and `Access.require` refuses with 403. Which objects a user sees is the
 scoping of the app that owns them (`finsam.initiatives.scoping`, `finsam.participants.scoping`,
-`finsam.reports.scoping`); the user's `Access` is built in `finsam.accounts.access`. This module
+`finsam.reports.scoping`); the user's `Access` is built in `finsam.staff.access`. This module
 imports no feature app (docs/access.md).
 """
 

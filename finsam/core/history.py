@@ -85,21 +85,16 @@ class LeanHistoricalRecords(HistoricalRecords):
             else:
                 values = [{column: getattr(row, column) for column in columns} for row in rows]
             insert_rows = [m2m_history_model(history=history_instance, **v) for v in values]
-            pre_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                rows=insert_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
+            # simple_history's signals around the insert, with the arguments it sends.
+            signal = {
+                "sender": m2m_history_model,
+                "history_instance": history_instance,
+                "instance": instance,
+                "field": field,
+            }
+            pre_create_historical_m2m_records.send(rows=insert_rows, **signal)
             created_rows = m2m_history_model.objects.bulk_create(insert_rows)
-            post_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                created_rows=created_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
+            post_create_historical_m2m_records.send(created_rows=created_rows, **signal)
 
 
 def write_code_set(obj, name: str, values, *, created: bool) -> list:

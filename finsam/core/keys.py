@@ -8,10 +8,16 @@ runserver and migrate included) and by `config/wsgi.py` (gunicorn runs no checks
 from before the canary is checked against one of its participants until `migrate` writes it.
 
 `rotate_keys` (the management command) re-encrypts and re-hashes everything with the new keys.
+
+The look-up hash (`lookup_hash`) is defined here, with the keys; the apps whose models keep one
+register them (`register_lookup_hash`, from their `AppConfig.ready`: the participants' personal
+identity number) so that the check and the rotation cover them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
 from cryptography.fernet import InvalidToken
@@ -24,14 +30,25 @@ from django.db.models.functions import Cast
 from encrypted_fields.fields import EncryptedFieldMixin
 
 from finsam.core.models import KeyCanary
-from finsam.participants.identity import lookup_hash
-from finsam.participants.models import Participant
 
-# Models holding a look-up hash of one of their encrypted fields: (model, hash field, source).
-LOOKUP_HASHES = (
-    (KeyCanary, "value_hash", "value"),
-    (Participant, "personal_number_hash", "personal_number"),
-)
+# Models holding a look-up hash of one of their encrypted fields: (model, hash field, source),
+# the canary first; the other apps add theirs with `register_lookup_hash`.
+LOOKUP_HASHES = [(KeyCanary, "value_hash", "value")]
+
+
+def lookup_hash(normalized: str, *, key: str | None = None) -> str:
+    """Keyed hash of a normalised value (a personal identity number), for finding it again (with
+    LOOKUP_HASH_KEY, or the given key while the keys are rotated)."""
+    key = (key or settings.LOOKUP_HASH_KEY).encode()
+    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def register_lookup_hash(model, hash_field: str, source: str) -> None:
+    """Have the key check and `rotate_keys` cover `model.hash_field`, the `lookup_hash` of its
+    encrypted field `source` (called from the owning app's `AppConfig.ready`)."""
+    entry = (model, hash_field, source)
+    if entry not in LOOKUP_HASHES:
+        LOOKUP_HASHES.append(entry)
 
 
 def decrypt(model, field_name: str, token: str) -> str:
@@ -47,7 +64,8 @@ def raw_rows(model, field_names, using=DEFAULT_DB_ALIAS):
 
 
 def _sample(using):
-    """(model, token, stored hash) of the canary or else of one participant; None if empty."""
+    """(model, source field, token, stored hash) of the canary or else of the first row of a
+    registered model (a participant); None if empty."""
     tables = connections[using].introspection.table_names()
     for model, hash_field, source in LOOKUP_HASHES:
         if model._meta.db_table in tables:

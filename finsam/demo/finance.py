@@ -8,21 +8,11 @@ A year that already exists is left as it is.
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from finsam.finance import services
+from finsam.finance.contributions import largest_remainder
 from finsam.finance.models import AssociationYear
-
-
-def split_funds(funds: int, shares: dict[int, Decimal]) -> dict[int, Decimal]:
-    """`funds` kr split in proportion to `shares` (member id → share), whole kronor, exact sum."""
-    whole = sum(shares.values())
-    raw = {pk: Decimal(funds) * share / whole for pk, share in shares.items()}
-    parts = {pk: value.to_integral_value(rounding=ROUND_FLOOR) for pk, value in raw.items()}
-    left = int(funds - sum(parts.values()))
-    for pk in sorted(raw, key=lambda pk: raw[pk] - parts[pk], reverse=True)[:left]:
-        parts[pk] += 1
-    return parts
 
 
 def load_finance_years(spec: dict, association, *, access, result) -> None:
@@ -45,6 +35,6 @@ def load_finance_years(spec: dict, association, *, access, result) -> None:
             admin_cost_budget=Decimal(year["admin_cost_budget"]),
             admin_cost_outcome=Decimal(year["admin_cost_outcome"]),
             note=year.get("note", ""),
-            contributions=split_funds(year["funds"], shares),
+            contributions=largest_remainder(year["funds"], shares),
         )
         result.add("associationyear")

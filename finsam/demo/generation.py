@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from finsam.core.dates import age_on
 from finsam.demo.identities import NameMaker, birth_date_for_age, personal_number
+from finsam.finance.contributions import largest_remainder
 
 ANONYMOUS_SHARE = 0.1
 PROTECTED_IDENTITY_SHARE = 0.05  # of the anonymous enrolments
@@ -667,7 +668,8 @@ class _Planner:
                 months.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
         if spec.get("total"):
-            totals = _split(spec["total"], [rng.uniform(0.5, 1.5) for _ in months])
+            weights = {month: rng.uniform(0.5, 1.5) for month in months}
+            totals = list(largest_remainder(spec["total"], weights).values())
         else:
             low, high = spec["per_month"]
             totals = [rng.randint(low, high) for _ in months]
@@ -723,18 +725,6 @@ def out_registration(rng: random.Random, slot: PlannedEnrolment) -> None:
         else:
             income = list(slot.income_before)
     slot.income_after = list(income)
-
-
-def _split(total: int, weights: list[float]) -> list[int]:
-    """Split `total` in proportion to `weights` (largest remainder: the parts add up exactly)."""
-    whole = sum(weights)
-    raw = [total * w / whole for w in weights]
-    parts = [int(r) for r in raw]
-    for i in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[
-        : total - sum(parts)
-    ]:
-        parts[i] += 1
-    return parts
 
 
 def _fit_age(source: str, age: int) -> str:

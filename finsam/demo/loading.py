@@ -36,9 +36,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
+from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.demo.finance import load_finance_years
 from finsam.demo.generation import (
@@ -53,16 +53,17 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.reports import load_reporting_periods
+from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
     INITIATIVE_TEXT_FIELDS,
     HeadCount,
     Initiative,
-    InitiativeBudget,
 )
-from finsam.participants.identity import lookup_hash, new_pseudonym
+from finsam.participants.identity import new_pseudonym
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.reference.loading import sync_reference_data
 from finsam.reference.models import Code, Municipality, Region
+from finsam.staff.access import build_access
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "skaraborg.json"
 # Published demo credentials (README); load_demo refuses to run in production without --force.

@@ -18,10 +18,10 @@ import re
 
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.demo.generation import parse_date
 from finsam.reports import services
 from finsam.reports.models import InitiativeReport, ReportComment, ReportingPeriod, ReportStatus
+from finsam.staff.access import build_access
 
 ANALYSIS_FIELDS = ("analysis_success_factors", "analysis_cooperation", "analysis_goal_attainment")
 TEXT_FIELDS = ("results", *ANALYSIS_FIELDS)

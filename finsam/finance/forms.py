@@ -1,9 +1,15 @@
 """Forms parse input; the services in `services.py` decide."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from finsam.associations.forms import BootstrapForm
+from finsam.associations.forms import BootstrapForm, DateInput
+from finsam.associations.models import MEMBER_FIELDS, Member, MemberKind
+from finsam.finance.models import InitiativeBudget
+from finsam.finance.services import BUDGET_FIELDS
+from finsam.initiatives.forms import ServiceValidatedModelForm, _bootstrap
+from finsam.reference.models import Municipality, Region
 
 
 def _kr_field(label, *, min_value=None, required=False):
@@ -79,3 +85,83 @@ class YearForm(BootstrapForm):
             m.pk: self.cleaned_data[self.member_field(m)] for m in self.members
         }
         return data
+
+
+class MemberForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Typ"), choices=MemberKind.choices)
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        required=False,
+        help_text=_("Lämnas tomt för Försäkringskassan, Arbetsförmedlingen och kommuner."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label="–",
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="–"
+    )
+    contribution_share = forms.DecimalField(
+        label=_("Andel (%)"),
+        max_digits=6,
+        decimal_places=3,
+        error_messages={"required": _("Ange medlemmens andel i procent.")},
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "100"}),
+    )
+    is_financier = forms.BooleanField(label=_("Finansiär"), required=False, initial=True)
+    valid_from = forms.DateField(label=_("Giltig från"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("Giltig till"), required=False, widget=DateInput())
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict:
+        return {
+            name: getattr(member, Member._meta.get_field(name).attname) for name in MEMBER_FIELDS
+        }
+
+
+class BudgetForm(ServiceValidatedModelForm):
+    class Meta:
+        model = InitiativeBudget
+        fields = list(BUDGET_FIELDS)
+        widgets = {"note": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The decimal fields allow negatives in the model; the integer one has min_value already.
+        for name in ("amount", "outcome", "rate_per_participant_week"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = 0
+        _bootstrap(self)
+        for field in self.fields.values():
+            # The inputs sit in table cells; they belong to the form outside the table.
+            field.widget.attrs["form"] = "budget-form"
+            field.widget.attrs["class"] += " form-control-sm"
+
+
+def _percent_field(label):
+    field = forms.DecimalField(
+        label=label,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        error_messages={
+            "required": _("Ange en procentsats."),
+            "invalid": _("Ange procentsatsen som ett tal, t.ex. 10 eller 12,5."),
+            "max_decimal_places": _("Ange procentsatsen med högst en decimal."),
+            "max_whole_digits": _("Ange en procentsats mellan 0 och 100."),
+            "max_digits": _("Ange en procentsats mellan 0 och 100."),
+        },
+    )
+    field.widget.attrs["inputmode"] = "decimal"
+    return field
+
+
+class EquityBandForm(BootstrapForm):
+    """The band the equity should lie in, in % of the allocated funds; the service checks
+    0–100 and lower ≤ upper."""
+
+    lower = _percent_field(_("Nedre gräns (%)"))
+    upper = _percent_field(_("Övre gräns (%)"))

@@ -3,9 +3,12 @@
 One `AssociationYear` per association and year holds what the national successor "Uppföljning
 Finsam" asks for besides the initiatives: equity (eget kapital) at the start and end of the year
 and the administration cost budget and outcome. The allocated funds (tilldelade medel) are the
-members' contributions of the year (`MemberContribution`), never typed as a total.
+members' contributions of the year (`MemberContribution`), never typed as a total. The equity is
+measured against the band the association sets (`EquityBand`); each initiative has a budget per
+year (`InitiativeBudget`).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +18,17 @@ from finsam.core.models import TimeStampedModel
 
 def _kr(label, **kwargs):
     return models.DecimalField(label, max_digits=12, decimal_places=0, **kwargs)
+
+
+def _history():
+    return HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+
+def _not_negative(field: str, name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = models.Q(**{f"{field}__gte": 0})
+    if nullable:
+        condition = models.Q(**{f"{field}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class AssociationYear(TimeStampedModel):
@@ -31,7 +45,7 @@ class AssociationYear(TimeStampedModel):
     admin_cost_outcome = _kr(_("administrationskostnad, utfall (kr)"), null=True, blank=True)
     note = models.TextField(_("kommentar"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
 
     class Meta:
         ordering = ["association", "-year"]
@@ -39,15 +53,11 @@ class AssociationYear(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["association", "year"], name="unique_finance_year_per_association"
             ),
-            models.CheckConstraint(
-                condition=models.Q(admin_cost_budget__isnull=True)
-                | models.Q(admin_cost_budget__gte=0),
-                name="finance_admin_cost_budget_not_negative",
+            _not_negative(
+                "admin_cost_budget", "finance_admin_cost_budget_not_negative", nullable=True
             ),
-            models.CheckConstraint(
-                condition=models.Q(admin_cost_outcome__isnull=True)
-                | models.Q(admin_cost_outcome__gte=0),
-                name="finance_admin_cost_outcome_not_negative",
+            _not_negative(
+                "admin_cost_outcome", "finance_admin_cost_outcome_not_negative", nullable=True
             ),
         ]
         verbose_name = _("förbundets år")
@@ -68,7 +78,7 @@ class MemberContribution(TimeStampedModel):
     )
     amount = _kr(_("bidrag (kr)"))
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
 
     class Meta:
         ordering = ["association_year", "member"]
@@ -76,12 +86,89 @@ class MemberContribution(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["association_year", "member"], name="unique_contribution_per_member_year"
             ),
-            models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="contribution_not_negative"
-            ),
+            _not_negative("amount", "contribution_not_negative"),
         ]
         verbose_name = _("medlemsbidrag")
         verbose_name_plural = _("medlemsbidrag")
 
     def __str__(self):
         return f"{self.member} {self.association_year.year}"
+
+
+class InitiativeBudget(TimeStampedModel):
+    """Budget of an initiative for one calendar year (participant-follow-up.md §2.4).
+
+    Moved here from `initiatives`; the table keeps its name so that no data moves."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = _kr(_("budget (kr)"))
+    outcome = _kr(_("utfall (kr)"), null=True, blank=True)
+    rate_per_participant_week = models.DecimalField(
+        _("ersättning per deltagarvecka (kr)"),
+        max_digits=8,
+        decimal_places=0,
+        null=True,
+        blank=True,
+    )
+    planned_participants = models.PositiveIntegerField(
+        _("planerat antal deltagare"), null=True, blank=True
+    )
+    note = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        db_table = "initiatives_initiativebudget"
+        ordering = ["initiative", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "year"], name="unique_budget_year")
+        ]
+        verbose_name = _("insatsbudget")
+        verbose_name_plural = _("insatsbudgetar")
+
+    def __str__(self):
+        return f"{self.initiative} {self.year}"
+
+
+def _percent(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=1)
+
+
+class EquityBand(TimeStampedModel):
+    """The band the association wants its equity in, as % of the year's allocated funds
+    (finance-law-privacy.md §3.2). Set per year; a year without one uses the latest earlier
+    year's band, else the default of seed 002 (`selectors.DEFAULT_EQUITY_BAND`)."""
+
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.CASCADE, related_name="equity_bands"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    lower = _percent(_("nedre gräns (%)"))
+    upper = _percent(_("övre gräns (%)"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satt av"),
+    )
+    set_at = models.DateTimeField(_("satt"))
+
+    class Meta:
+        ordering = ["association", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="unique_equity_band_per_association_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lower__gte=0, upper__lte=100, lower__lte=models.F("upper")),
+                name="equity_band_within_0_100",
+            ),
+        ]
+        verbose_name = _("intervall för eget kapital")
+        verbose_name_plural = _("intervall för eget kapital")
+
+    def __str__(self):
+        return f"{self.association} {self.year}: {self.lower}–{self.upper} %"

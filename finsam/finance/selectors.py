@@ -1,4 +1,5 @@
-"""Reads for the association's years: allocated funds, equity and its recommended band."""
+"""Reads for the money: the association's years (allocated funds, equity against the band the
+association set), the initiatives' budgets."""
 
 from __future__ import annotations
 
@@ -6,18 +7,39 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from finsam.associations.models import Association, Member
-from finsam.associations.selectors import KIND_ORDER
-from finsam.finance.models import AssociationYear, MemberContribution
+from finsam.associations.selectors import KIND_ORDER, member_list
+from finsam.finance.contributions import share_check
+from finsam.finance.models import (
+    AssociationYear,
+    EquityBand,
+    InitiativeBudget,
+    MemberContribution,
+)
+from finsam.initiatives.models import Initiative
 
-# The recommended equity band in % of the year's allocated funds. Seed 002 (Östra Skaraborg's
-# operational plan): "Eget kapital ska uppgå till 10–20% av de tilldelade medlen".
-EQUITY_BAND_MIN = Decimal("10")
-EQUITY_BAND_MAX = Decimal("20")
+
+@dataclass(frozen=True)
+class Band:
+    """The band the equity should lie in, in % of the year's allocated funds. `from_year` is the
+    year the association set it for (None: the default)."""
+
+    lower: Decimal
+    upper: Decimal
+    from_year: int | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return self.from_year is None
+
+
+# The band when the association has set none. Seed 002 (Östra Skaraborg's operational plan):
+# "Eget kapital ska uppgå till 10–20% av de tilldelade medlen".
+DEFAULT_EQUITY_BAND = Band(lower=Decimal("10"), upper=Decimal("20"))
 
 BELOW, OK, ABOVE, UNKNOWN = "below", "ok", "above", "unknown"
 
@@ -35,55 +57,102 @@ class EquityStatus:
     # How far the equity is from the band, in kr (0 inside the band).
     above_by: Decimal = Decimal("0")
     below_by: Decimal = Decimal("0")
-    band_min: Decimal = EQUITY_BAND_MIN
-    band_max: Decimal = EQUITY_BAND_MAX
+    band: Band = DEFAULT_EQUITY_BAND
 
     @property
     def outside(self) -> bool:
         return self.status in (BELOW, ABOVE)
 
 
-def equity_status(equity: Decimal | None, funds: Decimal | None) -> EquityStatus:
-    """Place `equity` against 10–20 % of `funds` (finance-law-privacy.md §3.2).
+def equity_status(
+    equity: Decimal | None, funds: Decimal | None, band: Band = DEFAULT_EQUITY_BAND
+) -> EquityStatus:
+    """Place `equity` against `band` (% of `funds`; finance-law-privacy.md §3.2).
 
-    Worked example of §3.2: funds 7 953 000, equity 2 100 000 → 26,4 %, above the band by
-    509 400 kr (the deficit the association must plan to come down to 20 %).
+    Worked example of §3.2: funds 7 953 000, equity 2 100 000 → 26,4 %, above the band of
+    10–20 % by 509 400 kr (the deficit the association must plan to come down to 20 %).
     """
     funds = funds or Decimal("0")
     if equity is None or funds <= 0:
-        return EquityStatus(equity=equity, funds=funds, percent=None, status=UNKNOWN)
+        return EquityStatus(equity=equity, funds=funds, percent=None, status=UNKNOWN, band=band)
     pct = (Decimal(equity) * 100 / funds).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    low = funds * EQUITY_BAND_MIN / 100
-    high = funds * EQUITY_BAND_MAX / 100
+    low = funds * band.lower / 100
+    high = funds * band.upper / 100
+    status, above_by, below_by = OK, Decimal("0"), Decimal("0")
     if equity > high:
-        return EquityStatus(
-            equity=equity, funds=funds, percent=pct, status=ABOVE, above_by=_kr(equity - high)
-        )
-    if equity < low:
-        return EquityStatus(
-            equity=equity, funds=funds, percent=pct, status=BELOW, below_by=_kr(low - equity)
-        )
-    return EquityStatus(equity=equity, funds=funds, percent=pct, status=OK)
+        status, above_by = ABOVE, _kr(equity - high)
+    elif equity < low:
+        status, below_by = BELOW, _kr(low - equity)
+    return EquityStatus(
+        equity=equity,
+        funds=funds,
+        percent=pct,
+        status=status,
+        above_by=above_by,
+        below_by=below_by,
+        band=band,
+    )
 
 
 def _kr(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
+# --- The equity band ----------------------------------------------------------------------------
+
+
+def _band(lower, upper, from_year) -> Band:
+    if from_year is None:
+        return DEFAULT_EQUITY_BAND
+    return Band(lower=lower, upper=upper, from_year=from_year)
+
+
+def equity_band(association: Association, year: int) -> Band:
+    """The band set for the association's `year` or the latest earlier one, else the default
+    (one query)."""
+    setting = (
+        EquityBand.objects.filter(association=association, year__lte=year)
+        .order_by("-year")
+        .values_list("lower", "upper", "year")
+        .first()
+    )
+    return _band(*setting) if setting else DEFAULT_EQUITY_BAND
+
+
 # --- Years ------------------------------------------------------------------------------------
 
 
+def _with_band(years: QuerySet[AssociationYear]) -> QuerySet[AssociationYear]:
+    """`years` with each year's equity band (`band_lower`, `band_upper`, `band_from`; None: the
+    default), in the same query."""
+    band = EquityBand.objects.filter(
+        association=OuterRef("association"), year__lte=OuterRef("year")
+    ).order_by("-year")
+    return years.annotate(
+        band_lower=Subquery(band.values("lower")[:1]),
+        band_upper=Subquery(band.values("upper")[:1]),
+        band_from=Subquery(band.values("year")[:1]),
+    )
+
+
+def year_band(association_year: AssociationYear) -> Band:
+    """The year's equity band: from the annotations of `_with_band` (the years the selectors
+    return), else one query."""
+    if hasattr(association_year, "band_from"):
+        y = association_year
+        return _band(y.band_lower, y.band_upper, y.band_from)
+    return equity_band(association_year.association, association_year.year)
+
+
 def year_list(association: Association) -> QuerySet[AssociationYear]:
-    """The association's years, newest first, with `funds` (sum of contributions) and
-    `contribution_count` (one query)."""
-    return (
-        AssociationYear.objects.filter(association=association)
-        .annotate(
+    """The association's years, newest first, with `funds` (sum of contributions),
+    `contribution_count` and the year's equity band (one query)."""
+    return _with_band(
+        AssociationYear.objects.filter(association=association).annotate(
             funds=Coalesce(Sum("contributions__amount"), _ZERO),
             contribution_count=Count("contributions"),
         )
-        .order_by("-year")
-    )
+    ).order_by("-year")
 
 
 @dataclass
@@ -93,8 +162,12 @@ class YearRow:
 
 
 def year_rows(association: Association) -> list[YearRow]:
+    """The years with their equity against each year's band (one query)."""
     return [
-        YearRow(year=y, equity=equity_status(y.equity_at_end, y.funds))
+        YearRow(
+            year=y,
+            equity=equity_status(y.equity_at_end, y.funds, year_band(y)),
+        )
         for y in year_list(association)
     ]
 
@@ -104,7 +177,7 @@ def get_year(access, pk) -> AssociationYear:
     if access.association is None:
         raise Http404
     try:
-        return AssociationYear.objects.select_related("association").get(
+        return _with_band(AssociationYear.objects.select_related("association")).get(
             association=access.association, pk=pk
         )
     except (ValueError, AssociationYear.DoesNotExist) as exc:
@@ -112,7 +185,7 @@ def get_year(access, pk) -> AssociationYear:
 
 
 def year_of(association: Association, year: int) -> AssociationYear | None:
-    return AssociationYear.objects.filter(association=association, year=year).first()
+    return _with_band(AssociationYear.objects.filter(association=association, year=year)).first()
 
 
 def members_in_year(association: Association, year: int) -> list[Member]:
@@ -188,8 +261,6 @@ def contribution_lines(association_year: AssociationYear) -> list[ContributionLi
 
 def initiative_costs(association: Association, year: int) -> dict:
     """Sum of the initiatives' budgets and outcomes for `year` (SUS: "Budgeterat i insatserna")."""
-    from finsam.initiatives.models import InitiativeBudget
-
     return InitiativeBudget.objects.filter(
         initiative__association=association, year=year
     ).aggregate(budget=Sum("amount"), outcome=Sum("outcome"), count=Count("pk"))
@@ -203,8 +274,38 @@ def year_detail(association_year: AssociationYear) -> YearDetail:
         year=association_year,
         lines=lines,
         funds=funds,
-        equity=equity_status(association_year.equity_at_end, funds),
+        equity=equity_status(association_year.equity_at_end, funds, year_band(association_year)),
         initiative_budget=costs["budget"],
         initiative_outcome=costs["outcome"],
         initiative_count=costs["count"],
     )
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+def member_section(association: Association) -> dict:
+    """The members in the order of the law and the check of their shares today (one query)."""
+    members = member_list(association)
+    return {"members": members, "share_check": share_check(members)}
+
+
+# --- Initiative budgets -------------------------------------------------------------------------
+
+
+def budget_section(initiative: Initiative) -> dict:
+    """The initiative's budgets per year (`budgets`) and their totals (`budget_totals`) (two
+    queries)."""
+    budgets = InitiativeBudget.objects.filter(initiative=initiative)
+    return {
+        "budgets": list(budgets.order_by("year")),
+        "budget_totals": budgets.aggregate(amount=Sum("amount"), outcome=Sum("outcome")),
+    }
+
+
+def get_budget(initiative: Initiative, pk) -> InitiativeBudget:
+    """A budget of `initiative`, or 404 (the initiative is already within the user's reach)."""
+    try:
+        return InitiativeBudget.objects.get(initiative=initiative, pk=pk)
+    except (ValueError, InitiativeBudget.DoesNotExist) as exc:
+        raise Http404 from exc

@@ -1,21 +1,34 @@
-"""Writes for the association's years. Views, the API and commands call these.
+"""Writes for the money: members' contribution shares, the association's years, the equity band
+and the initiatives' budgets. Views, the API and commands call these.
 
-Each takes the caller's `access`, checks the policy itself ("finance.change") and records the
-change in the change log."""
+Each takes the caller's `access`, checks the policy itself and records the change in the change
+log (`finsam.audit.services.record_change`)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finsam.associations.models import Association, Member
+from finsam.associations.models import MEMBER_FIELDS, Association, Member, MemberKind
+from finsam.associations.services import municipality_member_name
 from finsam.audit.services import diff, record_change, snapshot
-from finsam.finance.models import AssociationYear, MemberContribution
+from finsam.finance import contributions as contribution_rules
+from finsam.finance.models import (
+    AssociationYear,
+    EquityBand,
+    InitiativeBudget,
+    MemberContribution,
+)
+from finsam.initiatives.models import Initiative
+from finsam.initiatives.services import non_negative
+from finsam.reference.models import Municipality, Region
 
 # How far ahead a year may be opened: the operational plan covers N and plan years N+1, N+2.
 PLAN_YEARS_AHEAD = 2
@@ -27,6 +40,13 @@ YEAR_FIELDS = (
     "admin_cost_outcome",
     "note",
 )
+
+
+def _delete_recorded(access, obj, action: str, fields) -> None:
+    """Record the deletion of `obj` (its last values of `fields`) and delete it."""
+    changes = diff(snapshot(obj, fields), {})
+    record_change(access=access, obj=obj, action=action, changes=changes)
+    obj.delete()
 
 
 def _check_year(association: Association, year: int | None) -> None:
@@ -161,9 +181,222 @@ def association_year_update(
 @transaction.atomic
 def association_year_delete(*, access, association_year: AssociationYear) -> None:
     access.require("finance.change", association=association_year.association_id)
-    changes = diff(snapshot(association_year, YEAR_FIELDS), {})
-    record_change(
-        access=access, obj=association_year, action="finance.year_delete", changes=changes
-    )
     association_year._history_user = access.user
-    association_year.delete()
+    _delete_recorded(access, association_year, "finance.year_delete", YEAR_FIELDS)
+
+
+# --- The equity band ------------------------------------------------------------------------
+
+EQUITY_BAND_FIELDS = ("year", "lower", "upper")
+
+
+@transaction.atomic
+def equity_band_set(
+    *,
+    access,
+    association: Association,
+    year: int,
+    lower: Decimal | None,
+    upper: Decimal | None,
+) -> EquityBand:
+    """Set the band the association's equity should lie in from `year` on (% of the allocated
+    funds), replacing the one set for that year."""
+    access.require("finance.change", association=association)
+    errors: dict[str, list[str]] = {}
+    for name, value in (("lower", lower), ("upper", upper)):
+        if value is None:
+            errors.setdefault(name, []).append(_("Ange en procentsats."))
+        elif not Decimal("0") <= value <= Decimal("100"):
+            errors.setdefault(name, []).append(_("Ange en procentsats mellan 0 och 100."))
+    if not errors and lower > upper:
+        errors["upper"] = [_("Den övre gränsen kan inte vara lägre än den nedre.")]
+    if errors:
+        raise ValidationError(errors)
+    band = EquityBand.objects.filter(association=association, year=year).first()
+    before = snapshot(band, EQUITY_BAND_FIELDS) if band else {}
+    band = band or EquityBand(association=association, year=year)
+    band.lower, band.upper = lower, upper
+    band.set_by, band.set_at = access.user, timezone.now()
+    band.full_clean(validate_constraints=False)
+    band.save()
+    changes = diff(before, snapshot(band, EQUITY_BAND_FIELDS))
+    record_change(access=access, obj=band, action="finance.equity_band_set", changes=changes)
+    return band
+
+
+# --- Members and their contribution shares ------------------------------------------------
+
+
+@transaction.atomic
+def member_save(
+    *,
+    access,
+    association: Association,
+    kind: str,
+    contribution_share: Decimal,
+    member: Member | None = None,
+    name: str = "",
+    municipality: Municipality | None = None,
+    region: Region | None = None,
+    is_financier: bool = True,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> Member:
+    """Add a member to `association`, or change `member` (which must belong to it)."""
+    if member is not None and member.association_id != association.pk:
+        raise ValueError("member belongs to another association")
+    access.require("association.change", association=association)
+    before = snapshot(Member.objects.get(pk=member.pk), MEMBER_FIELDS) if member else {}
+    errors: dict[str, str] = {}
+    if kind not in MemberKind.values:
+        errors["kind"] = _("Välj en giltig medlemstyp.")
+    if kind == MemberKind.MUNICIPALITY:
+        region = None
+        if municipality is None:
+            errors["municipality"] = _("En kommun som medlem måste ha en kommun vald.")
+    elif kind == MemberKind.REGION:
+        municipality = None
+        if region is None:
+            errors["region"] = _("En region som medlem måste ha en region vald.")
+    else:
+        municipality = region = None
+    share_problem = contribution_rules.share_error(contribution_share)
+    if share_problem:
+        errors["contribution_share"] = share_problem
+    if valid_from and valid_to and valid_to < valid_from:
+        errors["valid_to"] = _("Giltig till kan inte vara före giltig från.")
+    if errors:
+        raise ValidationError(errors)
+
+    name = (name or "").strip()
+    if not name:
+        if kind in (MemberKind.FORSAKRINGSKASSAN, MemberKind.ARBETSFORMEDLINGEN):
+            name = str(MemberKind(kind).label)
+        elif municipality is not None:
+            name = municipality_member_name(municipality)
+        else:
+            raise ValidationError(
+                {"name": _("Ange regionens namn som medlem, t.ex. Västra Götalandsregionen.")}
+            )
+
+    member = member or Member(association=association)
+    member.kind = kind
+    member.name = name
+    member.municipality = municipality
+    member.region = region
+    member.contribution_share = contribution_share
+    member.is_financier = is_financier
+    member.valid_from = valid_from
+    member.valid_to = valid_to
+
+    others = list(
+        Member.objects.select_for_update().filter(association=association).exclude(pk=member.pk)
+    )
+    if any(o.name.casefold() == name.casefold() for o in others):
+        raise ValidationError({"name": _("Förbundet har redan en medlem med det namnet.")})
+    contribution_rules.check_total(member, others)
+    member.full_clean()
+    member.save()
+    changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    action = "association.member_change" if before else "association.member_add"
+    record_change(access=access, obj=member, action=action, changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_delete(*, access, member: Member) -> None:
+    access.require("association.change", association=member.association_id)
+    try:
+        _delete_recorded(access, member, "association.member_delete", MEMBER_FIELDS)
+    except ProtectedError as exc:
+        raise ValidationError(
+            _(
+                "Medlemmen används i budget eller andra uppgifter och kan inte tas bort. "
+                "Sätt ett giltig till-datum i stället."
+            )
+        ) from exc
+
+
+# --- Initiative budgets --------------------------------------------------------------------
+
+
+BUDGET_FIELDS = (
+    "year",
+    "amount",
+    "outcome",
+    "rate_per_participant_week",
+    "planned_participants",
+    "note",
+)
+
+
+@transaction.atomic
+def budget_save(
+    *,
+    access,
+    initiative: Initiative,
+    year: int,
+    amount: Decimal,
+    outcome: Decimal | None = None,
+    rate_per_participant_week: Decimal | None = None,
+    planned_participants: int | None = None,
+    note: str = "",
+    budget: InitiativeBudget | None = None,
+) -> InitiativeBudget:
+    """Create a year's budget, or change `budget` when given."""
+    if budget is not None and budget.initiative_id != initiative.pk:
+        raise ValueError("budget belongs to another initiative")
+    access.require("budget.change", initiative=initiative)
+    before = {}
+    if budget is not None and budget.pk:
+        before = snapshot(InitiativeBudget.objects.get(pk=budget.pk), BUDGET_FIELDS)
+    errors: dict[str, list[str]] = {}
+    first_year = initiative.start_date.year
+    last_year = initiative.end_date.year if initiative.end_date else None
+    if year is None:
+        errors["year"] = [_("Ange år.")]
+    elif year < first_year or (last_year is not None and year > last_year):
+        period = f"{first_year}–{last_year}" if last_year else f"{first_year}–"
+        errors["year"] = [
+            _("Året ligger utanför insatsens period (%(period)s).") % {"period": period}
+        ]
+    else:
+        clash = InitiativeBudget.objects.filter(initiative=initiative, year=year)
+        if budget is not None:
+            clash = clash.exclude(pk=budget.pk)
+        if clash.exists():
+            errors["year"] = [
+                _("Det finns redan en budget för %(year)s. Ändra den i stället.") % {"year": year}
+            ]
+    for field, value in (
+        ("amount", amount),
+        ("outcome", outcome),
+        ("rate_per_participant_week", rate_per_participant_week),
+        ("planned_participants", planned_participants),
+    ):
+        non_negative(errors, field, value)
+    if errors:
+        raise ValidationError(errors)
+    if budget is None:
+        budget = InitiativeBudget(initiative=initiative)
+    budget.year = year
+    budget.amount = amount
+    budget.outcome = outcome
+    budget.rate_per_participant_week = rate_per_participant_week
+    budget.planned_participants = planned_participants
+    budget.note = note
+    budget.full_clean(validate_constraints=False)
+    budget.save()
+    record_change(
+        access=access,
+        obj=budget,
+        action="budget.change" if before else "budget.create",
+        changes=diff(before, snapshot(budget, BUDGET_FIELDS)),
+    )
+    return budget
+
+
+@transaction.atomic
+def budget_delete(*, access, budget: InitiativeBudget) -> None:
+    access.require("budget.change", initiative=budget.initiative)
+    _delete_recorded(access, budget, "budget.delete", BUDGET_FIELDS)

@@ -3,16 +3,10 @@
 import datetime
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from finsam.initiatives.models import (
-    INITIATIVE_TEXT_FIELDS,
-    HeadCount,
-    Initiative,
-    InitiativeBudget,
-)
+from finsam.initiatives.models import INITIATIVE_TEXT_FIELDS, HeadCount, Initiative
 from finsam.initiatives.selectors import ASSIGNABLE_ROLES, specific_orientation_codes
 from finsam.initiatives.services import INITIATIVE_FIELDS, M2M_FIELDS
 from finsam.reference.models import Code, CodeList
@@ -138,32 +132,6 @@ class InitiativeForm(ServiceValidatedModelForm):
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in (*INITIATIVE_FIELDS, *M2M_FIELDS)}
-
-
-class BudgetForm(ServiceValidatedModelForm):
-    class Meta:
-        model = InitiativeBudget
-        fields = [
-            "year",
-            "amount",
-            "outcome",
-            "rate_per_participant_week",
-            "planned_participants",
-            "note",
-        ]
-        widgets = {"note": forms.TextInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The decimal fields allow negatives in the model; the integer one has min_value already.
-        for name in ("amount", "outcome", "rate_per_participant_week"):
-            self.fields[name].validators.append(MinValueValidator(0))
-            self.fields[name].widget.attrs["min"] = 0
-        _bootstrap(self)
-        for field in self.fields.values():
-            # The inputs sit in table cells; they belong to the form outside the table.
-            field.widget.attrs["form"] = "budget-form"
-            field.widget.attrs["class"] += " form-control-sm"
 
 
 class MonthField(forms.CharField):

@@ -143,36 +143,6 @@ class Initiative(TimeStampedModel):
         return self.follow_up == FollowUp.VOLUME
 
 
-class InitiativeBudget(TimeStampedModel):
-    """Budget of an initiative for one calendar year (participant-follow-up.md §2.4)."""
-
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="budgets")
-    year = models.PositiveSmallIntegerField(_("år"))
-    amount = models.DecimalField(_("budget (kr)"), max_digits=12, decimal_places=0)
-    outcome = models.DecimalField(
-        _("utfall (kr)"), max_digits=12, decimal_places=0, null=True, blank=True
-    )
-    rate_per_participant_week = models.DecimalField(
-        _("ersättning per deltagarvecka (kr)"),
-        max_digits=8,
-        decimal_places=0,
-        null=True,
-        blank=True,
-    )
-    planned_participants = models.PositiveIntegerField(
-        _("planerat antal deltagare"), null=True, blank=True
-    )
-    note = models.TextField(_("beskrivning"), blank=True)
-
-    class Meta:
-        ordering = ["initiative", "year"]
-        constraints = [
-            models.UniqueConstraint(fields=["initiative", "year"], name="unique_budget_year")
-        ]
-        verbose_name = _("insatsbudget")
-        verbose_name_plural = _("insatsbudgetar")
-
-
 class HeadCount(TimeStampedModel):
     """Monthly head count by gender for a volume initiative (participant-follow-up.md §2.5)."""
 

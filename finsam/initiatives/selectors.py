@@ -15,7 +15,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -138,13 +137,6 @@ def head_count_summary(*, initiative: Initiative) -> HeadCountSummary:
         other=sum(m.other for m in months),
         latest=months[0] if months else None,
     )
-
-
-def budget_summary(*, initiative: Initiative):
-    """Budgets per year and their totals (two queries)."""
-    budgets = list(initiative.budgets.order_by("year"))
-    totals = initiative.budgets.aggregate(amount=Sum("amount"), outcome=Sum("outcome"))
-    return budgets, totals
 
 
 ASSIGNABLE_ROLES = (Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT)

@@ -1,5 +1,5 @@
-"""Writes for initiatives: the initiative itself, its yearly budgets, monthly head counts
-(volume initiatives) and the assignments of users to it.
+"""Writes for initiatives: the initiative itself, monthly head counts (volume initiatives) and
+the assignments of users to it (the yearly budgets are `finance`'s).
 
 Every function takes the caller's `access` and keyword-only arguments, checks the policy itself
 (`PermissionDenied`), validates with Swedish messages, runs in a transaction, saves nothing when it
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +27,6 @@ from finsam.initiatives.models import (
     FollowUp,
     HeadCount,
     Initiative,
-    InitiativeBudget,
     Orientation,
     Status,
 )
@@ -310,96 +308,9 @@ def initiative_update(*, access, initiative: Initiative, data: dict[str, Any]) -
     return current
 
 
-# --- Budgets ---------------------------------------------------------------------------------
-
-
-def _non_negative(errors: dict, field: str, value) -> None:
+def non_negative(errors: dict, field: str, value) -> None:
     if value is not None and value < 0:
         errors.setdefault(field, []).append(_("Värdet kan inte vara negativt."))
-
-
-BUDGET_FIELDS = (
-    "year",
-    "amount",
-    "outcome",
-    "rate_per_participant_week",
-    "planned_participants",
-    "note",
-)
-
-
-@transaction.atomic
-def budget_save(
-    *,
-    access,
-    initiative: Initiative,
-    year: int,
-    amount: Decimal,
-    outcome: Decimal | None = None,
-    rate_per_participant_week: Decimal | None = None,
-    planned_participants: int | None = None,
-    note: str = "",
-    budget: InitiativeBudget | None = None,
-) -> InitiativeBudget:
-    """Create a year's budget, or change `budget` when given."""
-    if budget is not None and budget.initiative_id != initiative.pk:
-        raise ValueError("budget belongs to another initiative")
-    access.require("budget.change", initiative=initiative)
-    before = {}
-    if budget is not None and budget.pk:
-        before = snapshot(InitiativeBudget.objects.get(pk=budget.pk), BUDGET_FIELDS)
-    errors: dict[str, list[str]] = {}
-    first_year = initiative.start_date.year
-    last_year = initiative.end_date.year if initiative.end_date else None
-    if year is None:
-        errors["year"] = [_("Ange år.")]
-    elif year < first_year or (last_year is not None and year > last_year):
-        period = f"{first_year}–{last_year}" if last_year else f"{first_year}–"
-        errors["year"] = [
-            _("Året ligger utanför insatsens period (%(period)s).") % {"period": period}
-        ]
-    else:
-        clash = InitiativeBudget.objects.filter(initiative=initiative, year=year)
-        if budget is not None:
-            clash = clash.exclude(pk=budget.pk)
-        if clash.exists():
-            errors["year"] = [
-                _("Det finns redan en budget för %(year)s. Ändra den i stället.") % {"year": year}
-            ]
-    for field, value in (
-        ("amount", amount),
-        ("outcome", outcome),
-        ("rate_per_participant_week", rate_per_participant_week),
-        ("planned_participants", planned_participants),
-    ):
-        _non_negative(errors, field, value)
-    if errors:
-        raise ValidationError(errors)
-    if budget is None:
-        budget = InitiativeBudget(initiative=initiative)
-    budget.year = year
-    budget.amount = amount
-    budget.outcome = outcome
-    budget.rate_per_participant_week = rate_per_participant_week
-    budget.planned_participants = planned_participants
-    budget.note = note
-    budget.full_clean(validate_constraints=False)
-    budget.save()
-    record_change(
-        access=access,
-        obj=budget,
-        action="budget.change" if before else "budget.create",
-        changes=diff(before, snapshot(budget, BUDGET_FIELDS)),
-    )
-    return budget
-
-
-@transaction.atomic
-def budget_delete(*, access, budget: InitiativeBudget) -> None:
-    access.require("budget.change", initiative=budget.initiative)
-    changes = diff(snapshot(budget, BUDGET_FIELDS), {})
-    record_change(access=access, obj=budget, action="budget.delete", changes=changes)
-    budget.delete()
 
 
 # --- Head counts (volume initiatives) --------------------------------------------------------
@@ -438,7 +349,7 @@ def head_count_save(
         if value is None:
             errors.setdefault(field, []).append(_("Ange ett antal (0 om inga)."))
         else:
-            _non_negative(errors, field, value)
+            non_negative(errors, field, value)
     if errors:
         raise ValidationError(errors)
     fields = ("month", "women", "men", "other")

@@ -14,9 +14,6 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.initiative_detail, name="detail"),
     path("<int:pk>/edit/", views.initiative_edit, name="edit"),
-    path("<int:pk>/budgets/add/", views.budget_add, name="budget_add"),
-    path("<int:pk>/budgets/<int:budget_pk>/edit/", views.budget_edit, name="budget_edit"),
-    path("<int:pk>/budgets/<int:budget_pk>/delete/", views.budget_delete, name="budget_delete"),
     path("<int:pk>/head-counts/", views.head_counts, name="head_counts"),
     path("<int:pk>/assignments/add/", views.assignment_add, name="assignment_add"),
     path(

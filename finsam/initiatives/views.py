@@ -17,8 +17,8 @@ from finsam.core.access import require
 from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
 from finsam.initiatives import selectors, services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
-from finsam.initiatives.forms import AssignmentForm, BudgetForm, HeadCountForm, InitiativeForm
-from finsam.initiatives.models import Initiative, InitiativeBudget
+from finsam.initiatives.forms import AssignmentForm, HeadCountForm, InitiativeForm
+from finsam.initiatives.models import Initiative
 from finsam.initiatives.scoping import can_see_identity, follow_up_initiatives, get_initiative
 
 PAGE_SIZE = 50
@@ -120,20 +120,6 @@ def specific_orientation_options(request):
 # --- Detail ----------------------------------------------------------------------------------
 
 
-def _budget_context(request, initiative, *, editing=None, form=None, can_edit=None):
-    budgets, totals = selectors.budget_summary(initiative=initiative)
-    if can_edit is None:
-        can_edit = selectors.initiative_is_editable(access=request.access, initiative=initiative)
-    return {
-        "initiative": initiative,
-        "budgets": budgets,
-        "budget_totals": totals,
-        "can_edit": can_edit,
-        "editing": editing,
-        "budget_form": form,
-    }
-
-
 def _assignment_context(request, initiative, *, can_edit, error=None):
     assigned = selectors.initiative_assignments(initiative=initiative)
     candidates = selectors.assignable_users(initiative=initiative) if can_edit else {}
@@ -175,78 +161,9 @@ def initiative_detail(request, pk):
         if initiative.is_volume
         else None,
         "history": selectors.initiative_history(initiative=initiative),
-        **_budget_context(request, initiative, can_edit=can_edit),
         **_assignment_context(request, initiative, can_edit=can_edit),
     }
     return render(request, "initiatives/detail.html", context)
-
-
-# --- Budgets (inline on the detail page with HTMX; plain forms work too) ---------------------
-
-
-def _budgets_response(request, initiative, **kwargs):
-    if wants_partial(request):
-        return render(
-            request, "initiatives/_budgets.html", _budget_context(request, initiative, **kwargs)
-        )
-    return None
-
-
-@require_http_methods(["GET", "POST"])
-def budget_add(request, pk):
-    initiative = get_initiative(request.access, pk)
-    _editable_or_403(request, initiative)
-    form = BudgetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_save(access=request.access, initiative=initiative, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _budgets_response(request, initiative, can_edit=True) or redirect(
-                "initiatives:detail", pk=initiative.pk
-            )
-    context = _budget_context(request, initiative, editing="new", form=form, can_edit=True)
-    return render_partial_or_page(
-        request, "initiatives/_budgets.html", "initiatives/budget_form.html", context
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def budget_edit(request, pk, budget_pk):
-    initiative = get_initiative(request.access, pk)
-    _editable_or_403(request, initiative)
-    budget = get_object_or_404(InitiativeBudget, pk=budget_pk, initiative=initiative)
-    form = BudgetForm(request.POST or None, instance=budget)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_save(
-                access=request.access,
-                initiative=initiative,
-                budget=InitiativeBudget.objects.get(pk=budget.pk),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _budgets_response(request, initiative, can_edit=True) or redirect(
-                "initiatives:detail", pk=initiative.pk
-            )
-    context = _budget_context(request, initiative, editing=budget.pk, form=form, can_edit=True)
-    return render_partial_or_page(
-        request, "initiatives/_budgets.html", "initiatives/budget_form.html", context
-    )
-
-
-@require_POST
-def budget_delete(request, pk, budget_pk):
-    initiative = get_initiative(request.access, pk)
-    _editable_or_403(request, initiative)
-    budget = get_object_or_404(InitiativeBudget, pk=budget_pk, initiative=initiative)
-    services.budget_delete(access=request.access, budget=budget)
-    return _budgets_response(request, initiative, can_edit=True) or redirect(
-        "initiatives:detail", pk=initiative.pk
-    )
 
 
 # --- Head counts (volume initiatives only) ---------------------------------------------------

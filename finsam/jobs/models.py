@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from finsam.jobs import kinds
+
 
 class JobKind(models.TextChoices):
     COMPILED_REPORT = "compiled_report", _("Projektsammanställning")
@@ -84,6 +86,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
+
+    @property
+    def kind_spec(self) -> kinds.Kind:
+        """What is specific to the job's kind, as its app registered it (`finsam.jobs.kinds`)."""
+        return kinds.get(self.kind)
 
     @property
     def is_active(self) -> bool:

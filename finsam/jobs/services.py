@@ -1,5 +1,5 @@
-"""Starting, running, recording and pruning jobs (writes). The work of each kind is in
-`runners.py`; who may see a job is in `selectors.py`."""
+"""Starting, running, recording and pruning jobs (writes). The work of each kind is registered by
+the app that starts it (`kinds.py`); who may see a job is in `selectors.py`."""
 
 from __future__ import annotations
 
@@ -11,22 +11,23 @@ import time
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 
-from finsam.jobs.models import Job, JobFile, JobFilePurpose, JobKind, JobStatus, retention
+from finsam.jobs import kinds
+from finsam.jobs.models import Job, JobFile, JobFilePurpose, JobStatus, retention
+from finsam.staff.access import build_access
 
 logger = logging.getLogger(__name__)
 
-RUNNERS = {
-    JobKind.COMPILED_REPORT: "finsam.jobs.runners.compiled_report",
-    JobKind.PARTICIPANT_IMPORT: "finsam.jobs.runners.participant_import",
-}
 # Progress is written to the job at most this often (and always when the step changes).
 PROGRESS_INTERVAL = 0.5
 UNEXPECTED_ERROR = gettext_noop(
     "Jobbet kunde inte slutföras på grund av ett oväntat fel. Försök igen. Om felet kvarstår, "
     "kontakta systemförvaltaren."
+)
+# Why a kind's work stops when the user who started the job may no longer do it.
+NO_LONGER_ALLOWED = gettext_noop(
+    "Du har inte längre behörighet till detta. Jobbet avbröts och inget har sparats."
 )
 
 
@@ -37,6 +38,11 @@ class JobFailed(Exception):
         super().__init__(message)
         self.message = message
         self.args_ = args
+
+
+def starter_access(job: Job):
+    """The access of the user who started the job, as it is now (a kind's work checks it)."""
+    return build_access(job.started_by, job.association_id)
 
 
 def live_progress_key(job_id) -> str:
@@ -145,7 +151,7 @@ def run_job(*, job_id) -> None:
     )
     job.refresh_from_db()
     try:
-        import_string(RUNNERS[job.kind])(job, Recorder(job))
+        kinds.get(job.kind).run(job, Recorder(job))
     except JobFailed as exc:
         job.refresh_from_db(fields=["percent"])
         _finish(

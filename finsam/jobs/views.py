@@ -7,11 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from finsam.jobs import selectors
-from finsam.jobs.models import JobFilePurpose, JobKind, JobStatus
-from finsam.jobs.runners import import_summary
+from finsam.jobs.models import JobFilePurpose, JobStatus
 from finsam.jobs.services import read_file
-from finsam.participants.import_views import error_context
-from finsam.participants.imports import done_message
 
 # A job still queued after this many seconds probably waits for a worker that is not running.
 QUEUED_HINT_SECONDS = 20
@@ -25,14 +22,8 @@ def _context(job) -> dict:
         "job": job,
         "waiting_long": job.status == JobStatus.QUEUED and waited > QUEUED_HINT_SECONDS,
     }
-    if job.kind == JobKind.PARTICIPANT_IMPORT and not job.is_active:
-        context["summary"] = import_summary(job)
-        if context["summary"]:
-            summary = context["summary"]
-            context.update(error_context(summary["errors"]))
-            context["done_message"] = done_message(
-                enrolled=summary["enrolled"], exited=summary["exited"]
-            )
+    if not job.is_active:
+        context.update(job.kind_spec.result_context(job))
     return context
 
 
@@ -57,7 +48,7 @@ def status(request, pk):
 def download(request, pk):
     job = selectors.get_job(request.access, pk)
     stored = read_file(job, JobFilePurpose.RESULT)
-    if job.kind != JobKind.COMPILED_REPORT or job.status != JobStatus.DONE or stored is None:
+    if not job.kind_spec.downloadable or job.status != JobStatus.DONE or stored is None:
         raise Http404
     name, data = stored
     response = HttpResponse(data, content_type=job.result_content_type)

@@ -1,4 +1,5 @@
-"""Personal identity numbers: validation, look-up hash and pseudonyms.
+"""Personal identity numbers: validation and pseudonyms (their look-up hash is
+`finsam.core.keys.lookup_hash`).
 
 Specific to the field (personnummer and samordningsnummer); the check-digit arithmetic comes from
 the `personnummer` library. Error messages are Swedish because registrars read them.
@@ -7,13 +8,10 @@ the `personnummer` library. Error messages are Swedish because registrars read t
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from personnummer.personnummer import Personnummer, PersonnummerException
@@ -78,13 +76,6 @@ def parse_personal_number(raw: str) -> PersonalNumber:
         is_coordination_number=number.is_coordination_number(),
         legal_gender="woman" if number.is_female() else "man",
     )
-
-
-def lookup_hash(normalized: str, *, key: str | None = None) -> str:
-    """Keyed hash of a normalised personal identity number, for finding a participant (with
-    LOOKUP_HASH_KEY, or the given key while the keys are rotated)."""
-    key = (key or settings.LOOKUP_HASH_KEY).encode()
-    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
 
 
 def new_pseudonym() -> str:

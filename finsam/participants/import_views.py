@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from finsam.core.access import require
 from finsam.initiatives.scoping import get_initiative, registrar_initiatives
 from finsam.jobs.models import JobKind
-from finsam.jobs.selectors import import_jobs
 from finsam.jobs.services import start_job
-from finsam.participants import imports
+from finsam.participants import import_jobs, imports
 
 # More errors than this are not shown (the file is surely wrong in some systematic way).
 MAX_ERRORS_SHOWN = 500
@@ -47,6 +46,20 @@ def error_context(errors) -> dict:
         "file_errors": [e for e in errors if e.row is None],
         "row_errors": row_errors[:MAX_ERRORS_SHOWN],
         "hidden_errors": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+    }
+
+
+def job_result_context(job) -> dict:
+    """An ended import job's result as its page shows it: as this page shows an import's."""
+    summary = import_jobs.summary(job)
+    if summary is None:
+        return {"summary": None}
+    return {
+        "summary": summary,
+        **error_context(summary["errors"]),
+        "done_message": imports.done_message(
+            enrolled=summary["enrolled"], exited=summary["exited"]
+        ),
     }
 
 
@@ -96,7 +109,7 @@ def upload(request, initiative_pk):
             "initiative": initiative,
             "form": form,
             **error_context(result.errors if result else []),
-            "jobs": import_jobs(request.access, initiative),
+            "jobs": import_jobs.latest(request.access, initiative),
             "background_rows": settings.IMPORT_IN_BACKGROUND_ROWS,
             "columns": imports.COLUMNS,
             "max_mb": imports.MAX_FILE_SIZE // (1024 * 1024),

@@ -29,8 +29,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from finsam.core.keys import lookup_hash
 from finsam.participants import import_guard, variables
-from finsam.participants.identity import PersonalNumber, lookup_hash, parse_personal_number
+from finsam.participants.identity import PersonalNumber, parse_personal_number
 from finsam.participants.import_guard import (
     DATA_SHEET,
     MAX_FILE_SIZE,

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.audit.models import Action
 from finsam.audit.services import log_access
+from finsam.core.keys import lookup_hash
 from finsam.initiatives.scoping import registrar_initiatives
 from finsam.participants import variables
-from finsam.participants.identity import lookup_hash, parse_personal_number
+from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender
 from finsam.participants.services import (
     EXIT_FIELDS,

@@ -40,16 +40,12 @@ from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
 from finsam.core.dates import months_before, retention_day
 from finsam.core.history import save_with_history as _save_with_history
+from finsam.core.keys import lookup_hash
 from finsam.core.validators import TEXT_VALIDATORS
 from finsam.initiatives.models import Status
 from finsam.initiatives.scoping import can_see_identity
 from finsam.participants import variables
-from finsam.participants.identity import (
-    PersonalNumber,
-    lookup_hash,
-    new_pseudonym,
-    parse_personal_number,
-)
+from finsam.participants.identity import PersonalNumber, new_pseudonym, parse_personal_number
 from finsam.participants.models import (
     AnonymousReason,
     Consent,

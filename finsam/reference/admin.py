@@ -73,7 +73,7 @@ class CodeAdmin(admin.ModelAdmin):
         if labels == obj.labels:
             return
         if obj.active:
-            reword_code(obj, labels)
+            reword_code(obj, labels, by=request.user)
         else:
             self.message_user(
                 request,
@@ -84,7 +84,15 @@ class CodeAdmin(admin.ModelAdmin):
 
 class CodeListVersionInline(admin.TabularInline):
     model = CodeListVersion
-    fields = ["number", "valid_from", "valid_to", "source_document", "source_date", "loaded_at"]
+    fields = [
+        "number",
+        "valid_from",
+        "valid_to",
+        "source_document",
+        "source_date",
+        "loaded_at",
+        "loaded_by",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -233,9 +233,12 @@ def _check_meaning(row, code, association, before, list_name: str, wording: set)
 
 
 @transaction.atomic
-def load_code_list(data: dict, *, association=None, today: date | None = None) -> CodeListResult:
+def load_code_list(
+    data: dict, *, association=None, by=None, today: date | None = None
+) -> CodeListResult:
     """Load one code list (the parsed file) as a new version of the national list, or of
-    `association`'s own wording of it. Refuses (CodeListError) anything that would give a code
+    `association`'s own wording of it; the version records the user who loads it (`by`; none
+    for the lists shipped with finsam). Refuses (CodeListError) anything that would give a code
     another meaning; adds no version when nothing changed."""
     from finsam.reference import codes as lookups
     from finsam.reference.models import (
@@ -311,6 +314,7 @@ def load_code_list(data: dict, *, association=None, today: date | None = None) -
         source_document=code_list.source_document,
         source_date=code_list.source_date,
         notes=code_list.notes,
+        loaded_by=by,
     )
     result = CodeListResult(key, version.number)
 
@@ -326,9 +330,11 @@ def load_code_list(data: dict, *, association=None, today: date | None = None) -
     return result
 
 
-def reword_code(code, labels: dict[str, str], *, today: date | None = None) -> CodeListResult:
+def reword_code(
+    code, labels: dict[str, str], *, by=None, today: date | None = None
+) -> CodeListResult:
     """A new version of `code`'s national list in which only `code`'s wording changed (the
-    operator's edit in the admin: the same meaning, in other words)."""
+    operator `by`'s edit in the admin: the same meaning, in other words)."""
     from finsam.reference.models import Code, CodeList
 
     code_list = CodeList.objects.get(key=code.code_list, owner=None)
@@ -355,7 +361,8 @@ def reword_code(code, labels: dict[str, str], *, today: date | None = None) -> C
             "valid_from": (today or date.today()).isoformat(),
             "wording_changes": [code.code],
             "codes": rows,
-        }
+        },
+        by=by,
     )
 
 

@@ -6,6 +6,7 @@ and their wording per version and language (`CodeTranslation`). Each code carrie
 category it maps to in reports. Read them through `finsam.reference.codes`.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,16 @@ class CodeListVersion(models.Model):
     source_date = models.DateField(_("källans datum"), null=True, blank=True)
     notes = models.TextField(_("anteckningar"), blank=True)
     loaded_at = models.DateTimeField(_("inläst"), auto_now_add=True)
+    # Who loaded it: `manage.py load_code_list --by`, or the operator rewording a code in the
+    # admin; none for the lists shipped with finsam (`migrate`, `manage.py load_reference`).
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inläst av"),
+    )
 
     class Meta:
         ordering = ["code_list", "number"]

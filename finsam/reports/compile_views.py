@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from finsam.jobs.models import JobKind
-from finsam.jobs.selectors import active_compiled_report_job
 from finsam.jobs.services import start_job
 from finsam.reports.compile import FORMATS, can_download_compiled
+from finsam.reports.compile_jobs import active_compiled_report_job
 from finsam.reports.scoping import reporting_periods
 
 

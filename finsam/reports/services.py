@@ -236,6 +236,24 @@ def _check_writable(report: InitiativeReport) -> None:
         )
 
 
+def _locked_report(access, report: InitiativeReport, action: str) -> InitiativeReport:
+    """The report, locked for this change, once `access` may do `action` on its initiative."""
+    report = (
+        InitiativeReport.objects.select_for_update(of=("self",))
+        .select_related("period", "initiative", "municipality")
+        .get(pk=report.pk)
+    )
+    access.require(action, initiative=report.initiative)
+    return report
+
+
+def _report_to_write(access, report: InitiativeReport) -> InitiativeReport:
+    """The report, locked for a writer's change; refused once submitted or approved."""
+    report = _locked_report(access, report, "report.write")
+    _check_writable(report)
+    return report
+
+
 def _clean_value(report: InitiativeReport, field: str, value) -> str:
     value = "" if value is None else str(value)
     value = value.replace("\r\n", "\n")
@@ -258,9 +276,7 @@ def report_autosave(
     *, access, report: InitiativeReport, field: str, value: str
 ) -> InitiativeReport:
     """Save one field of a draft (the autosave of the report page)."""
-    report = _locked_report(report)
-    access.require("report.write", initiative=report.initiative)
-    _check_writable(report)
+    report = _report_to_write(access, report)
     if field not in editable_fields(report):
         raise ValidationError(_("Fältet finns inte i rapporten."))
     before = snapshot(report, [field])
@@ -280,9 +296,7 @@ def _record(access, report: InitiativeReport, action: str, before: dict, fields)
 @transaction.atomic
 def report_update(*, access, report: InitiativeReport, data: dict) -> InitiativeReport:
     """Save the header and sections given in `data` (the page's plain save button)."""
-    report = _locked_report(report)
-    access.require("report.write", initiative=report.initiative)
-    _check_writable(report)
+    report = _report_to_write(access, report)
     allowed = editable_fields(report)
     before = snapshot(report, allowed)
     changed = []
@@ -307,9 +321,7 @@ def report_update(*, access, report: InitiativeReport, data: dict) -> Initiative
 @transaction.atomic
 def report_insert_summary(*, access, report: InitiativeReport) -> InitiativeReport:
     """Append the summary sentence of the registrations to the results section."""
-    report = _locked_report(report)
-    access.require("report.write", initiative=report.initiative)
-    _check_writable(report)
+    report = _report_to_write(access, report)
     before = snapshot(report, ["results"])
     sentence = selectors.live_summary(report=report)
     if not sentence:
@@ -333,20 +345,11 @@ def _missing_sections(report: InitiativeReport) -> list[str]:
     ]
 
 
-def _locked_report(report: InitiativeReport) -> InitiativeReport:
-    return (
-        InitiativeReport.objects.select_for_update(of=("self",))
-        .select_related("period", "initiative", "municipality")
-        .get(pk=report.pk)
-    )
-
-
 @transaction.atomic
 def report_submit(*, access, report: InitiativeReport) -> InitiativeReport:
     """Submit a draft or returned report: the required sections must be filled; the
     statistics block is frozen into `statistics_snapshot`."""
-    report = _locked_report(report)
-    access.require("report.write", initiative=report.initiative)
+    report = _locked_report(access, report, "report.write")
     before = snapshot(report, WORKFLOW_FIELDS)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ValidationError(
@@ -381,8 +384,7 @@ def report_submit(*, access, report: InitiativeReport) -> InitiativeReport:
 @transaction.atomic
 def report_return(*, access, report: InitiativeReport, comment: str) -> InitiativeReport:
     """Send a submitted report back to its writers with a comment saying what to change."""
-    report = _locked_report(report)
-    access.require("report.return", initiative=report.initiative)
+    report = _locked_report(access, report, "report.return")
     before = snapshot(report, WORKFLOW_FIELDS)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Endast inlämnade rapporter kan skickas tillbaka."))
@@ -400,8 +402,7 @@ def report_return(*, access, report: InitiativeReport, comment: str) -> Initiati
 
 @transaction.atomic
 def report_approve(*, access, report: InitiativeReport) -> InitiativeReport:
-    report = _locked_report(report)
-    access.require("report.approve", initiative=report.initiative)
+    report = _locked_report(access, report, "report.approve")
     before = snapshot(report, WORKFLOW_FIELDS)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Endast inlämnade rapporter kan godkännas."))

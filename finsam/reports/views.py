@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from finsam.core.access import require
 from finsam.core.htmx import wants_partial
-from finsam.jobs.selectors import compiled_report_jobs
 from finsam.reports import selectors, services
 from finsam.reports.compile import can_download_compiled, typeset_chapter
+from finsam.reports.compile_jobs import compiled_report_jobs
 from finsam.reports.forms import CommentForm, CreateReportsForm, PeriodForm, ReportForm
 from finsam.reports.models import ReportingPeriod, ReportStatus
 from finsam.reports.scoping import (
@@ -292,15 +292,25 @@ def report_submit(request, pk):
     if not form.is_valid():
         context = _report_context(request, report, form=form)
         return render(request, "reports/detail.html", context, status=400)
-    try:
+
+    def save_and_submit():
         if posted := _posted(form):
             services.report_update(access=request.access, report=report, data=posted)
-        report = services.report_submit(access=request.access, report=report)
+        return services.report_submit(access=request.access, report=report)
+
+    return _freezing_step(request, pk, save_and_submit, _("Rapporten är inlämnad till kansliet."))
+
+
+def _freezing_step(request, pk, step, done: str):
+    """Run `step`, a submission or approval of report `pk` (it returns the report): a refusal
+    is shown as an error; on success `done` is shown and the report's chapter typeset, after
+    the commit (typesetting takes a while and must not keep the database locked)."""
+    try:
+        report = step()
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("Rapporten är inlämnad till kansliet."))
-        # After the commit: typesetting takes a while and must not keep the database locked.
+        messages.success(request, done)
         transaction.on_commit(lambda: typeset_chapter(report))
     return redirect("reports:detail", pk=pk)
 
@@ -332,14 +342,12 @@ def report_return(request, pk):
 @require_POST
 def report_approve(request, pk):
     report = get_report(request.access, pk)
-    try:
-        report = services.report_approve(access=request.access, report=report)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Rapporten är godkänd."))
-        transaction.on_commit(lambda: typeset_chapter(report))
-    return redirect("reports:detail", pk=pk)
+    return _freezing_step(
+        request,
+        pk,
+        lambda: services.report_approve(access=request.access, report=report),
+        _("Rapporten är godkänd."),
+    )
 
 
 @require_POST

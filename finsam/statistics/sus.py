@@ -29,7 +29,8 @@ from finsam.core import formats
 from finsam.core.periods import ended_in_q, ongoing_after_q, started_in_q
 from finsam.documents import xlsx
 from finsam.documents.xlsx import safe_text as _text
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.finance.models import InitiativeBudget
+from finsam.initiatives.models import HeadCount, Initiative
 from finsam.participants.models import Gender
 from finsam.reference.models import Code, CodeList
 from finsam.statistics import engine

@@ -1,5 +1,4 @@
-"""Pages for the SUS reports (initiative report, participant report) and for the national
-successor "Uppföljning Finsam".
+"""Pages for the SUS reports (initiative report, participant report).
 
 The SUS pages are a selection screen (scope within the user's rights, period, filters, variables or
 report types) above the report. The scope comes from `scopes.scope_for` (404 for objects outside
@@ -15,27 +14,25 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from finsam.core.access import require
 from finsam.finance.templatetags.finance_tags import kr
 from finsam.initiatives.scoping import visible_initiatives
 from finsam.reference.models import Code, CodeList
-from finsam.statistics import engine, successor, sus
+from finsam.statistics import engine, sus
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
 from finsam.statistics.scopes import available_scopes, scope_for
+from finsam.statistics.views import group_scopes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCOPE = "scope"
 VARIABLE = "variable"
 REPORT = "report"
 INCOME_BEFORE = "income_before"
-YEAR = "year"
 EXPORT = "export"
 
 
@@ -74,19 +71,9 @@ def _selection(request):
     kind, obj_id = parse_scope_value(value)
     scope = scope_for(access, kind, obj_id)
     form = StatsFilterForm(request.GET, scope=scope)
-    groups: dict[str, list] = {}
-    labels = {
-        "association": _("Förbund"),
-        "initiative": _("Insatser"),
-        "region": _("Regioner (län)"),
-        "national": _("Nationellt"),
-    }
-    for scope_kind, scope_id, label in scopes:
-        groups.setdefault(scope_kind, []).append((scope_value(scope_kind, scope_id), label))
     scope_groups = [
-        (labels[k], groups[k])
-        for k in ("association", "initiative", "region", "national")
-        if k in groups
+        (heading, [(scope_value(k, i), label) for k, i, label in items])
+        for heading, items in group_scopes(scopes)
     ]
     return {
         "scope": scope,
@@ -110,10 +97,10 @@ def _xlsx_export(form, report, make_xlsx, title: str, stem: str, context: dict):
     if report is None:
         return _bad_filter(form)
     content = make_xlsx(report, title=title, filters_text=_filters_text(context))
-    return _xlsx_response(content, _file_stem(stem, context) + ".xlsx")
+    return xlsx_response(content, _file_stem(stem, context) + ".xlsx")
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -314,45 +301,3 @@ def _participant_sections(report) -> list[dict]:
             )
         sections.append(section)
     return sections
-
-
-# --- Uppföljning Finsam ----------------------------------------------------------------------
-
-
-@require_GET
-@require("statistics.sus")
-def successor_page(request):
-    association = request.access.association
-    if association is None:
-        raise Http404
-    today = timezone.localdate()
-    first = association.start_date.year
-    years = list(range(today.year + 1, first - 1, -1))
-    raw = request.GET.get(YEAR, "")
-    error = None
-    if raw:
-        year = int(raw) if raw.isdigit() else None
-        if year not in years:
-            error = _("Välj ett år mellan %(first)s och %(last)s.") % {
-                "first": first,
-                "last": today.year + 1,
-            }
-            year = successor.default_year(association, today)
-    else:
-        year = successor.default_year(association, today)
-    report = successor.successor_report(association, year)
-    if request.GET.get(EXPORT) == "xlsx":
-        if error:
-            return HttpResponseBadRequest(error.encode(), content_type="text/plain; charset=utf-8")
-        filename = f"uppfoljning-finsam-{association.slug}-{year}.xlsx"
-        return _xlsx_response(successor.successor_xlsx(report), filename)
-    context = {
-        "association": association,
-        "report": report,
-        "year": year,
-        "years": years,
-        "error": error,
-        "not_suppressed_text": successor.NOT_SUPPRESSED_TEXT,
-        "can_edit_finance": request.access.can("finance.change"),
-    }
-    return render(request, "statistics/successor.html", context)

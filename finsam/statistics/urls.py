@@ -19,18 +19,17 @@ register_converter(ScopeKindConverter, "scopekind")
 
 app_name = "statistics"
 
-# A plain list: the SUS-report and national-successor pages append their patterns here.
+# A plain list: the SUS-report pages append their patterns here.
 urlpatterns = [
     path("", views.index, name="index"),
     path("national/", views.scope_page, {"kind": "national"}, name="national"),
     path("<scopekind:kind>/<int:obj_id>/", views.scope_page, name="scope"),
 ]
 
-# The SUS reports and the national successor "Uppföljning Finsam" (finsam/statistics/sus_views.py).
+# The SUS reports (finsam/statistics/sus_views.py).
 from finsam.statistics import sus_views  # noqa: E402
 
 urlpatterns += [
     path("sus/initiatives/", sus_views.initiative_report, name="sus_initiative_report"),
     path("sus/participants/", sus_views.participant_report, name="sus_participant_report"),
-    path("successor/", sus_views.successor_page, name="successor"),
 ]

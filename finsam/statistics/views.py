@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
@@ -151,6 +151,24 @@ def export_url(page_url: str, base_query: str, fmt: str, table: str) -> str:
     return f"{page_url}?{base_query}&{EXPORT}={fmt}&{TABLE}={table}"
 
 
+# The groups of the scope menus, in their order, with their headings.
+SCOPE_GROUPS = (
+    ("association", gettext_lazy("Förbund")),
+    ("initiative", gettext_lazy("Insatser")),
+    ("region", gettext_lazy("Regioner (län)")),
+    ("national", gettext_lazy("Nationellt")),
+)
+
+
+def group_scopes(scopes) -> list[tuple[str, list]]:
+    """(heading, [(kind, id, label), …]) for each kind among `scopes`, in menu order."""
+    return [
+        (heading, items)
+        for kind, heading in SCOPE_GROUPS
+        if (items := [scope for scope in scopes if scope[0] == kind])
+    ]
+
+
 def scope_menu(access, kind, obj_id, form) -> list[dict]:
     """The scopes the user may switch to, grouped by kind; links keep the period."""
     period = ""
@@ -159,24 +177,20 @@ def scope_menu(access, kind, obj_id, form) -> list[dict]:
             f"?{PERIOD_START}={form.cleaned_data[PERIOD_START].isoformat()}"
             f"&{PERIOD_END}={form.cleaned_data[PERIOD_END].isoformat()}"
         )
-    groups: dict[str, dict] = {}
-    labels = {
-        "initiative": _("Insatser"),
-        "association": _("Förbund"),
-        "region": _("Regioner (län)"),
-        "national": _("Nationellt"),
-    }
-    for scope_kind, scope_id, label in available_scopes(access):
-        group = groups.setdefault(scope_kind, {"label": labels[scope_kind], "items": []})
-        group["items"].append(
-            {
-                "label": label,
-                "url": scope_url(scope_kind, scope_id) + period,
-                "current": scope_kind == kind and str(scope_id or "") == str(obj_id or ""),
-            }
-        )
-    order = ("association", "initiative", "region", "national")
-    return [groups[k] for k in order if k in groups]
+    return [
+        {
+            "label": heading,
+            "items": [
+                {
+                    "label": label,
+                    "url": scope_url(scope_kind, scope_id) + period,
+                    "current": scope_kind == kind and str(scope_id or "") == str(obj_id or ""),
+                }
+                for scope_kind, scope_id, label in items
+            ],
+        }
+        for heading, items in group_scopes(available_scopes(access))
+    ]
 
 
 # --- Presentation ----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import run_server_in_thread
 
 from finsam.accounts import services
-from finsam.accounts.access import build_access
 from finsam.accounts.models import (
     IdentityProvider,
     InitiativeAssignment,
@@ -25,6 +24,7 @@ from finsam.accounts.tests.test_two_factor import current_code
 from finsam.conftest import make_user, pass_second_factor
 from finsam.core.access import SESSION_KEY
 from finsam.core.roles import Role
+from finsam.staff.access import build_access
 
 LOA3 = "http://id.elegnamnden.se/loa/1.0/loa3"
 LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2"

@@ -235,7 +235,7 @@ def test_a_role_in_another_association_counts_too(world, client):
 
 def test_accepting_a_registrar_invitation_leads_to_activation_first(world, client):
     from finsam.accounts import services
-    from finsam.accounts.access import build_access
+    from finsam.staff.access import build_access
 
     invitation = services.invitation_create(
         access=build_access(world.secretariat, world.a.pk),

@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from finsam.accounts.models import ApiToken
-from finsam.participants.identity import lookup_hash, new_pseudonym, parse_personal_number
+from finsam.core.keys import lookup_hash
+from finsam.participants.identity import new_pseudonym, parse_personal_number
 from finsam.participants.models import AnonymousReason, Enrolment, Gender, Participant
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory

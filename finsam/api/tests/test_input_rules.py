@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.api.tests.conftest import personal_number
 from finsam.core.validators import NoControlCharacters, validate_date_in_range
 from finsam.initiatives import services as initiative_services
 from finsam.initiatives.forms import InitiativeForm
+from finsam.staff.access import build_access
 
 CONTROL_NAMES = [
     "Insats\x00",

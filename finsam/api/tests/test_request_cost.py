@@ -9,7 +9,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import ApiToken
 from finsam.api import views
 from finsam.api.tests.conftest import personal_number
@@ -23,6 +22,7 @@ from finsam.initiatives.scoping import (
 from finsam.participants.models import Enrolment
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory
+from finsam.staff.access import build_access
 
 ROLES = ("secretariat", "manager", "registrar", "board", "analyst", "b_secretariat", "b_registrar")
 

@@ -17,7 +17,9 @@ A_ROLES = ["operator", "secretariat", "manager", "registrar", "board", "applican
 
 
 def url(name, *args):
-    return reverse(f"associations:{name}", args=args)
+    # The members and their shares are a section of the association's page served by finance.
+    namespace = "finance" if name.startswith("member_") else "associations"
+    return reverse(f"{namespace}:{name}", args=args)
 
 
 def full_members(association):

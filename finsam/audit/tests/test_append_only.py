@@ -11,10 +11,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.audit.models import AccessedPseudonym, AccessEvent, Action, AppendOnlyError
 from finsam.audit.services import PURGE_SETTING, access_log_purge, log_access
 from finsam.audit.tests.factories import AccessEventFactory
+from finsam.staff.access import build_access
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",

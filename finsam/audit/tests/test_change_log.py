@@ -8,18 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment
 from finsam.audit.models import AppendOnlyError, ChangeEvent
 from finsam.audit.services import diff, record_change, snapshot
 from finsam.conftest import make_user
 from finsam.core.roles import Role
+from finsam.finance import services as finance_services
+from finsam.finance.tests.factories import InitiativeBudgetFactory
 from finsam.initiatives import services as initiative_services
-from finsam.initiatives.tests.factories import InitiativeBudgetFactory
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports import services as report_services
 from finsam.reports.models import ReportStatus
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 PERSONAL_NUMBER = "198112189876"
 NAME = "Sigrid Testsson"
@@ -56,7 +57,7 @@ def test_it_shows_who_approved_a_report(world, submitted_report):
 
 def test_it_shows_who_changed_a_budget_and_how(world):
     budget = InitiativeBudgetFactory(initiative=world.a_initiative, year=2021, amount=500_000)
-    initiative_services.budget_save(
+    finance_services.budget_save(
         access=build_access(world.manager),
         initiative=world.a_initiative,
         budget=budget,
@@ -67,7 +68,7 @@ def test_it_shows_who_changed_a_budget_and_how(world):
 
     event = last_event(action="budget.change")
     assert (event.actor, event.actor_role) == (world.manager, Role.INITIATIVE_MANAGER)
-    assert event.object_type == "initiatives.initiativebudget"
+    assert event.object_type == "finance.initiativebudget"
     assert event.object_id == str(budget.pk)
     assert event.changes == {"amount": ["500000", "650000"], "note": ["", "Utökad"]}
 
@@ -112,7 +113,7 @@ def test_a_refused_change_is_neither_made_nor_logged(world, submitted_report):
 def test_the_secretariat_of_another_association_is_refused(world):
     budget = InitiativeBudgetFactory(initiative=world.a_initiative)
     with pytest.raises(PermissionDenied):
-        initiative_services.budget_delete(access=build_access(world.b_secretariat), budget=budget)
+        finance_services.budget_delete(access=build_access(world.b_secretariat), budget=budget)
 
 
 def test_a_personal_objects_values_never_reach_the_log(world):
@@ -177,7 +178,7 @@ URL = reverse("audit:changes")
 def test_the_secretariat_reads_its_associations_change_log(world, client_for, submitted_report):
     report_services.report_approve(access=build_access(world.secretariat), report=submitted_report)
     foreign = InitiativeBudgetFactory(initiative=world.b_initiative, note="Hemlig B-not")
-    initiative_services.budget_save(
+    finance_services.budget_save(
         access=build_access(world.b_secretariat),
         initiative=world.b_initiative,
         budget=foreign,

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.audit.models import AccessedPseudonym, AccessEvent, Action
 from finsam.audit.services import log_access
 from finsam.audit.tests.factories import AccessEventFactory
 from finsam.core.access import SESSION_KEY
 from finsam.participants.tests.factories import EnrolmentFactory, ParticipantFactory
+from finsam.staff.access import build_access
 
 URL = reverse("audit:log")
 CSV_URL = reverse("audit:log_csv")

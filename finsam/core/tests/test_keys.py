@@ -4,10 +4,16 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from finsam.core.checks import check_keys
-from finsam.core.keys import ensure_canary, key_problems, raw_rows, require_keys
+from finsam.core.keys import (
+    LOOKUP_HASHES,
+    ensure_canary,
+    key_problems,
+    lookup_hash,
+    raw_rows,
+    require_keys,
+)
 from finsam.core.models import KeyCanary
 from finsam.core.tests.conftest import configured_keys
-from finsam.participants.identity import lookup_hash
 from finsam.participants.models import Participant
 from finsam.participants.tests.factories import ParticipantFactory
 
@@ -97,3 +103,16 @@ def test_commands_and_gunicorn_refuse_a_wrong_key(manage, tmp_path):
     assert wsgi.returncode != 0
     assert "ImproperlyConfigured: LOOKUP_HASH_KEY is not the key" in wsgi.stderr
     assert manage(env=dev, code="import config.wsgi").returncode == 0
+
+
+def test_lookup_hash_is_keyed_and_stable(settings):
+    a = lookup_hash("198112189876")
+    assert a == lookup_hash("198112189876")
+    assert "198112189876" not in a
+    settings.LOOKUP_HASH_KEY = "another key"
+    assert lookup_hash("198112189876") != a
+
+
+def test_the_participants_register_their_lookup_hash_with_the_key_check():
+    assert LOOKUP_HASHES[0] == (KeyCanary, "value_hash", "value")
+    assert (Participant, "personal_number_hash", "personal_number") in LOOKUP_HASHES

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from finsam.accounts import services as account_services
-from finsam.accounts.access import build_access
 from finsam.accounts.models import ApplicantOrganisation, InitiativeAssignment, Invitation
 from finsam.accounts.tests.factories import UserFactory
 from finsam.associations import services as association_services
@@ -23,13 +22,13 @@ from finsam.core.access import Access
 from finsam.core.policy import POLICY, Principal
 from finsam.core.roles import Role
 from finsam.finance import services as finance_services
-from finsam.finance.tests.factories import AssociationYearFactory
+from finsam.finance.tests.factories import AssociationYearFactory, InitiativeBudgetFactory
 from finsam.initiatives import services as initiative_services
-from finsam.initiatives.tests.factories import InitiativeBudgetFactory
 from finsam.participants import services as participant_services
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports import services as report_services
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 OWN_ROWS = {
     Principal.APPLICANT_ORGANISATION: "application.own",
@@ -119,10 +118,10 @@ def _write_services(world):
         "initiative_update": lambda a: initiative_services.initiative_update(
             access=a, initiative=world.a_initiative, data={"name": "X"}
         ),
-        "budget_save": lambda a: initiative_services.budget_save(
+        "budget_save": lambda a: finance_services.budget_save(
             access=a, initiative=world.a_initiative, year=2021, amount=Decimal(1)
         ),
-        "budget_delete": lambda a: initiative_services.budget_delete(access=a, budget=budget),
+        "budget_delete": lambda a: finance_services.budget_delete(access=a, budget=budget),
         "head_count_save": lambda a: initiative_services.head_count_save(
             access=a, initiative=world.a_initiative, month=day, women=1, men=1, other=0
         ),
@@ -172,6 +171,9 @@ def _write_services(world):
         "association_year_delete": lambda a: finance_services.association_year_delete(
             access=a, association_year=year
         ),
+        "equity_band_set": lambda a: finance_services.equity_band_set(
+            access=a, association=world.a, year=2021, lower=10, upper=20
+        ),
         "association_create": lambda a: association_services.association_create(
             access=a,
             name="N",
@@ -188,10 +190,10 @@ def _write_services(world):
             org_number="2220001834",
             municipalities=[],
         ),
-        "member_save": lambda a: association_services.member_save(
+        "member_save": lambda a: finance_services.member_save(
             access=a, association=world.a, kind="forsakringskassan", contribution_share=1
         ),
-        "member_delete": lambda a: association_services.member_delete(access=a, member=member),
+        "member_delete": lambda a: finance_services.member_delete(access=a, member=member),
         "invitation_create": lambda a: account_services.invitation_create(
             access=a, email="x@example.se", role=Role.BOARD
         ),

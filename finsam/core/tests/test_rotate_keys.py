@@ -5,9 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from finsam.core.keys import key_problems, raw_rows
+from finsam.core.keys import key_problems, lookup_hash, raw_rows
 from finsam.core.tests.conftest import configured_keys
-from finsam.participants.identity import lookup_hash
 from finsam.participants.models import Participant
 from finsam.participants.tests.factories import ParticipantFactory
 

@@ -10,8 +10,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from finsam.accounts.models import InitiativeAssignment, Invitation
 from finsam.associations.tests.factories import MemberFactory
+from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests.factories import AssociationYearFactory
-from finsam.initiatives.models import InitiativeBudget
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
@@ -105,17 +105,17 @@ OBJECT_KWARGS = {
     "accounts:role_remove": lambda o: {"user_id": o["user"].pk, "role": "registrar"},
     "accounts:invitation_cancel": lambda o: {"pk": o["invitation"].pk},
     "accounts:invitation_accept": lambda o: {"token": o["invitation"].token},
-    "associations:member_row": lambda o: {"pk": o["member"].pk},
-    "associations:member_edit": lambda o: {"pk": o["member"].pk},
-    "associations:member_delete": lambda o: {"pk": o["member"].pk},
+    "finance:member_row": lambda o: {"pk": o["member"].pk},
+    "finance:member_edit": lambda o: {"pk": o["member"].pk},
+    "finance:member_delete": lambda o: {"pk": o["member"].pk},
     "initiatives:detail": lambda o: {"pk": o["initiative"].pk},
     "initiatives:edit": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:budget_add": lambda o: {"pk": o["initiative"].pk},
-    "initiatives:budget_edit": lambda o: {
+    "finance:budget_add": lambda o: {"pk": o["initiative"].pk},
+    "finance:budget_edit": lambda o: {
         "pk": o["initiative"].pk,
         "budget_pk": o["budget"].pk,
     },
-    "initiatives:budget_delete": lambda o: {
+    "finance:budget_delete": lambda o: {
         "pk": o["initiative"].pk,
         "budget_pk": o["budget"].pk,
     },
@@ -171,7 +171,7 @@ OBJECT_KWARGS.update(
         },
         **{
             f"finance:{name}": (lambda o: {"pk": o["year"].pk})
-            for name in ("year_detail", "year_edit", "year_delete")
+            for name in ("year_detail", "year_edit", "year_delete", "equity_band")
         },
     }
 )

@@ -22,9 +22,9 @@ from finsam.demo.loading import (
     read_data,
 )
 from finsam.demo.reports import by_municipality
-from finsam.finance.models import AssociationYear, MemberContribution
+from finsam.finance.models import AssociationYear, InitiativeBudget, MemberContribution
 from finsam.finance.selectors import year_rows
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget, Status
+from finsam.initiatives.models import HeadCount, Initiative, Status
 from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.participants.selectors import missing_rules

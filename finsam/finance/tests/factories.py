@@ -1,7 +1,8 @@
 import factory
 
 from finsam.associations.tests.factories import AssociationFactory
-from finsam.finance.models import AssociationYear, MemberContribution
+from finsam.finance.models import AssociationYear, InitiativeBudget, MemberContribution
+from finsam.initiatives.tests.factories import InitiativeFactory
 
 
 class AssociationYearFactory(factory.django.DjangoModelFactory):
@@ -22,3 +23,12 @@ class MemberContributionFactory(factory.django.DjangoModelFactory):
         association=factory.SelfAttribute("..association_year.association"),
     )
     amount = 100000
+
+
+class InitiativeBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InitiativeBudget
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    year = 2021
+    amount = 500000

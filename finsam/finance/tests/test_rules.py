@@ -7,13 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from finsam.accounts.access import build_access
 from finsam.associations.models import MemberKind
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance import selectors, services
 from finsam.finance.models import AssociationYear, MemberContribution
-from finsam.finance.tests.factories import AssociationYearFactory, MemberContributionFactory
-from finsam.initiatives.tests.factories import InitiativeBudgetFactory
+from finsam.finance.tests.factories import (
+    AssociationYearFactory,
+    InitiativeBudgetFactory,
+    MemberContributionFactory,
+)
+from finsam.staff.access import build_access
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from finsam.associations.tests.factories import AssociationFactory
-from finsam.initiatives.models import FollowUp, HeadCount, Initiative, InitiativeBudget
+from finsam.initiatives.models import FollowUp, HeadCount, Initiative
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):
@@ -17,15 +17,6 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
 
     class Params:
         volume = factory.Trait(follow_up=FollowUp.VOLUME)
-
-
-class InitiativeBudgetFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = InitiativeBudget
-
-    initiative = factory.SubFactory(InitiativeFactory)
-    year = 2021
-    amount = 500000
 
 
 class HeadCountFactory(factory.django.DjangoModelFactory):

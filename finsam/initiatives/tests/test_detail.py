@@ -5,16 +5,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
+from finsam.finance.tests.factories import InitiativeBudgetFactory
 from finsam.initiatives import services
 from finsam.initiatives.tests.conftest import code
 from finsam.initiatives.tests.factories import (
     HeadCountFactory,
-    InitiativeBudgetFactory,
     InitiativeFactory,
 )
 from finsam.participants.models import Participant
 from finsam.reference.models import CodeList
+from finsam.staff.access import build_access
 
 
 def url(initiative):
@@ -53,8 +53,8 @@ def test_bs_users_get_404_on_every_page_of_as_initiative(world, client_for):
     urls = [
         url(initiative),
         reverse("initiatives:edit", args=[initiative.pk]),
-        reverse("initiatives:budget_add", args=[initiative.pk]),
-        reverse("initiatives:budget_edit", args=[initiative.pk, budget.pk]),
+        reverse("finance:budget_add", args=[initiative.pk]),
+        reverse("finance:budget_edit", args=[initiative.pk, budget.pk]),
         reverse("initiatives:head_counts", args=[initiative.pk]),
     ]
     for user in (world.b_secretariat, world.b_registrar):
@@ -62,7 +62,7 @@ def test_bs_users_get_404_on_every_page_of_as_initiative(world, client_for):
         for page in urls:
             assert client.get(page).status_code == 404, page
         for page in (
-            reverse("initiatives:budget_delete", args=[initiative.pk, budget.pk]),
+            reverse("finance:budget_delete", args=[initiative.pk, budget.pk]),
             reverse("initiatives:assignment_add", args=[initiative.pk]),
         ):
             assert client.post(page).status_code == 404, page
@@ -188,7 +188,7 @@ def test_it_shows_the_change_history(world, client_for, skovde):
 
 def test_edit_controls_show_only_to_those_who_may_edit(world, client_for):
     edit = reverse("initiatives:edit", args=[world.a_initiative.pk])
-    add_budget = reverse("initiatives:budget_add", args=[world.a_initiative.pk])
+    add_budget = reverse("finance:budget_add", args=[world.a_initiative.pk])
     for user in (world.secretariat, world.manager):
         html = client_for(user).get(url(world.a_initiative)).content.decode()
         assert edit in html and add_budget in html

@@ -8,11 +8,12 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.tasks import default_task_backend
+from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from finsam.jobs import services
+from finsam.jobs import kinds, services
 from finsam.jobs.models import Job, JobFile, JobFilePurpose, JobKind, JobStatus
 from finsam.jobs.services import Recorder, live_progress_key, prune_expired_jobs, start_job
 from finsam.reports import compile
@@ -261,3 +262,12 @@ def test_an_input_file_is_stored_encrypted(world):
         [(raw,)] = cursor.fetchall()
     assert secret not in raw and "MTk4MTEy" not in raw  # neither plain nor base64
     assert secret.encode() in services.read_file(job, JobFilePurpose.INPUT)[1]
+
+
+def test_every_kind_of_job_is_registered_by_its_app_with_templates_that_exist():
+    for kind in JobKind.values:
+        spec = kinds.get(kind)
+        for name in (spec.title_template, spec.breadcrumb_template, spec.result_template):
+            get_template(name)
+    assert kinds.get(JobKind.COMPILED_REPORT).downloadable
+    assert not kinds.get(JobKind.PARTICIPANT_IMPORT).downloadable

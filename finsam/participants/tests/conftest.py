@@ -5,11 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from finsam.accounts.access import build_access
 from finsam.participants.services import ConsentInput, EnrolmentInput, ExitInput
 from finsam.participants.tests.factories import make_personal_number
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory
+from finsam.staff.access import build_access
 
 # A man born 1981-12-18 (the example of identity.py's tests) and a woman.
 PN_MAN = "19811218-9876"

@@ -2,8 +2,9 @@ import datetime
 
 import factory
 
+from finsam.core.keys import lookup_hash
 from finsam.initiatives.tests.factories import InitiativeFactory
-from finsam.participants.identity import lookup_hash, new_pseudonym
+from finsam.participants.identity import new_pseudonym
 from finsam.participants.models import Consent, ConsentMethod, Enrolment, Gender, Participant
 
 

@@ -21,17 +21,18 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from finsam.accounts.access import build_access
 from finsam.accounts.models import ApiToken
 from finsam.accounts.tests.factories import InitiativeAssignmentFactory
 from finsam.audit.models import AccessEvent
 from finsam.conftest import pass_second_factor
+from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.participants import services
-from finsam.participants.identity import lookup_hash, parse_personal_number
+from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.participants.tests.conftest import PN_MAN
 from finsam.participants.tests.test_views import enrol_post
+from finsam.staff.access import build_access
 
 CONFLICT = "Personen registrerades nyss i den här insatsen av någon annan."
 HASH = lookup_hash(parse_personal_number(PN_MAN).normalized)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from finsam.participants.identity import lookup_hash, new_pseudonym, parse_personal_number
+from finsam.participants.identity import new_pseudonym, parse_personal_number
 
 
 def test_it_accepts_a_personnummer_and_derives_birth_date_and_gender():
@@ -39,14 +39,6 @@ def test_it_rejects_bad_numbers_with_a_swedish_message(raw, code):
         parse_personal_number(raw)
     assert exc.value.code == code
     assert exc.value.messages[0][0].isupper()
-
-
-def test_lookup_hash_is_keyed_and_stable(settings):
-    a = lookup_hash("198112189876")
-    assert a == lookup_hash("198112189876")
-    assert "198112189876" not in a
-    settings.LOOKUP_HASH_KEY = "another key"
-    assert lookup_hash("198112189876") != a
 
 
 def test_pseudonyms_are_unique_enough():

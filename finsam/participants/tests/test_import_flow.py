@@ -54,7 +54,7 @@ def everything():
 
 
 def access_for(registrar):
-    from finsam.accounts.access import build_access
+    from finsam.staff.access import build_access
 
     return build_access(registrar)
 

@@ -27,7 +27,7 @@ def c(world):
 
 
 def access(world):
-    from finsam.accounts.access import build_access
+    from finsam.staff.access import build_access
 
     return build_access(world.registrar)
 

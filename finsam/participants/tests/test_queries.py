@@ -10,11 +10,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from finsam.accounts.access import build_access
 from finsam.initiatives.models import Initiative
 from finsam.participants import services
 from finsam.participants.models import Enrolment
 from finsam.participants.tests.factories import EnrolmentFactory
+from finsam.staff.access import build_access
 
 DAY = datetime.timedelta(days=1)
 

@@ -101,7 +101,7 @@ def test_the_registrar_overview_counts_per_initiative(
 
 
 def test_the_overview_is_empty_for_users_who_register_nowhere(world):
-    from finsam.accounts.access import build_access
+    from finsam.staff.access import build_access
 
     assert selectors.registrar_overview(access=build_access(world.secretariat, world.a.pk)) == []
 

@@ -7,18 +7,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from finsam.accounts.access import build_access
 from finsam.audit.models import AccessEvent
 from finsam.audit.tests.factories import AccessEventFactory
+from finsam.core.keys import lookup_hash
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants import services
-from finsam.participants.identity import lookup_hash, parse_personal_number
+from finsam.participants.identity import parse_personal_number
 from finsam.participants.models import Consent, Enrolment, Participant
 from finsam.participants.services import ConsentInput
 from finsam.participants.tests.conftest import NAME, PN_MAN, PN_WOMAN
 from finsam.participants.tests.factories import EnrolmentFactory, make_personal_number
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory
+from finsam.staff.access import build_access
 
 DAY = datetime.timedelta(days=1)
 

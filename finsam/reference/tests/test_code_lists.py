@@ -255,15 +255,44 @@ def test_the_command_loads_a_file_for_an_association(world, tmp_path):
     )
     out = StringIO()
 
-    call_command("load_code_list", str(path), association=world.a.slug, stdout=out)
+    by = world.secretariat.email
+    call_command("load_code_list", str(path), association=world.a.slug, by=by, stdout=out)
 
     assert "education: version 1" in out.getvalue()
     assert codes.label("education", "gymnasial", association=world.a) == "Gymnasiet"
     with pytest.raises(CommandError, match="No association"):
-        call_command("load_code_list", str(path), association="ingen-sadan")
+        call_command("load_code_list", str(path), association="ingen-sadan", by=by)
     path.write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="kan inte läsas som en kodlista"):
+        call_command("load_code_list", str(path), by=by)
+
+
+def test_the_command_records_who_loads_and_requires_to_be_told(world, tmp_path):
+    path = tmp_path / "education.json"
+    data = education(codes={"gymnasial": {"sv": "Gymnasial utbildning", "en": "Upper secondary"}})
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="--by"):
         call_command("load_code_list", str(path))
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("load_code_list", str(path), by="okand@example.se")
+    world.board.is_active = False
+    world.board.save()
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("load_code_list", str(path), by=world.board.email)
+    assert not CodeListVersion.objects.filter(code_list__key="education", number=2).exists()
+
+    call_command("load_code_list", str(path), by=world.operator.email.upper(), stdout=StringIO())
+
+    loaded = CodeListVersion.objects.get(
+        code_list__key="education", code_list__owner=None, number=2
+    )
+    assert loaded.loaded_by == world.operator
+    # The lists shipped with finsam (migrate, load_reference) name nobody.
+    shipped = CodeListVersion.objects.get(
+        code_list__key="education", code_list__owner=None, number=1
+    )
+    assert shipped.loaded_by is None
 
 
 def test_rewording_a_code_in_the_admin_is_a_new_version(world):
@@ -311,6 +340,7 @@ def test_the_operator_sees_lists_and_versions_in_the_admin_and_rewords_a_code(wo
     data.update(label_sv="Flyttat från förbundets geografiska område")
     assert client.post(f"/admin/reference/code/{code.pk}/change/", data).status_code == 302
     assert code_list.versions.count() == 2
+    assert code_list.versions.get(number=2).loaded_by == world.operator
     assert codes.label(CodeList.EXIT_REASON, "flyttat", version=1) == (
         "Flyttat från förbundets område"
     )

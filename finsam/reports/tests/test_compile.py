@@ -8,7 +8,6 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from finsam.accounts.access import build_access
 from finsam.core.formats import swedish_sort_key
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.participants.models import Gender
@@ -25,6 +24,7 @@ from finsam.reports.compile import (
 from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 TODAY = datetime.date(2021, 9, 15)
 LONG_TEXT = "\n\n".join(

@@ -10,12 +10,12 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from finsam.accounts.access import build_access
 from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.reports import compile
 from finsam.reports.compile import can_download_compiled
 from finsam.reports.models import ReportStatus
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 
 @pytest.fixture

@@ -259,6 +259,6 @@ def test_my_reports_is_for_writers(world, client_for, role):
 
 
 def _access(user, association):
-    from finsam.accounts.access import build_access
+    from finsam.staff.access import build_access
 
     return build_access(user, association.pk)

@@ -4,13 +4,13 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
 from finsam.participants.models import Gender
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Code, CodeList, Municipality
 from finsam.reports import selectors, services
 from finsam.reports.models import ReportStatus
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Since the start of the initiative (the 2019 enrolment too), as report writers count.

@@ -2,10 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from finsam.accounts.access import build_access
 from finsam.reports import services
 from finsam.reports.models import ReportComment, ReportStatus
 from finsam.reports.tests.reporting import FILLED, InitiativeReportFactory, ReportingPeriodFactory
+from finsam.staff.access import build_access
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from finsam.accounts.access import build_access
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Municipality, Region
+from finsam.staff.access import build_access
 from finsam.statistics.engine import StatsFilter, counted_enrolments
 from finsam.statistics.scopes import available_scopes, scope_for
 

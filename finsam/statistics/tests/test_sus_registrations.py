@@ -1,5 +1,5 @@
 """Known registrations for the SUS-report and successor tests (imported by test_sus*.py and
-test_successor*.py), and a check that they are what the tests say they are.
+finsam/followup/tests/test_successor.py), and a check that they are what the tests say they are.
 
 Association A, year 2021 (period 2021-01-01 – 2021-12-31):
 
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from finsam.finance.tests.factories import InitiativeBudgetFactory
 from finsam.initiatives.tests.factories import (
     HeadCountFactory,
-    InitiativeBudgetFactory,
     InitiativeFactory,
 )
 from finsam.participants.tests.factories import EnrolmentFactory

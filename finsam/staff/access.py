@@ -1,8 +1,9 @@
 """Building the user's `Access` (`finsam.core.access`) from their role assignments, and the
 middleware that does it once per request.
 
-Accounts owns the assignments, so it builds the access; `core` only defines the value and the
-policy table, and each app scopes its own objects.
+Accounts owns the assignments and this app, above the associations and initiatives it lists,
+builds the access from them; `core` only defines the value and the policy table, and each app
+scopes its own objects.
 """
 
 from __future__ import annotations

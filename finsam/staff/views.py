@@ -1,4 +1,5 @@
-"""Account pages: the users of an association, invitations, removing roles, the API token.
+"""Account pages: the users of an association, invitations, removing roles, the API token (the
+URL namespace is still `accounts`; the users, roles and invitations live in `finsam.accounts`).
 
 Thin views: the form parses, the service acts, the view renders. Objects outside the current
 association answer 404; actions outside the user's role answer 403.

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from finsam.associations.models import MemberKind
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance.tests.factories import AssociationYearFactory, MemberContributionFactory
-from finsam.statistics import successor
+from finsam.followup import successor
 from finsam.statistics.tests.test_sus_registrations import build_known
 
-URL = reverse("statistics:successor")
+URL = reverse("followup:successor")
 
 
 @pytest.fixture

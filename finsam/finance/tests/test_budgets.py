@@ -1,22 +1,22 @@
 import pytest
 from django.urls import reverse
 
-from finsam.initiatives.models import InitiativeBudget
-from finsam.initiatives.tests.factories import InitiativeBudgetFactory
+from finsam.finance.models import InitiativeBudget
+from finsam.finance.tests.factories import InitiativeBudgetFactory
 
 HTMX = {"HX-Request": "true"}
 
 
 def add_url(initiative):
-    return reverse("initiatives:budget_add", args=[initiative.pk])
+    return reverse("finance:budget_add", args=[initiative.pk])
 
 
 def edit_url(budget):
-    return reverse("initiatives:budget_edit", args=[budget.initiative_id, budget.pk])
+    return reverse("finance:budget_edit", args=[budget.initiative_id, budget.pk])
 
 
 def delete_url(budget):
-    return reverse("initiatives:budget_delete", args=[budget.initiative_id, budget.pk])
+    return reverse("finance:budget_delete", args=[budget.initiative_id, budget.pk])
 
 
 VALID = {
@@ -33,7 +33,7 @@ VALID = {
 def test_it_adds_a_budget_inline_with_htmx(world, client_for, role):
     client = client_for(world.user(role))
     form = client.get(add_url(world.a_initiative), headers=HTMX)
-    assert [t.name for t in form.templates][0] == "initiatives/_budgets.html"
+    assert [t.name for t in form.templates][0] == "finance/_budgets.html"
     assert 'id="budget-form"' in form.content.decode()
     response = client.post(add_url(world.a_initiative), VALID, headers=HTMX)
     assert response.status_code == 200
@@ -139,6 +139,6 @@ def test_a_manager_may_not_change_budgets_of_other_initiatives(world, client_for
 
 def test_a_budget_is_addressed_within_its_initiative(world, client_for):
     budget = InitiativeBudgetFactory(initiative=world.a_other)
-    wrong = reverse("initiatives:budget_delete", args=[world.a_initiative.pk, budget.pk])
+    wrong = reverse("finance:budget_delete", args=[world.a_initiative.pk, budget.pk])
     assert client_for(world.manager).post(wrong).status_code == 404
     assert InitiativeBudget.objects.exists()

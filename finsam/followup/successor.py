@@ -25,7 +25,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from finsam.core.periods import active_in_q
-from finsam.initiatives.models import HeadCount, Initiative, InitiativeBudget
+from finsam.finance import selectors as finance_selectors
+from finsam.finance.models import AssociationYear, InitiativeBudget
+from finsam.initiatives.models import HeadCount, Initiative
 from finsam.participants.models import Gender
 from finsam.statistics import engine
 from finsam.statistics.engine import Scope, StatsFilter
@@ -70,7 +72,7 @@ class SuccessorReport:
     association: object
     year: int
     lines: list[SuccessorLine]
-    finance: object | None  # finsam.finance.selectors.YearDetail, None when not registered
+    finance: finance_selectors.YearDetail | None  # None when the year is not registered
     notes: list[str] = field(default_factory=list)
 
     def _sum(self, name):
@@ -158,8 +160,6 @@ def _head_counts(association, year: int) -> dict:
 
 def successor_report(association, year: int) -> SuccessorReport:
     """The association's year as Uppföljning Finsam asks for it (a fixed number of queries)."""
-    from finsam.finance import selectors as finance
-
     initiatives = list(
         initiatives_of_year(association, year)
         .select_related("specific_orientation")
@@ -192,7 +192,7 @@ def successor_report(association, year: int) -> SuccessorReport:
                 outcome=budget.outcome if budget else None,
             )
         )
-    association_year = finance.year_of(association, year)
+    association_year = finance_selectors.year_of(association, year)
     notes = [
         str(NOT_SUPPRESSED_TEXT),
         _(
@@ -209,7 +209,7 @@ def successor_report(association, year: int) -> SuccessorReport:
         association=association,
         year=year,
         lines=lines,
-        finance=finance.year_detail(association_year) if association_year else None,
+        finance=finance_selectors.year_detail(association_year) if association_year else None,
         notes=notes,
     )
 
@@ -217,8 +217,6 @@ def successor_report(association, year: int) -> SuccessorReport:
 def default_year(association, today: datetime.date) -> int:
     """The latest year (up to this one) whose finances are registered; else the latest year with
     initiative budgets; else last year (the report is made for a finished year)."""
-    from finsam.finance.models import AssociationYear
-
     for queryset in (
         AssociationYear.objects.filter(association=association, year__lte=today.year),
         InitiativeBudget.objects.filter(initiative__association=association, year__lte=today.year),

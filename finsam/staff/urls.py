@@ -1,7 +1,9 @@
 from django.urls import path
 
-from finsam.accounts import views
+from finsam.staff import views
 
+# The namespace of the pages since they lived in `finsam.accounts`: templates and the permission
+# walk name them `accounts:…`.
 app_name = "accounts"
 
 urlpatterns = [

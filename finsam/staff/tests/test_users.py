@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from finsam.accounts import services
-from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment, Invitation, RoleAssignment, User
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
@@ -21,6 +20,7 @@ from finsam.accounts.tests.factories import (
 from finsam.core.access import SESSION_KEY
 from finsam.core.roles import Role
 from finsam.initiatives.tests.factories import InitiativeFactory
+from finsam.staff.access import build_access
 
 USERS = reverse("accounts:users")
 INVITE = reverse("accounts:invite")
