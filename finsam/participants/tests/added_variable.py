@@ -3,10 +3,11 @@ would, and report where they show up.
 
 A developer adds a variable by writing one `Variable` in `finsam.participants.variables` and its
 field on `Enrolment` (with a migration). This process does the same before any module that reads
-the registry is imported: it adds the model fields (`contribute_to_class`), appends the two
-`Variable`s to `VARIABLES`, creates the tables from the models (an in-memory SQLite database,
-no migrations) and only then imports forms, import, API and statistics. It prints what it finds
-as JSON.
+the registry is imported: when Django has loaded the models and starts the participants app
+(`ParticipantsConfig.ready`, whose job registration imports the first readers), it adds the
+model fields (`contribute_to_class`) and appends the two `Variable`s to `VARIABLES`. Then it
+creates the tables from the models (an in-memory SQLite database, no migrations), imports forms,
+import, API and statistics, and prints what it finds as JSON.
 """
 
 import json
@@ -16,12 +17,17 @@ import sys
 import django
 from django.conf import settings
 
+# The modules that read the registry when they are imported.
 CONSUMERS = (
+    "finsam.participants.services",
+    "finsam.participants.selectors",
     "finsam.participants.forms",
     "finsam.participants.imports",
-    "finsam.participants.services",
+    "finsam.participants.import_views",
     "finsam.api.serializers",
+    "finsam.api.views",
     "finsam.statistics.engine",
+    "finsam.statistics.sus",
 )
 
 
@@ -35,20 +41,12 @@ class _NoMigrations(dict):
         return None
 
 
-def main() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    settings.MIGRATION_MODULES = _NoMigrations()
-    django.setup()
-    imported_early = [name for name in CONSUMERS if name in sys.modules]
-
-    from django.core.management import call_command
-    from django.utils import translation
-
+def _add_variables() -> None:
+    """The one place: two variables (and their model fields)."""
     from finsam.participants import variables
     from finsam.participants.models import Enrolment, _code
-    from finsam.reference.models import Code, CodeListKey
+    from finsam.reference.models import CodeListKey
 
-    # 1. The one place: the variables (and their model fields).
     _code(CodeListKey.REFERRER, "medremittent").contribute_to_class(Enrolment, "co_referrer")
     _code(CodeListKey.OCCUPATION, "sysselsättning efter sex månader").contribute_to_class(
         Enrolment, "occupation_six_months"
@@ -77,6 +75,29 @@ def main() -> dict:
             ),
         ),
     )
+
+
+def main() -> dict:
+    from finsam.participants.apps import ParticipantsConfig
+
+    imported_early = []
+    ready = ParticipantsConfig.ready
+
+    def add_variables_then_ready(config):
+        imported_early.extend(name for name in CONSUMERS if name in sys.modules)
+        _add_variables()
+        ready(config)
+
+    ParticipantsConfig.ready = add_variables_then_ready
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    settings.MIGRATION_MODULES = _NoMigrations()
+    django.setup()
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from finsam.reference.models import Code, CodeListKey
+
     call_command("migrate", run_syncdb=True, verbosity=0)
     af = Code.objects.create(code_list=CodeListKey.REFERRER, code="af", labels={"sv": "AF"})
     work = Code.objects.create(
