@@ -745,7 +745,8 @@ def all_tables(scope: Scope, flt: StatsFilter) -> list[Table]:
 # --- Suppression ------------------------------------------------------------------------------
 
 
-def _small(n) -> bool:
+def is_small_cell(n) -> bool:
+    """Whether a count is hidden in tables that leave the association (0 is always shown)."""
     return n is not None and 1 <= n < small_cell_limit()
 
 
@@ -755,7 +756,7 @@ def _suppress_lines(lines: list[list[Cell]]) -> None:
     cannot be recovered by subtraction. Repeats until stable."""
     for line in lines:
         for cell in line:
-            if _small(cell.value):
+            if is_small_cell(cell.value):
                 cell.value = None
     changed = True
     while changed:

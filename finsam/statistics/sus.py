@@ -734,7 +734,7 @@ def transition(scope: Scope, flt: StatsFilter, exited, code: Code | None) -> Tra
         # Rows overlap (several sources per person), so no cell can be worked out exactly from
         # the totals; the small cells themselves are hidden.
         for cell in [*matrix.values(), *before_totals.values()]:
-            if cell.value is not None and 1 <= cell.value <= 4:
+            if engine.is_small_cell(cell.value):
                 cell.value = None
     return Transition(
         code=code,

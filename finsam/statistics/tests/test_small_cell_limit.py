@@ -30,7 +30,11 @@ def test_the_limit_decides_what_is_hidden_and_the_label(limit, label, hidden, sh
     with override_settings(SMALL_CELL_LIMIT=limit):
         assert engine.small_cell_label() == label
         assert Cell(None).display == label
-        assert engine._small(hidden) and not engine._small(shown) and not engine._small(0)
+        assert (
+            engine.is_small_cell(hidden)
+            and not engine.is_small_cell(shown)
+            and not engine.is_small_cell(0)
+        )
         assert str(engine.SUPPRESSION_TEXT).startswith(f"Antal från 1 till {limit - 1} visas")
 
 

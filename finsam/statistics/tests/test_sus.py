@@ -356,3 +356,25 @@ def test_an_empty_scope_gives_an_empty_report(db):
     assert report.lines == []
     assert report.budget_total is None
     assert report.totals["new"].total.value == 0
+
+
+@pytest.mark.parametrize("limit", [2, 5])
+def test_the_transition_hides_small_cells_by_the_setting(world, known, limit):
+    """The transition of income sources (report 5) hides exactly the counts below
+    SMALL_CELL_LIMIT, like every other table, not a fixed "1–4"."""
+    import dataclasses
+
+    from django.test import override_settings
+
+    open_scope = dataclasses.replace(NATIONAL, suppress=False)
+    with override_settings(SMALL_CELL_LIMIT=limit):
+        real = sus.participant_report(open_scope, YEAR_2021, ["transition"]).transition
+        hidden = sus.participant_report(NATIONAL, YEAR_2021, ["transition"]).transition
+    cells = [
+        *zip(real.matrix.values(), hidden.matrix.values(), strict=True),
+        *zip(real.before_totals.values(), hidden.before_totals.values(), strict=True),
+    ]
+    assert any(1 <= shown.value < 5 for shown, _ in cells)  # the data has small counts
+    for shown, suppressed in cells:
+        small = 1 <= shown.value < limit
+        assert suppressed.value == (None if small else shown.value)
