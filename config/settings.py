@@ -449,8 +449,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body besides files (Djang
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
-# Processes laying out a compiled PDF's parts (finsam/documents/pdf.py); None: by load.
-COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)
+# The engine of every PDF (finsam/documents): "typst" (tagged PDF/UA-1 and PDF/A-2a, compiled in
+# process) or "weasyprint" (HTML and print CSS, tagged PDF/UA-1), kept to compare with.
+PDF_ENGINE = env.str("PDF_ENGINE", default="typst")
 
 LOGGING = {
     "version": 1,

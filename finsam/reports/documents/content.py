@@ -193,9 +193,10 @@ class CompiledDocument:
                         yield ch.statistics.headline
                     yield from ch.statistics.tables
         summary = self.summary
-        for table in (summary.headline, summary.gender, *summary.by_initiative):
-            if table is not None:
-                yield table
+        if summary is not None:
+            for table in (summary.headline, summary.gender, *summary.by_initiative):
+                if table is not None:
+                    yield table
 
     @property
     def toc(self) -> list[tuple[int, str, str]]:
