@@ -388,7 +388,7 @@ CODE_LISTS_CACHE_SECONDS = env.int("CODE_LISTS_CACHE_SECONDS", default=60)
 # Caches. "default" is shared by every server process: the login throttling counts there. It is a
 # database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.
 # "charts" keeps the statistics pages' charts per process. "documents" keeps what compiled reports
-# are made of, by content (charts, typeset chapters), on disk so that every process shares it.
+# are made of, by content (their charts), on disk so that every process shares it.
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -73,6 +74,25 @@ def write_pdf(template: Path, data: dict, charts: Charts, progress: Progress = s
             str(root / "main.typ"), root=str(root), font_paths=_fonts(), ignore_system_fonts=True
         )
         try:
-            return compiler.compile(format="pdf", pdf_standards=PDF_STANDARDS)
+            pdf = compiler.compile(format="pdf", pdf_standards=PDF_STANDARDS)
         except typst.TypstError as error:
             raise RuntimeError(f"Typst: {error.diagnostic or error.message}") from error
+    return compact(pdf)
+
+
+def compact(pdf: bytes) -> bytes:
+    """`pdf` with its objects packed into compressed object streams (allowed by PDF/A-2 and
+    PDF/UA-1): Typst writes the structure tree of a tagged PDF as plain objects, about two
+    thirds of the file; packed, the 125-page compiled report shrinks from 2.6 MB to 0.8 MB for
+    about 0.3 CPU seconds."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        document.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            deterministic_id=True,
+        )
+    return out.getvalue()

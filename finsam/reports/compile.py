@@ -37,15 +37,18 @@ DOCUMENT_LANGUAGE = "sv"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _build(association, period, today, progress: Progress, approved_only: bool):
-    progress(0, gettext_noop("Hämtar rapporter och statistik"))
-    return build_document(
-        association=association, period=period, today=today, approved_only=approved_only
-    )
-
-
 # Reading the reports and computing their statistics takes a few percent of the time.
 BUILT = 5
+
+
+def _compile(render, association, period, today, progress: Progress, approved_only: bool):
+    """The compiled report built in Swedish and rendered by `render` (document, progress)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        progress(0, gettext_noop("Hämtar rapporter och statistik"))
+        document = build_document(
+            association=association, period=period, today=today, approved_only=approved_only
+        )
+        return render(document, progress=within(progress, BUILT, 100))
 
 
 def compile_pdf(
@@ -59,9 +62,7 @@ def compile_pdf(
     """The compiled report as PDF bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.pdf import render_pdf
 
-    with translation.override(DOCUMENT_LANGUAGE):
-        document = _build(association, period, today, progress, approved_only)
-        return render_pdf(document, progress=within(progress, BUILT, 100))
+    return _compile(render_pdf, association, period, today, progress, approved_only)
 
 
 def compile_docx(
@@ -75,9 +76,7 @@ def compile_docx(
     """The compiled report as DOCX bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.docx import render_docx
 
-    with translation.override(DOCUMENT_LANGUAGE):
-        document = _build(association, period, today, progress, approved_only)
-        return render_docx(document, progress=within(progress, BUILT, 100))
+    return _compile(render_docx, association, period, today, progress, approved_only)
 
 
 # The formats of the compiled report: extension → (compile function, content type).

@@ -47,6 +47,7 @@ def render_css(document: blocks.Document) -> str:
         "documents/print.css",
         {
             "cover": document.cover is not None,
+            "contents": document.contents,
             "header_left": css_string(document.header_left),
             "footer_left": css_string(document.footer_left),
             "draft": css_string(document.draft),

@@ -42,10 +42,13 @@ def _metadata(document: CompiledDocument) -> dict[str, str]:
 
 def render_css(document: CompiledDocument) -> str:
     return render_to_string(
-        "reports/compiled/print.css",
+        "documents/print.css",
         {
-            "association_name": css_string(document.association_name),
+            "cover": True,
+            "contents": True,
+            "header_left": css_string(document.association_name),
             "footer_left": css_string(f"{document.title} · {document.period_name}"),
+            "draft": "",
         },
     )
 
