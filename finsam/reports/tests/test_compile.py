@@ -433,6 +433,21 @@ def test_a_changed_report_changes_its_chapter(compiled, world, pdf_engine):
     assert "Ett nytt syfte." not in _flat(" ".join(_pages(first)))
 
 
+def test_report_texts_never_become_markup(compiled, world, pdf_engine):
+    from finsam.documents.tests.test_typst import HOSTILE
+
+    report = InitiativeReport.objects.get(
+        period=compiled, initiative__name="Level Upgrade", parent=None
+    )
+    report.purpose = "\n\n".join(HOSTILE)
+    report.project_name = HOSTILE[0]
+    report.save()
+    text = _flat(" ".join(_pages(compile_pdf(association=world.a, period=compiled, today=TODAY))))
+    for hostile in HOSTILE:
+        assert _flat(hostile) in text, hostile
+    assert "root:" not in text
+
+
 def test_approving_a_report_draws_its_charts_ahead(
     compiled, world, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
