@@ -37,6 +37,8 @@ from django.conf import settings
 from finsam.documents.cache import document_cache
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600
+# The kind of chart a PDF embeds, by either engine: SVG (text stays text).
+PDF_CHART_KIND = "svg"
 # Below this many charts to draw, a worker pool costs more than it saves.
 PARALLEL_MIN_CHARTS = 6
 

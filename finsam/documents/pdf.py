@@ -15,10 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
 from finsam.core.progress import Progress, silent
-from finsam.documents.charts import NO_CHARTS, Charts, PendingCharts, image_svg
+from finsam.documents.charts import NO_CHARTS, PDF_CHART_KIND, Charts, PendingCharts, image_svg
 
 CHART_SCHEME = "finsam-chart:"
-CHART_KIND = "svg"
 # Tagged PDF for screen readers (PDF/UA-1): structure tree, /Lang from <html lang>, /Alt on charts.
 PDF_VARIANT = "pdf/ua-1"
 
@@ -53,7 +52,7 @@ def layout(html: str, css: str, charts: Charts = NO_CHARTS):
     from weasyprint.text.fonts import FontConfiguration
 
     # The charts are drawn in the background while WeasyPrint parses and styles the HTML.
-    with PendingCharts(list(charts.sources), CHART_KIND, drawer=charts.drawer) as pending:
+    with PendingCharts(list(charts.sources), PDF_CHART_KIND, drawer=charts.drawer) as pending:
         url_fetcher = fetcher(pending)
         font_config = FontConfiguration()
         stylesheet = CSS(string=css, font_config=font_config, url_fetcher=url_fetcher)

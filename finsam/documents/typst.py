@@ -25,10 +25,9 @@ from pathlib import Path
 from django.utils.translation import gettext_noop
 
 from finsam.core.progress import Progress, silent
-from finsam.documents.charts import Charts, PendingCharts, image_svg
+from finsam.documents.charts import PDF_CHART_KIND, Charts, PendingCharts, image_svg
 
 HOUSE_STYLE = Path(__file__).parent / "typst" / "house.typ"
-CHART_KIND = "svg"
 # Tagged for screen readers (structure tree, /Lang, bookmarks, /Alt on charts) and archivable.
 PDF_STANDARDS = ["a-2a", "ua-1"]
 
@@ -59,7 +58,7 @@ def write_pdf(template: Path, data: dict, charts: Charts, progress: Progress = s
     import typst
 
     progress(0, gettext_noop("Ritar diagrammen och lägger ut sidorna"))
-    with PendingCharts(list(charts.sources), CHART_KIND, drawer=charts.drawer) as pending:
+    with PendingCharts(list(charts.sources), PDF_CHART_KIND, drawer=charts.drawer) as pending:
         svgs = [pending.result(index) for index in range(len(charts.sources))]
     progress(50, gettext_noop("Skriver PDF-filen"))
     with tempfile.TemporaryDirectory(prefix="finsam-typst-") as folder:

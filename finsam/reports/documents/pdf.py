@@ -3,7 +3,7 @@
 - Typst (the default): `typst_data` turns the document into data (every text a string) that
   compiled.typ typesets with the house style (finsam/documents/typst/house.typ), compiled in
   process by finsam.documents.typst;
-- WeasyPrint: HTML + print CSS (templates/reports/compiled/) laid out in one go by
+- WeasyPrint: HTML (templates/reports/compiled/) and documents/print.css laid out in one go by
   finsam.documents.pdf, the contents numbered by WeasyPrint (`target-counter`).
 
 The running header shows the association and the current chapter, the footer "Sida x av y".
@@ -58,9 +58,7 @@ def render_html(document: CompiledDocument) -> tuple[str, Charts]:
     wanted = [table for table in document.stat_tables() if table.has_chart]
     for index, table in enumerate(wanted):
         table.rendered_chart = f"{CHART_SCHEME}{index}"
-    html = render_to_string(
-        "reports/compiled/document.html", {"doc": document, **_metadata(document)}
-    )
+    html = render_to_string("reports/compiled/document.html", {"doc": document})
     return html, Charts(STATISTICS_CHARTS, tuple(t.chart_source for t in wanted))
 
 
@@ -199,14 +197,12 @@ def _typst(document: CompiledDocument, progress: Progress) -> bytes:
 ENGINES = {"typst": _typst, "weasyprint": _weasyprint}
 
 
-def render_pdf(
-    document: CompiledDocument, progress: Progress = silent, engine: str | None = None
-) -> bytes:
-    """The PDF of `document` by `engine` (None: settings.PDF_ENGINE)."""
-    return ENGINES[engine or settings.PDF_ENGINE](document, progress)
+def render_pdf(document: CompiledDocument, progress: Progress = silent) -> bytes:
+    """The PDF of `document` by the engine of settings.PDF_ENGINE."""
+    return ENGINES[settings.PDF_ENGINE](document, progress)
 
 
 def draw_charts(document: CompiledDocument) -> None:
     """Draw the charts of `document` into the documents cache (as compiling it would)."""
     wanted = [table.chart_source for table in document.stat_tables() if table.has_chart]
-    document_charts.charts(wanted, typst_engine.CHART_KIND, drawer=STATISTICS_CHARTS)
+    document_charts.charts(wanted, document_charts.PDF_CHART_KIND, drawer=STATISTICS_CHARTS)
