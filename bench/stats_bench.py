@@ -14,7 +14,8 @@ report.
     secretariat, and the national page as the operator: median and p95, SQL queries.
 (f) The compiled report of an association with 30 initiatives with approved reports (one with
     sub-reports per municipality), texts of seed-003 length and frozen statistics: time to
-    build the PDF (`compile_pdf`) and the DOCX (`compile_docx`).
+    build the PDF (`compile_pdf`) by each engine (Typst and WeasyPrint, settings.PDF_ENGINE)
+    and the DOCX (`compile_docx`), side by side; and the demo association's report cold.
 
 Run by `make bench` (after the enrolment benchmarks of run.py) or on its own. Same database
 rules as run.py (bench/common.py). See bench/README.md.
@@ -594,11 +595,65 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _pdf_pages(data: bytes) -> int:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(data)).pages)
+
+
+# The documents of (f): each PDF engine (settings.PDF_ENGINE) and the DOCX.
+COMPILE_FORMATS = (("pdf", "typst"), ("pdf", "weasyprint"), ("docx", None))
+
+
+def _compile_function(extension: str, engine: str | None):
+    from django.test import override_settings
+
+    from finsam.reports.compile import FORMATS
+
+    function = FORMATS[extension][0]
+
+    def compile_document(**kwargs) -> bytes:
+        if engine is None:
+            return function(**kwargs)
+        with override_settings(PDF_ENGINE=engine):
+            return function(**kwargs)
+
+    return compile_document
+
+
+def _timed(function, **kwargs) -> tuple[bytes, float, float]:
+    cpu_started = _cpu_seconds()
+    started = time.perf_counter()
+    data = function(**kwargs)
+    return data, time.perf_counter() - started, _cpu_seconds() - cpu_started
+
+
+def _demo_period():
+    """The demo association's interim report 2021 (seed 003, 23 initiatives), loaded into the
+    benchmark database the first time."""
+    from finsam.associations.models import Association
+    from finsam.reports.models import ReportingPeriod
+
+    if not Association.objects.filter(slug="skaraborg").exists():
+        from finsam.demo.loading import load_demo
+
+        load_demo()
+    association = Association.objects.get(slug="skaraborg")
+    period = ReportingPeriod.objects.get(
+        association=association, name="Delårsrapport januari–augusti 2021"
+    )
+    return association, period
+
+
 def bench_compile(runs: int) -> dict:
+    from django.core.cache import caches
     from django.db.models import Count
 
     from finsam.associations.models import Association
-    from finsam.reports.compile import compile_docx, compile_pdf, typeset_chapter
+    from finsam.reports.compile import typeset_chapter
+    from finsam.reports.models import InitiativeReport
 
     association = Association.objects.get(slug="bench-01")
     period, build_seconds = build_report_period(association)
@@ -608,11 +663,9 @@ def bench_compile(runs: int) -> dict:
         "sub_reports": period.reports.exclude(parent=None).count(),
         "enrolments_of_association": association.initiatives.aggregate(n=Count("enrolments"))["n"],
         "period_built_s": round(build_seconds, 1),
+        "formats": {},
+        "demo": {},
     }
-    from django.core.cache import caches
-
-    from finsam.reports.models import InitiativeReport
-
     changing = InitiativeReport.objects.filter(period=period, parent=None).order_by("pk").first()
 
     def change_one_report(run: int) -> None:
@@ -621,51 +674,61 @@ def bench_compile(runs: int) -> dict:
             purpose=f"{changing.purpose}\n\nKompletterat (körning {run}, {time.time():.0f})."
         )
 
-    for label, function in (("pdf", compile_pdf), ("docx", compile_docx)):
-        # Cold: the documents cache emptied first (every chart drawn and every chapter typeset,
-        # as the first compilation of a period if nothing was typeset ahead); ahead: the
-        # chapters typeset at approval, as in use; one changed: compiled again after one report's
-        # text changed (the PDF lays out that chapter again); warm: compiled again with nothing
-        # changed (charts and typeset chapters from the cache).
+    for extension, engine in COMPILE_FORMATS:
+        label = f"{extension.upper()}, {engine.capitalize()}" if engine else extension.upper()
+        function = _compile_function(extension, engine)
+        # Cold: the documents cache emptied first (every chart drawn, as the first compilation
+        # of a period if nothing was drawn ahead); ahead: the charts of each chapter drawn at
+        # approval, as in use (PDF); one changed: compiled again after one report's text
+        # changed; warm: compiled again with nothing changed (charts from the cache).
         times = {"cold": [], "ahead": [], "one_changed": [], "warm": []}
-        if label == "docx":
+        if extension == "docx":
             del times["ahead"]
-        cpu = {key: [] for key in times}  # CPU seconds: this process + its workers
+        cpu = {key: [] for key in times}  # CPU seconds: this process + its chart workers
         try:
             for run in range(runs):
                 caches["documents"].clear()
                 for which in times:
                     if which == "ahead":
-                        # As in use: each chapter typeset when its report was approved (not
-                        # timed: it happened then), the rest (contents, summary, running header
-                        # and footer) at the compilation.
+                        # As in use: each chapter's charts drawn when its report was approved
+                        # (not timed: it happened then).
                         caches["documents"].clear()
                         for report in period.reports.filter(parent=None):
                             typeset_chapter(report)
                     if which == "one_changed":
                         change_one_report(run)
-                    cpu_started = _cpu_seconds()
-                    started = time.perf_counter()
-                    data = function(association=association, period=period)
-                    times[which].append(time.perf_counter() - started)
-                    cpu[which].append(_cpu_seconds() - cpu_started)
-                size = len(data)
+                    data, wall, cpu_s = _timed(function, association=association, period=period)
+                    times[which].append(wall)
+                    cpu[which].append(cpu_s)
         except Exception as exc:  # noqa: BLE001 - report it, measure the rest
-            out[label] = {"error": f"{type(exc).__name__}: {exc}"}
-            print(f"   {label}: {out[label]['error']}")
+            out["formats"][label] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"   {label}: {out['formats'][label]['error']}")
             continue
-        out[label] = {"runs": runs, "bytes": size, "cold_max_s": round(max(times["cold"]), 2)}
+        result = {"runs": runs, "bytes": len(data), "cold_max_s": round(max(times["cold"]), 2)}
         for which, values in times.items():
-            out[label][f"{which}_median_s"] = round(median(values), 2)
-            out[label][f"{which}_cpu_s"] = round(median(cpu[which]), 1)
-        print(f"   {label}: {out[label]}")
-        if label == "pdf":
-            from io import BytesIO
+            result[f"{which}_median_s"] = round(median(values), 2)
+            result[f"{which}_cpu_s"] = round(median(cpu[which]), 2)
+        if extension == "pdf":
+            result["pages"] = _pdf_pages(data)
+            (common.OUT / f"compiled-bench-{engine}.pdf").write_bytes(data)
+        out["formats"][label] = result
+        print(f"   {label}: {result}")
 
-            from pypdf import PdfReader
-
-            out[label]["pages"] = len(PdfReader(BytesIO(data)).pages)
-            (common.OUT / "compiled-bench.pdf").write_bytes(data)
+    demo_association, demo_period = _demo_period()
+    for extension, engine in COMPILE_FORMATS:
+        if extension != "pdf":
+            continue
+        function = _compile_function(extension, engine)
+        caches["documents"].clear()
+        data, wall, cpu_s = _timed(function, association=demo_association, period=demo_period)
+        out["demo"][engine] = {
+            "cold_s": round(wall, 2),
+            "cold_cpu_s": round(cpu_s, 2),
+            "pages": _pdf_pages(data),
+            "bytes": len(data),
+        }
+        (common.OUT / f"compiled-demo-{engine}.pdf").write_bytes(data)
+        print(f"   demo, {engine}: {out['demo'][engine]}")
     return out
 
 
@@ -720,23 +783,43 @@ def report(results: dict) -> str:
             f"reports ({comp['sub_reports']} sub-reports), "
             f"{comp['enrolments_of_association']} enrolments in the association:",
             "",
-            "| format | cold (s) | cold, max (s) | chapters typeset at approval (s) | "
+            "| format | cold (s) | cold, max (s) | charts drawn at approval (s) | "
             "one report changed (s) | nothing changed (s) | CPU s cold / ahead / changed / "
             "unchanged | size | pages |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for label in ("pdf", "docx"):
-            r = comp[label]
+        for label, r in comp["formats"].items():
             if "error" in r:
-                lines.append(f"| {label.upper()} | failed: {r['error']} | | | | | | | |")
+                lines.append(f"| {label} | failed: {r['error']} | | | | | | | |")
                 continue
             lines.append(
-                f"| {label.upper()} | {r['cold_median_s']} | {r['cold_max_s']} | "
+                f"| {label} | {r['cold_median_s']} | {r['cold_max_s']} | "
                 f"{r.get('ahead_median_s', '–')} | "
                 f"{r['one_changed_median_s']} | {r['warm_median_s']} | "
                 f"{r['cold_cpu_s']} / {r.get('ahead_cpu_s', '–')} / {r['one_changed_cpu_s']} / "
                 f"{r['warm_cpu_s']} | "
                 f"{r['bytes'] // 1024} kB | {r.get('pages', '–')} |"
+            )
+        typst, weasyprint = (comp["formats"].get(f"PDF, {e}", {}) for e in ("Typst", "Weasyprint"))
+        if "cold_cpu_s" in typst and "cold_cpu_s" in weasyprint:
+            ratios = [
+                f"{which.replace('_', ' ')} "
+                f"{weasyprint[f'{which}_cpu_s'] / typst[f'{which}_cpu_s']:.1f}×"
+                for which in ("cold", "ahead", "one_changed", "warm")
+                if typst[f"{which}_cpu_s"]
+            ]
+            lines += ["", "WeasyPrint / Typst, CPU seconds: " + ", ".join(ratios) + "."]
+        lines += [
+            "",
+            "The demo association (seed 003, 23 initiatives), cold:",
+            "",
+            "| engine | wall (s) | CPU (s) | pages | size |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for engine, r in comp["demo"].items():
+            lines.append(
+                f"| {engine} | {r['cold_s']} | {r['cold_cpu_s']} | {r['pages']} | "
+                f"{r['bytes'] // 1024} kB |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -388,7 +388,7 @@ CODE_LISTS_CACHE_SECONDS = env.int("CODE_LISTS_CACHE_SECONDS", default=60)
 # Caches. "default" is shared by every server process: the login throttling counts there. It is a
 # database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.
 # "charts" keeps the statistics pages' charts per process. "documents" keeps what compiled reports
-# are made of, by content (charts, typeset chapters), on disk so that every process shares it.
+# are made of, by content (their charts), on disk so that every process shares it.
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
@@ -449,8 +449,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body besides files (Djang
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
-# Processes laying out a compiled PDF's parts (finsam/documents/pdf.py); None: by load.
-COMPILED_REPORT_PARTS = env.int("COMPILED_REPORT_PARTS", default=None)
+# The engine of every PDF (finsam/documents): "typst" (tagged PDF/UA-1 and PDF/A-2a, compiled in
+# process) or "weasyprint" (HTML and print CSS, tagged PDF/UA-1), kept to compare with.
+PDF_ENGINE = env.str("PDF_ENGINE", default="typst")
 
 LOGGING = {
     "version": 1,

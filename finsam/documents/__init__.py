@@ -4,10 +4,12 @@ invoice bases, operational plans, meeting packs to come) makes its PDF, DOCX and
 - `blocks`: a document declared as blocks (cover, contents, chapters and sub-chapters, running
   header and footer, paragraphs, tables kept whole, charts with their text alternative, draft
   marks);
-- `render`: blocks → file, one renderer per backend (`Renderer`): WeasyPrint for tagged PDF
-  (`render/weasyprint.py`), python-docx for DOCX (`render/docx.py`);
-- `pdf`: WeasyPrint machinery: the safe URL fetcher, layout in cached parallel parts, merging
-  parts into one tagged PDF with stamped running headers;
+- `render`: blocks → file, one renderer per backend (`Renderer`): Typst for tagged PDF (the
+  default, `render/typst.py`) or WeasyPrint (`render/weasyprint.py`), as settings.PDF_ENGINE
+  says; python-docx for DOCX (`render/docx.py`);
+- `typst`: Typst machinery: a document's template, house style (`typst/house.typ`), data and
+  charts compiled in process in a folder of its own, user text always data, never markup;
+- `pdf`: WeasyPrint machinery: the safe URL fetcher, the layout with charts drawn alongside;
 - `docx`: python-docx helpers and the house styles;
 - `charts`: charts cached by content and drawn in parallel (`PendingCharts`), a generic
   `BarChart`;

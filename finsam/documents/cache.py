@@ -1,6 +1,6 @@
-"""The documents cache (settings.CACHES["documents"]): drawn charts and typeset PDF parts, shared by
-the server's processes and kept by content, so a document compiled again only redoes what
-changed."""
+"""The documents cache (settings.CACHES["documents"]): drawn charts, shared by the server's
+processes and kept by content, so a document compiled again draws only the charts that changed
+(drawing them is most of the time of a cold compilation with Typst)."""
 
 from django.core.cache import caches
 from django.utils.connection import ConnectionProxy

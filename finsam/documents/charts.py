@@ -30,13 +30,15 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 
 from finsam.documents.cache import document_cache
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600
+# The kind of chart a PDF embeds, by either engine: SVG (text stays text).
+PDF_CHART_KIND = "svg"
 # Below this many charts to draw, a worker pool costs more than it saves.
 PARALLEL_MIN_CHARTS = 6
 
@@ -47,6 +49,40 @@ class ChartDrawer(Protocol):
     def draw(self, source, kind: str) -> str | bytes: ...
 
     def warm(self) -> None: ...
+
+
+class Charts(NamedTuple):
+    """The charts of a document, in the order its template refers to them, and their drawer."""
+
+    drawer: ChartDrawer | None
+    sources: tuple = ()
+
+
+NO_CHARTS = Charts(None, ())
+
+
+@dataclass(frozen=True)
+class DrawnBy:
+    """One chart's source with its own drawer, so charts of several drawers share one pool."""
+
+    drawer: object
+    source: object
+
+
+class _EachOwnDrawer:
+    """The drawer of `DrawnBy` charts: each by its own drawer."""
+
+    def key(self, chart: DrawnBy, kind: str) -> str:
+        return chart.drawer.key(chart.source, kind)
+
+    def draw(self, chart: DrawnBy, kind: str):
+        return chart.drawer.draw(chart.source, kind)
+
+    def warm(self) -> None:
+        pass
+
+
+EACH_OWN_DRAWER = _EachOwnDrawer()
 
 
 def _draw(job: tuple[ChartDrawer, object, str]):
@@ -136,6 +172,12 @@ def svg_with_alt(svg: str, alt: str) -> str:
     return svg.replace(
         "<svg ", f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto" ', 1
     )
+
+
+def image_svg(svg: str) -> str:
+    """A chart's SVG as an image of a PDF: without the inline-HTML sizing of `svg_with_alt`,
+    which confuses an SVG drawn as an image (the document sizes the image box)."""
+    return svg.replace(' style="max-width:100%;height:auto"', "", 1)
 
 
 # --- A generic bar chart ----------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 One chapter per initiative report of the period (sub-chapters per municipality), each with its
 sections and statistics, a table of contents with page numbers and a summary chapter across all
-initiatives; as PDF (WeasyPrint) or DOCX (python-docx). Every report of the period is included;
-those not yet submitted are marked "Utkast – ej inlämnad" and show statistics computed now.
+initiatives; as PDF (Typst, or WeasyPrint: settings.PDF_ENGINE) or DOCX (python-docx). Every
+report of the period is included; those not yet submitted are marked "Utkast – ej inlämnad"
+and show statistics computed now.
 
 Two documents per period and format:
 - the complete compilation (a working copy with drafts marked): the secretariat and the operator
@@ -24,27 +25,30 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
 from finsam.core.progress import Progress, silent, within
+from finsam.documents.render import PDF_CONTENT_TYPE
 from finsam.reports.documents.content import build_document
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportStatus
 
 logger = logging.getLogger(__name__)
 
-PDF_CONTENT_TYPE = "application/pdf"
 # The compiled report is a Swedish document (<html lang="sv">; statuses, dates and summaries in
 # Swedish), whatever the language of the page that asked for it: never half translated.
 DOCUMENT_LANGUAGE = "sv"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _build(association, period, today, progress: Progress, approved_only: bool):
-    progress(0, gettext_noop("Hämtar rapporter och statistik"))
-    return build_document(
-        association=association, period=period, today=today, approved_only=approved_only
-    )
-
-
 # Reading the reports and computing their statistics takes a few percent of the time.
 BUILT = 5
+
+
+def _compile(render, association, period, today, progress: Progress, approved_only: bool):
+    """The compiled report built in Swedish and rendered by `render` (document, progress)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        progress(0, gettext_noop("Hämtar rapporter och statistik"))
+        document = build_document(
+            association=association, period=period, today=today, approved_only=approved_only
+        )
+        return render(document, progress=within(progress, BUILT, 100))
 
 
 def compile_pdf(
@@ -58,9 +62,7 @@ def compile_pdf(
     """The compiled report as PDF bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.pdf import render_pdf
 
-    with translation.override(DOCUMENT_LANGUAGE):
-        document = _build(association, period, today, progress, approved_only)
-        return render_pdf(document, progress=within(progress, BUILT, 100))
+    return _compile(render_pdf, association, period, today, progress, approved_only)
 
 
 def compile_docx(
@@ -74,9 +76,7 @@ def compile_docx(
     """The compiled report as DOCX bytes (with `approved_only`, of the approved reports only)."""
     from finsam.reports.documents.docx import render_docx
 
-    with translation.override(DOCUMENT_LANGUAGE):
-        document = _build(association, period, today, progress, approved_only)
-        return render_docx(document, progress=within(progress, BUILT, 100))
+    return _compile(render_docx, association, period, today, progress, approved_only)
 
 
 # The formats of the compiled report: extension → (compile function, content type).
@@ -87,21 +87,17 @@ FORMATS = {
 
 
 def typeset_chapter(report: InitiativeReport) -> None:
-    """Typeset the PDF chapter of `report`'s initiative now (into the documents cache), so that
-    compiling its period later does not have to: called when a report is submitted or approved,
-    after which its chapter stays the same. A failure here only leaves the work to the compile."""
-    from finsam.reports.documents.pdf import PARTS_MIN_CHAPTERS, typeset_chapters
+    """Draw the charts of `report`'s chapter now (into the documents cache), so that compiling
+    its period later does not have to: called when a report is submitted or approved, after
+    which its chapter stays the same. A failure here only leaves the work to the compile."""
+    from finsam.reports.documents.pdf import draw_charts
 
     main = report.parent or report
     period = main.period
-    top_level = InitiativeReport.objects.filter(period=period, parent__isnull=True)
-    if top_level.count() < PARTS_MIN_CHAPTERS:
-        return  # short documents are laid out in one go, not from typeset chapters
     try:
-        document = build_document(association=period.association, period=period, only_report=main)
-        typeset_chapters(document)
+        draw_charts(build_document(association=period.association, period=period, only_report=main))
     except Exception:  # noqa: BLE001 - never fail the submission or approval for this
-        logger.exception("Typesetting the chapter of report %s ahead failed", main.pk)
+        logger.exception("Drawing the charts of report %s ahead failed", main.pk)
 
 
 def compiled_filename(

@@ -1,8 +1,8 @@
 """Renderers: a `Document` of blocks (finsam.documents.blocks) → the bytes of a file.
 
 Every backend implements `Renderer`; `render(document, "pdf")` picks the one registered for the
-format. Today PDF is WeasyPrint (tagged PDF/UA-1) and DOCX is python-docx; another PDF backend
-(Typst) can be registered beside them without touching the producers.
+format. PDF is Typst (tagged PDF/UA-1 and PDF/A-2a) or WeasyPrint (tagged PDF/UA-1), as
+settings.PDF_ENGINE says; DOCX is python-docx.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Protocol
 from finsam.core.progress import Progress, silent
 from finsam.documents.blocks import Document
 
+PDF_CONTENT_TYPE = "application/pdf"
+
 
 class Renderer(Protocol):
     extension: str
@@ -20,12 +22,21 @@ class Renderer(Protocol):
     def render(self, document: Document, progress: Progress = silent) -> bytes: ...
 
 
-def renderers() -> dict[str, Renderer]:
-    """The renderer of each format, by file extension."""
-    from finsam.documents.render.docx import DocxRenderer
+def pdf_renderers() -> dict[str, Renderer]:
+    """The PDF renderer of each engine (settings.PDF_ENGINE)."""
+    from finsam.documents.render.typst import TypstRenderer
     from finsam.documents.render.weasyprint import WeasyPrintRenderer
 
-    return {r.extension: r for r in (WeasyPrintRenderer(), DocxRenderer())}
+    return {"typst": TypstRenderer(), "weasyprint": WeasyPrintRenderer()}
+
+
+def renderers() -> dict[str, Renderer]:
+    """The renderer of each format, by file extension."""
+    from django.conf import settings
+
+    from finsam.documents.render.docx import DocxRenderer
+
+    return {r.extension: r for r in (pdf_renderers()[settings.PDF_ENGINE], DocxRenderer())}
 
 
 def render(document: Document, extension: str, progress: Progress = silent) -> bytes:

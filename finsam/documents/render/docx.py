@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt
 from finsam.core.progress import Progress, silent
 from finsam.documents import blocks
 from finsam.documents import docx as d
-from finsam.documents.charts import PendingCharts
+from finsam.documents.charts import EACH_OWN_DRAWER, DrawnBy, PendingCharts
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHART_KIND = "png150"
@@ -138,10 +138,9 @@ def _chapter(doc, level: int, chapter: blocks.Chapter, pngs: dict) -> None:
 
 
 def _pngs(document: blocks.Document) -> dict:
-    from finsam.documents.render.weasyprint import EACH_OWN_DRAWER, _DrawnBy
 
     charts = document.charts()
-    sources = [_DrawnBy(chart.drawer, chart.source) for chart in charts]
+    sources = [DrawnBy(chart.drawer, chart.source) for chart in charts]
     with PendingCharts(sources, CHART_KIND, drawer=EACH_OWN_DRAWER) as pending:
         return {id(chart): pending.result(i) for i, chart in enumerate(charts)}
 

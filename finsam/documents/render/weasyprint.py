@@ -8,40 +8,13 @@ alternative, fetched from the chart pool by the safe URL fetcher.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.template.loader import render_to_string
-from django.utils.translation import gettext_noop
 
 from finsam.core.progress import Progress, silent
 from finsam.documents import blocks
-from finsam.documents.pdf import CHART_SCHEME, Charts, css_string, write_pdf
-
-CONTENT_TYPE = "application/pdf"
-
-
-@dataclass(frozen=True)
-class _DrawnBy:
-    """One chart's source with its own drawer, so charts of several drawers share one pool."""
-
-    drawer: object
-    source: object
-
-
-class _EachOwnDrawer:
-    """The drawer of `_DrawnBy` charts: each by its own drawer."""
-
-    def key(self, chart: _DrawnBy, kind: str) -> str:
-        return chart.drawer.key(chart.source, kind)
-
-    def draw(self, chart: _DrawnBy, kind: str):
-        return chart.drawer.draw(chart.source, kind)
-
-    def warm(self) -> None:
-        pass
-
-
-EACH_OWN_DRAWER = _EachOwnDrawer()
+from finsam.documents.charts import EACH_OWN_DRAWER, Charts, DrawnBy
+from finsam.documents.pdf import CHART_SCHEME, css_string, write_pdf
+from finsam.documents.render import PDF_CONTENT_TYPE
 
 
 def _paragraph_lines(text: str) -> list[str]:
@@ -65,7 +38,7 @@ def render_html(document: blocks.Document) -> tuple[str, Charts]:
             items.append({"kind": kind, "block": block, **extra})
         chapters.append({"level": level, "chapter": chapter, "items": items})
     html = render_to_string("documents/document.html", {"doc": document, "chapters": chapters})
-    sources = tuple(_DrawnBy(chart.drawer, chart.source) for chart in charts)
+    sources = tuple(DrawnBy(chart.drawer, chart.source) for chart in charts)
     return html, Charts(EACH_OWN_DRAWER, sources)
 
 
@@ -74,6 +47,7 @@ def render_css(document: blocks.Document) -> str:
         "documents/print.css",
         {
             "cover": document.cover is not None,
+            "contents": document.contents,
             "header_left": css_string(document.header_left),
             "footer_left": css_string(document.footer_left),
             "draft": css_string(document.draft),
@@ -83,9 +57,8 @@ def render_css(document: blocks.Document) -> str:
 
 class WeasyPrintRenderer:
     extension = "pdf"
-    content_type = CONTENT_TYPE
+    content_type = PDF_CONTENT_TYPE
 
     def render(self, document: blocks.Document, progress: Progress = silent) -> bytes:
-        progress(0, gettext_noop("Ritar diagrammen och lägger ut sidorna"))
         html, charts = render_html(document)
-        return write_pdf(html, render_css(document), charts)
+        return write_pdf(html, render_css(document), charts, progress=progress)

@@ -157,7 +157,7 @@ class CompiledDocument:
     period_dates: str
     compiled_on: str
     chapters: list[Chapter]
-    summary: SummaryChapter | None  # None when only a chapter is built (to typeset it ahead)
+    summary: SummaryChapter | None  # None when only a chapter is built (to draw its charts ahead)
     # Only the approved reports (not the complete compilation): the reports left out, by
     # initiative ("Initiative (Municipality)" for a sub-report of an approved report).
     approved_only: bool = False
@@ -193,9 +193,10 @@ class CompiledDocument:
                         yield ch.statistics.headline
                     yield from ch.statistics.tables
         summary = self.summary
-        for table in (summary.headline, summary.gender, *summary.by_initiative):
-            if table is not None:
-                yield table
+        if summary is not None:
+            for table in (summary.headline, summary.gender, *summary.by_initiative):
+                if table is not None:
+                    yield table
 
     @property
     def toc(self) -> list[tuple[int, str, str]]:
@@ -414,6 +415,16 @@ def _association_scope(association):
     )
 
 
+# The counts of a row by gender, in the order of `_headline_counts`.
+GENDER_FIELDS = ("women", "men", "other", "total")
+
+
+def _by_gender(counts, make) -> dict:
+    """(women, men, other, total) counts as the keyword arguments of a row, each made by
+    `make` (a cell, or its text)."""
+    return {name: make(value) for name, value in zip(GENDER_FIELDS, counts, strict=True)}
+
+
 def _fmt(value: int | None) -> str:
     return small_cell_label() if value is None else sv_number(value)
 
@@ -470,23 +481,13 @@ def build_summary(
             sums[i] += value or 0
         summary_rows.append(
             InitiativeSummaryRow(
-                name=name,
-                anchor=anchor,
-                women=_fmt(counts[0]),
-                men=_fmt(counts[1]),
-                other=_fmt(counts[2]),
-                total=_fmt(counts[3]),
-                status=status,
-                status_key=key,
+                name=name, anchor=anchor, **_by_gender(counts, _fmt), status=status, status_key=key
             )
         )
     total_row = InitiativeSummaryRow(
         name=_("Summa över insatserna"),
         anchor=None,
-        women=sv_number(sums[0]),
-        men=sv_number(sums[1]),
-        other=sv_number(sums[2]),
-        total=sv_number(sums[3]),
+        **_by_gender(sums, sv_number),
         status="",
         status_key="",
     )
@@ -580,14 +581,7 @@ def _by_initiative_charts(rows) -> list[StatTable]:
     from finsam.statistics.engine import Cell, Row, Table
 
     def row(key, label, counts):
-        return Row(
-            key=key,
-            label=label,
-            women=Cell(counts[0]),
-            men=Cell(counts[1]),
-            other=Cell(counts[2]),
-            total=Cell(counts[3]),
-        )
+        return Row(key=key, label=label, **_by_gender(counts, Cell))
 
     with_participants = [(name, counts) for name, _a, counts, _s, _k in rows if counts[3]]
     charts = []
@@ -622,7 +616,7 @@ def build_document(
     approved_only: bool = False,
 ) -> CompiledDocument:
     """Everything the compiled report of `association` for `period` shows; with `only_report`
-    (a top-level report) only its chapter and no summary, to typeset that chapter ahead; with
+    (a top-level report) only its chapter and no summary, to draw its charts ahead; with
     `approved_only` only the approved reports, naming the initiatives whose reports it leaves
     out."""
     from finsam.reports.selectors import compiled_reports, not_approved_reports

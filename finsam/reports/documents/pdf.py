@@ -1,203 +1,208 @@
-"""The compiled report as PDF: HTML + print CSS rendered by WeasyPrint through the documents
-layer (finsam.documents.pdf: the safe URL fetcher, cached parallel layout in parts, merging).
+"""The compiled report as PDF, by either engine of the documents layer (settings.PDF_ENGINE):
+
+- Typst (the default): `typst_data` turns the document into data (every text a string) that
+  compiled.typ typesets with the house style (finsam/documents/typst/house.typ), compiled in
+  process by finsam.documents.typst;
+- WeasyPrint: HTML (templates/reports/compiled/) and documents/print.css laid out in one go by
+  finsam.documents.pdf, the contents numbered by WeasyPrint (`target-counter`).
 
 The running header shows the association and the current chapter, the footer "Sida x av y".
-Charts are the statistics engine's SVG charts, referenced as `finsam-chart:<n>` images.
-
-With enough chapters the document is made of parts, each laid out on its own: every chapter
-(with its sub-chapters), the summary chapter, the contents (cover and table of contents) and the
-running header and footer. Compiling again lays out only what changed: a chapter whose report
-was submitted or approved is typeset once. Once the chapters' page counts are known the contents
-are laid out with their page numbers, the parts are put together, and the running header and
-footer are stamped on every page from a text-only layout. Chapters start on a new page, so the
-parts give the same pages as one layout of the whole document, which is used for short documents
-and in which WeasyPrint numbers the contents itself (`target-counter`) (tested).
+Charts are the statistics engine's SVG charts, drawn once per content (the documents cache).
 """
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils.translation import gettext_noop
+from pathlib import Path
 
-from finsam.core.progress import Progress, silent, within
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from finsam.core.progress import Progress, silent
+from finsam.documents import charts as document_charts
 from finsam.documents import pdf as layer
-from finsam.documents.pdf import ANCHOR_SCHEME, CHART_SCHEME, NO_CHARTS, Charts, Part, css_string
+from finsam.documents import typst as typst_engine
+from finsam.documents.charts import Charts
+from finsam.documents.pdf import CHART_SCHEME, css_string
 from finsam.reports.documents.charts import STATISTICS_CHARTS
 from finsam.reports.documents.content import CompiledDocument
-
-# Fewer chapters than this are laid out in one go: parts would not pay for themselves.
-PARTS_MIN_CHAPTERS = 8
-PLACEHOLDER_PAGE = 888
-# `Part` is imported here too: parts typeset before the documents layer existed are in the
-# documents cache under the name finsam.reports.documents.pdf.Part.
-
-
-def render_css(
-    document: CompiledDocument, *, running: bool = True, literal_page_numbers: bool = False
-) -> str:
-    return render_to_string(
-        "reports/compiled/print.css",
-        {
-            "running": running,
-            "literal_page_numbers": literal_page_numbers,
-            "association_name": css_string(document.association_name),
-            "footer_left": css_string(f"{document.title} · {document.period_name}"),
-        },
-    )
-
-
-def render_html(
-    document: CompiledDocument,
-    *,
-    front: bool = True,
-    chapters: list | None = None,
-    summary: bool = True,
-    link: str = "#",
-    page_numbers: bool = False,
-) -> tuple[str, Charts]:
-    """The HTML of the document (or of one part of it), and the engine tables of its charts
-    (`finsam-chart:<index>`)."""
-    chapters = document.chapters if chapters is None else chapters
-    tables = []
-    for chapter in chapters:
-        for ch in [chapter, *chapter.sub_chapters]:
-            st = ch.statistics
-            if st is not None:
-                tables += [st.headline, *st.tables] if st.headline else st.tables
-    if summary:
-        s = document.summary
-        tables += [s.headline, s.gender, *s.by_initiative]
-    wanted = [t for t in tables if t is not None and t.has_chart]
-    for index, table in enumerate(wanted):
-        table.rendered_chart = f"{CHART_SCHEME}{index}"
-    html = render_to_string(
-        "reports/compiled/document.html",
-        {
-            "doc": document,
-            "front": front,
-            "chapters": chapters,
-            "summary": summary,
-            "link": link,
-            "page_numbers": page_numbers,
-        },
-    )
-    return html, Charts(STATISTICS_CHARTS, tuple(t.chart_source for t in wanted))
-
-
-def _render_single(document: CompiledDocument, progress: Progress = silent) -> bytes:
-    progress(0, gettext_noop("Ritar diagrammen och lägger ut sidorna"))
-    html, charts = render_html(document)
-    rendered, _drawn = layer.layout(html, render_css(document), charts)
-    progress(85, gettext_noop("Skriver PDF-filen"))
-    return rendered.write_pdf(pdf_variant=layer.PDF_VARIANT)
-
-
-def _set_page_numbers(document: CompiledDocument, offsets: list[tuple[Part, int]]) -> None:
-    """Each chapter's page number from the part it is in and where that part starts."""
-    where = {}
-    for part, first_page in offsets:
-        for name, index in part.anchors.items():
-            where.setdefault(name, first_page + index)
-    for chapter in document.chapters:
-        for ch in [chapter, *chapter.sub_chapters]:
-            ch.page = where.get(ch.anchor)
-    document.summary.page = where.get(document.summary.anchor)
-
-
-def _placeholder_page_numbers(document: CompiledDocument) -> None:
-    for chapter in document.chapters:
-        for ch in [chapter, *chapter.sub_chapters]:
-            ch.page = PLACEHOLDER_PAGE
-    document.summary.page = PLACEHOLDER_PAGE
-
-
-def _running_job(document: CompiledDocument, pages: list[tuple[str, str]], first: bool):
-    """The layout job of pages that carry only the running header and footer, for stamping
-    onto the document's pages; `first`: the first of them is the cover, which has none."""
-    html = render_to_string("reports/compiled/running.html", {"pages": pages})
-    css = render_css(document, literal_page_numbers=True) + (
-        "body { margin: 0; } .page { break-after: page; height: 1px; "
-        "string-set: chapter attr(data-header), pageno attr(data-footer); }"
-    )
-    if first:
-        css += (
-            "@page :first { @top-left { content: none; } @top-right { content: none; } "
-            "@bottom-left { content: none; } @bottom-right { content: none; } }"
-        )
-    return html, css, NO_CHARTS, False
 
 
 def _metadata(document: CompiledDocument) -> dict[str, str]:
     return {
-        "/Title": f"{document.title} – {document.association_name} – {document.period_name}",
-        "/Author": document.association_name,
-        "/Subject": f"{document.kind_label}: {document.title}, {document.period_name}",
-        "/Creator": "finsam",
+        "title": f"{document.title} – {document.association_name} – {document.period_name}",
+        "author": document.association_name,
+        "subject": f"{document.kind_label}: {document.title}, {document.period_name}",
     }
 
 
-def _chapter_jobs(document: CompiledDocument, css: str) -> list[layer.Job]:
-    jobs = []
+# --- WeasyPrint -------------------------------------------------------------------------------
+
+
+def render_css(document: CompiledDocument) -> str:
+    return render_to_string(
+        "documents/print.css",
+        {
+            "cover": True,
+            "contents": True,
+            "header_left": css_string(document.association_name),
+            "footer_left": css_string(f"{document.title} · {document.period_name}"),
+            "draft": "",
+        },
+    )
+
+
+def render_html(document: CompiledDocument) -> tuple[str, Charts]:
+    """The HTML of the document, and the engine tables of its charts (`finsam-chart:<index>`)."""
+    wanted = [table for table in document.stat_tables() if table.has_chart]
+    for index, table in enumerate(wanted):
+        table.rendered_chart = f"{CHART_SCHEME}{index}"
+    html = render_to_string("reports/compiled/document.html", {"doc": document})
+    return html, Charts(STATISTICS_CHARTS, tuple(t.chart_source for t in wanted))
+
+
+def _weasyprint(document: CompiledDocument, progress: Progress) -> bytes:
+    html, charts = render_html(document)
+    return layer.write_pdf(html, render_css(document), charts, progress=progress)
+
+
+# --- Typst ------------------------------------------------------------------------------------
+
+TEMPLATE = Path(__file__).parent / "compiled.typ"
+
+
+def _table_data(table, charts: list) -> dict:
+    chart = None
+    if table.has_chart:
+        chart = typst_engine.chart_path(len(charts))
+        charts.append(table.chart_source)
+    return {
+        "title": table.title,
+        "columns": table.columns,
+        "rows": [[row.label, *row.cells] for row in table.rows],
+        "total": [table.total.label, *table.total.cells] if table.total else None,
+        "population": table.population,
+        "chart": chart,
+        "alt": table.chart_alt,
+    }
+
+
+def _chapter_data(chapter, parent_title: str, charts: list) -> dict:
+    def sections(items):
+        return [{"heading": s.heading, "paragraphs": s.paragraphs} for s in items]
+
+    st = chapter.statistics
+    statistics = None
+    if st is not None:
+        statistics = {
+            "summary": st.summary,
+            "empty": st.empty,
+            "headline": _table_data(st.headline, charts) if st.headline else None,
+            "tables": [_table_data(t, charts) for t in st.tables],
+            "note": st.note,
+        }
+    return {
+        "level": chapter.level,
+        "kicker": parent_title if chapter.level == 2 else chapter.kicker,
+        "title": chapter.title,
+        "anchor": chapter.anchor,
+        "draft": "" if chapter.is_final_status else chapter.status,
+        "header": [list(pair) for pair in chapter.header],
+        "before": sections(chapter.sections_before_statistics),
+        "statistics": statistics,
+        "after": sections(chapter.sections_after_statistics),
+    }
+
+
+def typst_data(document: CompiledDocument) -> tuple[dict, Charts]:
+    """What compiled.typ shows, as data (every text a string), and the charts it refers to."""
+    charts: list = []
+    chapters, toc = [], []
     for chapter in document.chapters:
-        html, charts = render_html(
-            document, front=False, chapters=[chapter], summary=False, link=ANCHOR_SCHEME
-        )
-        jobs.append((html, css, charts, True))
-    return jobs
+        chapters.append(_chapter_data(chapter, "", charts))
+        flag = "" if chapter.is_final_status else chapter.status.lower()
+        toc.append({"level": 1, "title": chapter.title, "anchor": chapter.anchor, "flag": flag})
+        for sub in chapter.sub_chapters:
+            chapters.append(_chapter_data(sub, chapter.title, charts))
+            toc.append({"level": 2, "title": sub.title, "anchor": sub.anchor})
+    s = document.summary
+    with_other = len(s.columns) == 6
+
+    def counts(row) -> list[str]:
+        return [row.women, row.men, *([row.other] if with_other else []), row.total]
+
+    summary = {
+        "kicker": f"{document.kind_label} · {document.period_name}",
+        "title": s.title,
+        "anchor": s.anchor,
+        "intro": s.intro,
+        "headline": _table_data(s.headline, charts) if s.headline else None,
+        "gender": _table_data(s.gender, charts) if s.gender else None,
+        "columns": s.columns,
+        "initiatives": [
+            {
+                "name": row.name,
+                "anchor": row.anchor,
+                "counts": counts(row),
+                "status": row.status,
+                "status_key": row.status_key,
+            }
+            for row in s.initiatives
+        ],
+        "total": {"name": s.initiatives_total.name, "counts": counts(s.initiatives_total)},
+        "notes": s.notes,
+        "by_initiative": [_table_data(t, charts) for t in s.by_initiative],
+    }
+    n = len(document.chapters)
+    data = {
+        "meta": {
+            **_metadata(document),
+            "header-left": document.association_name,
+            "footer-left": f"{document.title} · {document.period_name}",
+            "draft": "",
+        },
+        "doc": {
+            "association": document.association_name,
+            "kind": document.kind_label,
+            "title": document.title,
+            "period": document.period_name,
+            "dates": document.period_dates,
+            "notice": document.approved_only_notice,
+            "foot": [
+                ngettext("%(n)s insats", "%(n)s insatser", n) % {"n": n}
+                + f" · {_('Sammanställd')} {document.compiled_on}",
+                _("Sammanställd i finsam från insatsernas rapporter och deltagarregistreringar."),
+            ],
+        },
+        "labels": {
+            "contents": _("Innehåll"),
+            "statistics_title": _("Statistik för perioden"),
+            "no_participants": _("Inga deltagare registrerade under perioden."),
+            "not_filled": _("Ej ifyllt."),
+            "per_initiative": _("Deltagare och rapportstatus per insats"),
+        },
+        "toc": toc,
+        "chapters": chapters,
+        "summary": summary,
+    }
+    return data, Charts(STATISTICS_CHARTS, tuple(charts))
 
 
-def typeset_chapters(document: CompiledDocument) -> None:
-    """Lay out the chapters of `document` into the cache (as compiling it in parts would), so
-    that compiling the period later finds them there."""
-    layer.lay_out(_chapter_jobs(document, render_css(document, running=False)), workers=1)
+def _typst(document: CompiledDocument, progress: Progress) -> bytes:
+    data, charts = typst_data(document)
+    return typst_engine.write_pdf(TEMPLATE, data, charts, progress=progress)
 
 
-def _render_in_parts(document: CompiledDocument, progress: Progress = silent) -> bytes:
-    css = render_css(document, running=False)
-    summary, summary_charts = render_html(
-        document, front=False, chapters=[], summary=True, link=ANCHOR_SCHEME
-    )
-    # The contents take the same number of pages whatever the numbers in them: a first layout
-    # with placeholders tells where the chapters start.
-    _placeholder_page_numbers(document)
-    placeholder_front, _ = render_html(
-        document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
-    )
-    jobs = [
-        (placeholder_front, css, NO_CHARTS, True),
-        *_chapter_jobs(document, css),
-        (summary, css, summary_charts, True),
-    ]
-    front_pages, *body = layer.lay_out(jobs, progress=within(progress, 0, 80))
-    first_page = front_pages.pages + 1
-    offsets = []
-    for part in body:
-        offsets.append((part, first_page))
-        first_page += part.pages
-    _set_page_numbers(document, offsets)
-    running = layer.running_pages([front_pages, *body])
-    front_html, _ = render_html(
-        document, chapters=[], summary=False, link=ANCHOR_SCHEME, page_numbers=True
-    )
-    # The running header and footer are laid out in two parts, the contents beside the
-    # smaller one.
-    progress(80, gettext_noop("Lägger ut innehållsförteckning, sidhuvud och sidfot"))
-    third = len(running) // 3
-    front, first_running, other_running = layer.lay_out(
-        [
-            (front_html, css, NO_CHARTS, True),
-            _running_job(document, running[:third], True),
-            _running_job(document, running[third:], third == 0),
-        ]
-    )
-    if front.pages != front_pages.pages:  # pragma: no cover - the contents grew a page
-        return _render_single(document)
-    overlays = [first_running.pdf] if third else []
-    progress(92, gettext_noop("Sammanfogar delarna"))
-    return layer.merge([front, *body], [*overlays, other_running.pdf], _metadata(document))
+ENGINES = {"typst": _typst, "weasyprint": _weasyprint}
 
 
 def render_pdf(document: CompiledDocument, progress: Progress = silent) -> bytes:
-    if len(document.chapters) >= PARTS_MIN_CHAPTERS:
-        return _render_in_parts(document, progress)
-    return _render_single(document, progress)
+    """The PDF of `document` by the engine of settings.PDF_ENGINE."""
+    return ENGINES[settings.PDF_ENGINE](document, progress)
+
+
+def draw_charts(document: CompiledDocument) -> None:
+    """Draw the charts of `document` into the documents cache (as compiling it would)."""
+    wanted = [table.chart_source for table in document.stat_tables() if table.has_chart]
+    document_charts.charts(wanted, document_charts.PDF_CHART_KIND, drawer=STATISTICS_CHARTS)

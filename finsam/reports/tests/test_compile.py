@@ -100,6 +100,9 @@ def compiled(world):
 
 CHAPTERS = ["Cresco Create", "Level Upgrade", "Stärka individen", "Åsbo träffpunkt"]
 SUMMARY = "Sammanfattning för förbundet"
+# The charts of the `compiled` period: one per chapter with participants (income before) and
+# the summary's gender and per-initiative charts.
+CHARTS = 7
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -222,14 +225,10 @@ def test_it_finds_the_latest_period_with_reports(compiled, world):
 # --- PDF --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["one layout", "in parts, two processes", "in parts, one process"])
-def layout_mode(request, settings, monkeypatch):
-    """Every way of laying out the PDF (pdf.py) must give the same document."""
-    if request.param == "one layout":
-        settings.COMPILED_REPORT_PARTS = 1
-    else:
-        settings.COMPILED_REPORT_PARTS = 2 if "two" in request.param else 1
-        monkeypatch.setattr("finsam.reports.documents.pdf.PARTS_MIN_CHAPTERS", 2)
+@pytest.fixture(params=["typst", "weasyprint"])
+def pdf_engine(request, settings):
+    """Every PDF engine (settings.PDF_ENGINE, pdf.py) must give the same document."""
+    settings.PDF_ENGINE = request.param
     return request.param
 
 
@@ -247,7 +246,7 @@ def _link_targets(pdf: bytes) -> dict[int, list[int]]:
     return out
 
 
-def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world, layout_mode):
+def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world, pdf_engine):
     pdf = compile_pdf(association=world.a, period=compiled, today=TODAY)
     assert pdf.startswith(b"%PDF")
     pages = _pages(pdf)
@@ -282,7 +281,7 @@ def test_it_renders_a_pdf_whose_contents_point_at_the_chapters(compiled, world, 
     assert "Sida" not in pages[0]
     # The contents link to the chapters, and so does the summary's table of initiatives.
     links = _link_targets(pdf)
-    assert sorted(set(links[2])) == sorted(toc.values())
+    assert set(links[2]) == set(toc.values())
     summary_links = set(links[toc[SUMMARY]] + links.get(toc[SUMMARY] + 1, []))
     assert {toc["Cresco Create"], toc["Level Upgrade"], toc["Åsbo träffpunkt"]} <= summary_links
     # The outline (bookmarks) has the chapters, with the sub-reports under their initiative.
@@ -420,84 +419,79 @@ def test_it_shows_the_head_counts_of_a_volume_initiative(world):
     assert rows["Volyminsatser: summa av antal per månad"] == ["9", "4", "13"]
 
 
-def test_it_lays_out_again_only_the_chapters_that_changed(compiled, world, settings, monkeypatch):
-    from finsam.documents import pdf as layer
-    from finsam.reports.documents import pdf
-
-    settings.COMPILED_REPORT_PARTS = 1
-    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
-    laid_out = []
-    real = layer._lay_out_job
-
-    def spy(job):
-        laid_out.append(job[0])
-        return real(job)
-
-    monkeypatch.setattr(layer, "_lay_out_job", spy)
+def test_a_changed_report_changes_its_chapter(compiled, world, pdf_engine):
     first = compile_pdf(association=world.a, period=compiled, today=TODAY)
-    # The contents (twice: with placeholders, then with the page numbers), every chapter, the
-    # summary and the running header and footer in two parts.
-    assert len(laid_out) == 2 + len(CHAPTERS) + 1 + 2
-    laid_out.clear()
-    # With nothing to lay out, or one part, no time is spent measuring the idle CPUs.
-    settings.COMPILED_REPORT_PARTS = None
-    monkeypatch.setattr(layer, "_idle_cpus", lambda: pytest.fail("idle CPUs measured"))
-    assert compile_pdf(association=world.a, period=compiled, today=TODAY) == first
-    assert laid_out == []
-    # The draft of Level Upgrade changes a word: its chapter alone is laid out again (the summary
-    # shows the live statistics of the draft, which did not change).
+    assert _pages(compile_pdf(association=world.a, period=compiled, today=TODAY)) == _pages(first)
     report = InitiativeReport.objects.get(
         period=compiled, initiative__name="Level Upgrade", parent=None
     )
     report.purpose = "Ett nytt syfte."
     report.save()
-    again = compile_pdf(association=world.a, period=compiled, today=TODAY)
-    assert len(laid_out) == 1 and "Ett nytt syfte." in laid_out[0]
-    assert _pages(again) != _pages(first) and len(_pages(again)) == len(_pages(first))
+    again = _pages(compile_pdf(association=world.a, period=compiled, today=TODAY))
+    assert again != _pages(first) and len(again) == len(_pages(first))
+    assert "Ett nytt syfte." in _flat(" ".join(again))
+    assert "Ett nytt syfte." not in _flat(" ".join(_pages(first)))
 
 
-def test_approving_a_report_typesets_its_chapter_ahead(
-    compiled, world, client_for, settings, monkeypatch, django_capture_on_commit_callbacks
+def test_report_texts_never_become_markup(compiled, world, pdf_engine):
+    from finsam.documents.tests.test_typst import HOSTILE
+
+    report = InitiativeReport.objects.get(
+        period=compiled, initiative__name="Level Upgrade", parent=None
+    )
+    report.purpose = "\n\n".join(HOSTILE)
+    report.project_name = HOSTILE[0]
+    report.save()
+    text = _flat(" ".join(_pages(compile_pdf(association=world.a, period=compiled, today=TODAY))))
+    for hostile in HOSTILE:
+        assert _flat(hostile) in text, hostile
+    assert "root:" not in text
+
+
+def test_approving_a_report_draws_its_charts_ahead(
+    compiled, world, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
-    from finsam.documents import pdf as layer
-    from finsam.reports.documents import pdf
+    from finsam.reports import compile as compile_module
+    from finsam.statistics import charts
 
-    settings.COMPILED_REPORT_PARTS = 1
-    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+    drawn = []
+    real = charts.table_chart_svg
+
+    def spy(table):
+        drawn.append(table.dimension)
+        return real(table)
+
+    monkeypatch.setattr(charts, "table_chart_svg", spy)
+    monkeypatch.setattr("finsam.documents.charts.PARALLEL_MIN_CHARTS", 10_000)
+    ahead = []
+    monkeypatch.setattr("finsam.reports.views.typeset_chapter", ahead.append)
     asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
-    # Typeset once the approval is committed, not holding the database meanwhile.
+    # Drawn once the approval is committed, not holding the database meanwhile.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
     assert response.status_code == 302 and len(callbacks) == 1
-    laid_out = []
-    real = layer._lay_out_job
-
-    def spy(job):
-        laid_out.append(job[0])
-        return real(job)
-
-    monkeypatch.setattr(layer, "_lay_out_job", spy)
+    assert [report.pk for report in ahead] == [asbo.pk]
+    level = InitiativeReport.objects.get(period=compiled, initiative__name="Level Upgrade")
+    compile_module.typeset_chapter(level)
+    assert drawn == ["income_before"]  # Level Upgrade's chart (Åsbo träffpunkt has none)
+    drawn.clear()
     compile_pdf(association=world.a, period=compiled)
-    chapters = [html for html in laid_out if 'class="chapter"' in html]
-    assert len(chapters) == len(CHAPTERS) - 1  # all but Åsbo träffpunkt's, typeset at approval
-    assert not any("Åsbo träffpunkt" in html for html in chapters)
+    assert len(drawn) == CHARTS - 1  # all but Level Upgrade's, drawn ahead
 
 
-def test_a_failure_to_typeset_ahead_does_not_fail_the_approval(
+def test_a_failure_to_draw_ahead_does_not_fail_the_approval(
     compiled, world, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
     from finsam.reports.documents import pdf
 
-    monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
-
     def broken(document):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(pdf, "typeset_chapters", broken)
+    monkeypatch.setattr(pdf, "draw_charts", broken)
     asbo = InitiativeReport.objects.get(period=compiled, initiative__name="Åsbo träffpunkt")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(world.secretariat).post(reverse("reports:approve", args=[asbo.pk]))
@@ -510,13 +504,7 @@ def _steps(calls):
     return [(percent, step % args if args else step) for percent, step, args in calls]
 
 
-@pytest.mark.parametrize("parts", [False, True], ids=["one layout", "in parts"])
-def test_it_reports_its_progress_step_by_step(compiled, world, settings, monkeypatch, parts):
-    from finsam.reports.documents import pdf
-
-    settings.COMPILED_REPORT_PARTS = 1
-    if parts:
-        monkeypatch.setattr(pdf, "PARTS_MIN_CHAPTERS", 2)
+def test_it_reports_its_progress_step_by_step(compiled, world, pdf_engine):
     calls = []
     compile_pdf(
         association=world.a,
@@ -528,18 +516,11 @@ def test_it_reports_its_progress_step_by_step(compiled, world, settings, monkeyp
     percents = [p for p, _s in steps]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] < 100
     texts = [s for _p, s in steps]
-    assert texts[0] == "Hämtar rapporter och statistik"
-    if parts:
-        total = 1 + len(CHAPTERS) + 1  # the contents, every chapter, the summary
-        assert [t for t in texts if t.startswith("Lägger ut kapitlen")] == [
-            f"Lägger ut kapitlen: {n} av {total} klara" for n in range(total + 1)
-        ]
-        assert texts[-2:] == [
-            "Lägger ut innehållsförteckning, sidhuvud och sidfot",
-            "Sammanfogar delarna",
-        ]
-    else:
-        assert texts[1:] == ["Ritar diagrammen och lägger ut sidorna", "Skriver PDF-filen"]
+    assert texts == [
+        "Hämtar rapporter och statistik",
+        "Ritar diagrammen och lägger ut sidorna",
+        "Skriver PDF-filen",
+    ]
 
 
 def test_the_docx_reports_each_chapter(compiled, world):
@@ -604,7 +585,7 @@ def test_it_leaves_out_a_sub_report_not_approved(compiled, world):
     ]
 
 
-def test_the_approved_reports_pdf_and_docx_say_what_they_leave_out(compiled, world, layout_mode):
+def test_the_approved_reports_pdf_and_docx_say_what_they_leave_out(compiled, world, pdf_engine):
     LONG = LONG_TEXT.split("\n\n")[0]
     pdf = compile_pdf(association=world.a, period=compiled, today=TODAY, approved_only=True)
     pages = _pages(pdf)
