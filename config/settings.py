@@ -387,6 +387,8 @@ CODE_LISTS_CACHE_SECONDS = env.int("CODE_LISTS_CACHE_SECONDS", default=60)
 # database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.
 # "charts" keeps the statistics pages' charts per process. "documents" keeps what compiled reports
 # are made of, by content (charts, typeset chapters), on disk so that every process shares it.
+# "statistics" keeps computed statistics tables under the version of the data they were computed
+# from (finsam.core.data_version), shared by every process: Redis when REDIS_URL is set, else files.
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
@@ -402,8 +404,23 @@ CACHES = {
         "LOCATION": env.str("DOCUMENT_CACHE_DIR", default=str(BASE_DIR / "var" / "documents")),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
+    "statistics": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": "statistics",
+    }
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("STATISTICS_CACHE_DIR", default=str(BASE_DIR / "var" / "statistics")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
-if TESTING:
+if TESTING and not env.str("STATISTICS_CACHE_DIR", default=""):
+    CACHES["statistics"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "statistics",
+    }
     CACHES["documents"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "documents",

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
+from finsam.core import data_version
 from finsam.core.dates import months_before, retention_day
 from finsam.core.history import save_with_history as _save_with_history
 from finsam.core.validators import TEXT_VALIDATORS
@@ -872,6 +873,7 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
         enrolment._change_reason = _("Inregistrering")[:100]
         written[id(checked)] = enrolment
     enrolments = Enrolment.objects.bulk_create(list(written.values()))
+    data_version.changed([initiative.association_id])  # bulk_create sends no signals
     code_sets = _write_code_sets(valid, written)
     _write_histories(enrolments, code_sets, user)
     _write_consents(valid, written, user)
