@@ -391,6 +391,7 @@ def _generate(sizes, seed, connection, now) -> dict:
             "exit_reason_id",
             "occupation_after_id",
             "occupation_extent_after",
+            "code_versions",
         ],
     )
     consent_cols = columns_of(
@@ -525,6 +526,7 @@ def _generate(sizes, seed, connection, now) -> dict:
                         reason,
                         occ_after,
                         extent_after,
+                        "{}",  # code_versions: generated rows name no list versions
                     )
                 )
                 for code in {rng.choice(income) for _ in range(1 if rng.random() < 0.85 else 2)}:
