@@ -594,22 +594,31 @@ def enrolment_register(
     names the look-up hash) is dropped, never logged or shown.
     """
     _require_registrar(access, initiative)
+    if transaction.get_connection().in_atomic_block:
+        # The caller's transaction keeps the check and the writes together; the writes have
+        # their savepoint below (one savepoint, not two: issue 9).
+        return _register(access, initiative, data, channel)
     with transaction.atomic():
-        pseudonym = new_pseudonym()
-        checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
-        _new_participant(initiative, checked, pseudonym)
-        if checked.personal_number is None:
-            # Anonymous: no participant, so nothing another registration can collide with.
-            return _write_registration(access, initiative, data, checked, channel)
-        for _attempt in range(2):
-            try:
-                with transaction.atomic():
-                    return _write_registration(access, initiative, data, checked, channel)
-            except IntegrityError:
-                pass
-            # Outside the `except` block, so that the database's error is not chained to ours.
-            checked.participant = _registered_meanwhile(initiative, checked, data.start_date)
-        raise RegistrationConflict()
+        return _register(access, initiative, data, channel)
+
+
+def _register(access, initiative, data: EnrolmentInput, channel: str) -> Enrolment:
+    """`enrolment_register` in a transaction: the check reads, only the writes need a savepoint
+    (a refused write is undone without undoing the caller's work)."""
+    pseudonym = new_pseudonym()
+    checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
+    _new_participant(initiative, checked, pseudonym)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _write_registration(access, initiative, data, checked, channel)
+        except IntegrityError:
+            if checked.personal_number is None:
+                # Anonymous: no participant, so nothing another registration collided with.
+                raise
+        # Outside the `except` block, so that the database's error is not chained to ours.
+        checked.participant = _registered_meanwhile(initiative, checked, data.start_date)
+    raise RegistrationConflict()
 
 
 def _registered_meanwhile(initiative, checked: _Registration, start_date) -> Participant:
