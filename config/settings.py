@@ -387,8 +387,6 @@ CODE_LISTS_CACHE_SECONDS = env.int("CODE_LISTS_CACHE_SECONDS", default=60)
 # database table (`manage.py createcachetable`, run by `make migrate`) unless REDIS_URL is set.
 # "charts" keeps the statistics pages' charts per process. "documents" keeps what compiled reports
 # are made of, by content (charts, typeset chapters), on disk so that every process shares it.
-# "statistics" keeps computed statistics tables under the version of the data they were computed
-# from (finsam.core.data_version), shared by every process: Redis when REDIS_URL is set, else files.
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
@@ -404,23 +402,34 @@ CACHES = {
         "LOCATION": env.str("DOCUMENT_CACHE_DIR", default=str(BASE_DIR / "var" / "documents")),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
-    "statistics": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _redis_url,
-        "KEY_PREFIX": "statistics",
-    }
-    if _redis_url
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("STATISTICS_CACHE_DIR", default=str(BASE_DIR / "var" / "statistics")),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
-if TESTING and not env.str("STATISTICS_CACHE_DIR", default=""):
-    CACHES["statistics"] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "statistics",
-    }
+# Statistics: computed tables ("statistics") under the version of the data they count, and those
+# versions ("statistics_versions", small and written by every registration: a folder of their own
+# so that writing one never lists the tables'), shared by every process (finsam.core.data_version).
+_statistics_dir = Path(
+    env.str("STATISTICS_CACHE_DIR", default=str(BASE_DIR / "var" / "statistics"))
+)
+for _alias, _folder in (("statistics", "tables"), ("statistics_versions", "versions")):
+    CACHES[_alias] = (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": _alias,
+        }
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_statistics_dir / _folder),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+    # Tests keep them per process (a benchmark's servers share the folder it names).
+    if TESTING and not env.str("STATISTICS_CACHE_DIR", default=""):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _alias,
+        }
+if TESTING:
     CACHES["documents"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "documents",
