@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from finsam.accounts.access import build_access
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
+from finsam.core import data_version
 from finsam.core.roles import Role
 from finsam.demo.finance import load_finance_years
 from finsam.demo.generation import (
@@ -246,6 +247,8 @@ def load_demo(
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
+    # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
+    data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started
     return result
 
