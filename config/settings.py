@@ -409,7 +409,11 @@ CACHES = {
 _statistics_dir = Path(
     env.str("STATISTICS_CACHE_DIR", default=str(BASE_DIR / "var" / "statistics"))
 )
-for _alias, _folder in (("statistics", "tables"), ("statistics_versions", "versions")):
+# (A page's tables take some 10–100 kB on disk: at most 2 000 of them are kept.)
+for _alias, _folder, _entries in (
+    ("statistics", "tables", 2000),
+    ("statistics_versions", "versions", 5000),
+):
     CACHES[_alias] = (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -420,7 +424,7 @@ for _alias, _folder in (("statistics", "tables"), ("statistics_versions", "versi
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(_statistics_dir / _folder),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": _entries},
         }
     )
     # Tests keep them per process (a benchmark's servers share the folder it names).
