@@ -10,6 +10,7 @@ the database name must contain "bench" unless `--any-database` is given, and the
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -65,8 +66,13 @@ def setup(*, any_database: bool = False, migrate: bool = True) -> None:
         create_postgres_database(url)
     os.environ["DATABASE_URL"] = url
     # FINSAM_TESTING gives the development defaults for the keys and plain static files, with
-    # DEBUG off (no query log); nothing else in the request path depends on it.
+    # DEBUG off (no query log); nothing else in the request path depends on it, except the
+    # statistics cache, which tests keep per process: the benchmark's servers share one on disk
+    # (emptied here, as the database may have been generated again).
     os.environ.setdefault("FINSAM_TESTING", "1")
+    stats_cache = OUT / "statistics-cache"
+    shutil.rmtree(stats_cache, ignore_errors=True)
+    os.environ.setdefault("STATISTICS_CACHE_DIR", str(stats_cache))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -405,6 +405,36 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
+# Statistics: computed tables ("statistics") under the version of the data they count, and those
+# versions ("statistics_versions", small and written by every registration: a folder of their own
+# so that writing one never lists the tables'), shared by every process (finsam.core.data_version).
+_statistics_dir = Path(
+    env.str("STATISTICS_CACHE_DIR", default=str(BASE_DIR / "var" / "statistics"))
+)
+# (A page's tables take some 10–100 kB on disk: at most 2 000 of them are kept.)
+for _alias, _folder, _entries in (
+    ("statistics", "tables", 2000),
+    ("statistics_versions", "versions", 5000),
+):
+    CACHES[_alias] = (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": _alias,
+        }
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_statistics_dir / _folder),
+            "OPTIONS": {"MAX_ENTRIES": _entries},
+        }
+    )
+    # Tests keep them per process (a benchmark's servers share the folder it names).
+    if TESTING and not env.str("STATISTICS_CACHE_DIR", default=""):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _alias,
+        }
 if TESTING:
     CACHES["documents"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -29,7 +29,6 @@ from finsam.api.access import ASSOCIATION_PARAM, api_access
 from finsam.api.errors import api_exception_handler
 from finsam.associations.models import Association
 from finsam.audit.models import Action
-from finsam.core.roles import Role
 from finsam.initiatives import services as initiative_services
 from finsam.initiatives.filters import SORT_FIELDS, InitiativeFilter
 from finsam.initiatives.models import FollowUp, Orientation, Status
@@ -38,6 +37,7 @@ from finsam.initiatives.scoping import (
     editable_initiatives,
     follow_up_initiatives,
     get_initiative,
+    in_scope,
     registrar_initiatives,
     visible_initiatives,
 )
@@ -126,32 +126,6 @@ class ApiView(APIView):
 
 class ListMixin:
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-
-# Whether an initiative the user can see is also in a narrower scope (`finsam.initiatives.scoping`),
-# read off the access object instead of asking the database (one query less per request). The
-# same rules as the scope functions; `test_scope_predicates_agree_with_the_scopes` holds them
-# together. A scope missing here is asked of the database.
-SCOPE_PREDICATES = {
-    visible_initiatives: lambda access, pk: True,
-    registrar_initiatives: lambda access, pk: pk in access.assigned_to(Role.REGISTRAR),
-    follow_up_initiatives: lambda access, pk: (
-        access.has(Role.SECRETARIAT)
-        or pk in access.assigned_to(Role.INITIATIVE_MANAGER)
-        or pk in access.assigned_to(Role.REGISTRAR)
-    ),
-    editable_initiatives: lambda access, pk: (
-        access.has(Role.SECRETARIAT) or pk in access.assigned_to(Role.INITIATIVE_MANAGER)
-    ),
-}
-
-
-def in_scope(access, initiative_pk, scope) -> bool:
-    """Whether a visible initiative is in `scope` (no query for the scopes above)."""
-    predicate = SCOPE_PREDICATES.get(scope)
-    if predicate is not None:
-        return predicate(access, initiative_pk)
-    return scope(access).filter(pk=initiative_pk).exists()
 
 
 def initiative_in_scope(access, pk, scope):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, sql
 from django.utils import timezone
 
 from finsam.audit.models import AccessedPseudonym, AccessEvent, ChangeEvent
@@ -47,13 +47,43 @@ def log_access(
 
 
 def record_events(events: list[tuple[AccessEvent, Iterable[str]]]) -> None:
-    """Insert unsaved events with their pseudonyms: two INSERTs whatever the numbers."""
+    """Insert unsaved events with their pseudonyms: two INSERTs whatever the numbers (one for a
+    single event on PostgreSQL)."""
+    if len(events) == 1 and connection.vendor == "postgresql":
+        event, pseudonyms = events[0]
+        pseudonyms = list(dict.fromkeys(p for p in pseudonyms if p))
+        if pseudonyms:
+            _insert_event_with_pseudonyms(event, pseudonyms)
+            return
     AccessEvent.objects.bulk_create([event for event, _pseudonyms in events])
     AccessedPseudonym.objects.bulk_create(
         AccessedPseudonym(event=event, pseudonym=pseudonym)
         for event, pseudonyms in events
         for pseudonym in dict.fromkeys(p for p in pseudonyms if p)
     )
+
+
+def _insert_event_with_pseudonyms(event: AccessEvent, pseudonyms: list[str]) -> None:
+    """One event and its pseudonyms in one statement (one round trip, issue 9): the event's
+    INSERT as Django compiles it, in a WITH that the pseudonyms' INSERT … SELECT reads its id
+    from."""
+    fields = [f for f in event._meta.concrete_fields if not f.primary_key]
+    query = sql.InsertQuery(AccessEvent)
+    query.insert_values(fields, [event])
+    ((insert, params),) = query.get_compiler(connection=connection).as_sql()
+    pseudonym_table = connection.ops.quote_name(AccessedPseudonym._meta.db_table)
+    # Only Django's compiled INSERT and a quoted table name go in; the values are parameters.
+    statement = (
+        f"WITH event AS ({insert} RETURNING id) "  # noqa: S608
+        f"INSERT INTO {pseudonym_table} (event_id, pseudonym) "
+        "SELECT event.id, pseudonym FROM event, unnest(%s::varchar[]) AS pseudonym "
+        "RETURNING event_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, pseudonyms])
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 # --- The change log ---------------------------------------------------------------------------

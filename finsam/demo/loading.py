@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
 from finsam.associations.models import Association, Member
+from finsam.core import data_version
 from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.demo.finance import load_finance_years
@@ -247,6 +248,8 @@ def load_demo(
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
+    # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
+    data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started
     return result
 

@@ -28,26 +28,60 @@ def visible_initiatives(access: Access):
     return qs.filter(pk__in=ids)
 
 
+def _narrowed(access: Access, ids: frozenset | None):
+    qs = visible_initiatives(access)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+# Each scope below is the visible initiatives narrowed to a set of ids read off the access (None:
+# all of them). The same sets answer `in_scope` without a query: one rule for both.
+
+
+def _editable_ids(access: Access) -> frozenset | None:
+    return None if access.has(Role.SECRETARIAT) else access.assigned_to(Role.INITIATIVE_MANAGER)
+
+
 def editable_initiatives(access: Access):
     """Initiatives whose description the user may change."""
-    qs = visible_initiatives(access)
-    if access.has(Role.SECRETARIAT):
-        return qs
-    return qs.filter(pk__in=access.assigned_to(Role.INITIATIVE_MANAGER))
+    return _narrowed(access, _editable_ids(access))
+
+
+def _registrar_ids(access: Access) -> frozenset | None:
+    return access.assigned_to(Role.REGISTRAR)
 
 
 def registrar_initiatives(access: Access):
     """Initiatives whose participants the user registers (and whose identities they see)."""
-    return visible_initiatives(access).filter(pk__in=access.assigned_to(Role.REGISTRAR))
+    return _narrowed(access, _registrar_ids(access))
+
+
+def _follow_up_ids(access: Access) -> frozenset | None:
+    if access.has(Role.SECRETARIAT):
+        return None
+    return access.assigned_to(Role.INITIATIVE_MANAGER) | access.assigned_to(Role.REGISTRAR)
 
 
 def follow_up_initiatives(access: Access):
     """Initiatives whose pseudonymous enrolment lists the user may read."""
-    qs = visible_initiatives(access)
-    if access.has(Role.SECRETARIAT):
-        return qs
-    ids = access.assigned_to(Role.INITIATIVE_MANAGER) | access.assigned_to(Role.REGISTRAR)
-    return qs.filter(pk__in=ids)
+    return _narrowed(access, _follow_up_ids(access))
+
+
+_SCOPE_IDS = {
+    visible_initiatives: lambda access: None,
+    editable_initiatives: _editable_ids,
+    registrar_initiatives: _registrar_ids,
+    follow_up_initiatives: _follow_up_ids,
+}
+
+
+def in_scope(access: Access, initiative_pk, scope) -> bool:
+    """Whether an initiative the user sees is in `scope`: no query for the scopes above (an API
+    request has read the initiative already), other scopes are asked of the database."""
+    ids_of = _SCOPE_IDS.get(scope)
+    if ids_of is None:
+        return scope(access).filter(pk=initiative_pk).exists()
+    ids = ids_of(access)
+    return ids is None or initiative_pk in ids
 
 
 def get_initiative(access: Access, pk, *, scope=visible_initiatives):

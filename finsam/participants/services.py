@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from finsam.audit.models import AccessEvent, Action
 from finsam.audit.services import log_access, record_events
+from finsam.core import data_version
 from finsam.core.dates import months_before, retention_day
 from finsam.core.history import save_with_history as _save_with_history
 from finsam.core.keys import lookup_hash
@@ -592,22 +593,31 @@ def enrolment_register(
     names the look-up hash) is dropped, never logged or shown.
     """
     _require_registrar(access, initiative)
+    if transaction.get_connection().in_atomic_block:
+        # The caller's transaction keeps the check and the writes together; the writes have
+        # their savepoint below (one savepoint, not two: issue 9).
+        return _register(access, initiative, data, channel)
     with transaction.atomic():
-        pseudonym = new_pseudonym()
-        checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
-        _new_participant(initiative, checked, pseudonym)
-        if checked.personal_number is None:
-            # Anonymous: no participant, so nothing another registration can collide with.
-            return _write_registration(access, initiative, data, checked, channel)
-        for _attempt in range(2):
-            try:
-                with transaction.atomic():
-                    return _write_registration(access, initiative, data, checked, channel)
-            except IntegrityError:
-                pass
-            # Outside the `except` block, so that the database's error is not chained to ours.
-            checked.participant = _registered_meanwhile(initiative, checked, data.start_date)
-        raise RegistrationConflict()
+        return _register(access, initiative, data, channel)
+
+
+def _register(access, initiative, data: EnrolmentInput, channel: str) -> Enrolment:
+    """`enrolment_register` in a transaction: the check reads, only the writes need a savepoint
+    (a refused write is undone without undoing the caller's work)."""
+    pseudonym = new_pseudonym()
+    checked = _check_registration(initiative, data, _today(), pseudonym=pseudonym)
+    _new_participant(initiative, checked, pseudonym)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _write_registration(access, initiative, data, checked, channel)
+        except IntegrityError:
+            if checked.personal_number is None:
+                # Anonymous: no participant, so nothing another registration collided with.
+                raise
+        # Outside the `except` block, so that the database's error is not chained to ours.
+        checked.participant = _registered_meanwhile(initiative, checked, data.start_date)
+    raise RegistrationConflict()
 
 
 def _registered_meanwhile(initiative, checked: _Registration, start_date) -> Participant:
@@ -875,6 +885,7 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
         enrolment._change_reason = _("Inregistrering")[:100]
         written[id(checked)] = enrolment
     enrolments = Enrolment.objects.bulk_create(list(written.values()))
+    data_version.changed([initiative.association_id])  # bulk_create sends no signals
     code_sets = _write_code_sets(valid, written)
     _write_histories(enrolments, code_sets, user)
     _write_consents(valid, written, user)

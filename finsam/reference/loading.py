@@ -31,6 +31,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from finsam.core import data_version
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -68,6 +70,8 @@ def _upsert(model, rows: list[dict], key: tuple[str, ...], fields: list[str]) ->
     model.objects.bulk_create(to_create)
     if to_update:
         model.objects.bulk_update(to_update, fields)
+    if to_create or to_update:
+        data_version.changed(reference=True)  # bulk writes send no signals
     return len(to_create), len(to_update)
 
 
@@ -327,6 +331,7 @@ def load_code_list(
     )
     transaction.on_commit(lookups.invalidate)
     lookups.invalidate()
+    data_version.changed(reference=True)  # bulk writes send no signals
     return result
 
 

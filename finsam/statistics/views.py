@@ -26,7 +26,7 @@ from finsam.core import formats
 from finsam.core.access import can_see_association_statistics
 from finsam.core.htmx import vary_on_htmx, wants_partial
 from finsam.initiatives.scoping import get_initiative
-from finsam.statistics import engine, exports
+from finsam.statistics import engine, exports, selectors
 from finsam.statistics.charts import table_chart_svg
 from finsam.statistics.forms import PERIOD_END, PERIOD_START, PRESET, StatsFilterForm
 from finsam.statistics.scopes import available_scopes, scope_for
@@ -121,7 +121,7 @@ def scope_page(request, kind, obj_id=None):
 
 def results_context(access, kind, obj_id, scope, form, page_url) -> dict:
     flt = form.to_filter()
-    tables = engine.all_tables(scope, flt)
+    tables = selectors.all_tables(scope, flt)
     query = form.canonical_query()
     base = query.urlencode()
     summary = None
@@ -278,7 +278,7 @@ def chart(request, scope, form):
         raise Http404
     if not form.is_valid():
         return HttpResponseBadRequest()
-    table = engine.stats_table(scope, form.to_filter(), name)
+    table = selectors.stats_table(scope, form.to_filter(), name)
     svg = chart_svg(table, by_gender=not form.wants_totals_only)
     svg = mark_safe(svg)  # noqa: S308 (drawn by matplotlib from our own labels)
     return render(request, "statistics/_chart.html", {"chart": svg, "table": table})
@@ -289,11 +289,9 @@ def chart(request, scope, form):
 
 def tables_for_export(scope, flt, name: str) -> list[engine.Table]:
     if name == ALL_TABLES:
-        return engine.all_tables(scope, flt)
-    if name == HEADLINE:
-        return [engine.headline(scope, flt)]
-    if name in engine.DIMENSIONS:
-        return [engine.stats_table(scope, flt, name)]
+        return selectors.all_tables(scope, flt)
+    if name == HEADLINE or name in engine.DIMENSIONS:
+        return [selectors.stats_table(scope, flt, name)]
     raise Http404
 
 

@@ -16,13 +16,14 @@ import re
 
 import openpyxl
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from finsam.participants.models import Gender
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reference.models import Code, CodeList, Municipality, Region
-from finsam.statistics import engine
+from finsam.statistics import engine, selectors
 
 PERIOD = "period_start=2024-01-01&period_end=2024-12-31"
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -587,6 +588,8 @@ def test_no_personal_data_in_pages_downloads_or_urls(registrations, client_for):
 
 
 def count_page_queries(client, path):
+    """The queries of the page computed (not taken from the statistics cache)."""
+    caches[selectors.CACHE].clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
     assert response.status_code == 200
