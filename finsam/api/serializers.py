@@ -16,13 +16,8 @@ from rest_framework import serializers
 from finsam.associations.models import MEMBER_FIELDS, Association, Member
 from finsam.core.roles import Role
 from finsam.core.validators import DATE_VALIDATORS, LONG_TEXT_VALIDATORS, TEXT_VALIDATORS
-from finsam.initiatives.models import (
-    INITIATIVE_TEXT_FIELDS,
-    FollowUp,
-    Initiative,
-    Orientation,
-    Status,
-)
+from finsam.initiatives.models import FollowUp, Initiative, Orientation, Status
+from finsam.initiatives.services import INITIATIVE_FIELDS, M2M_FIELDS
 from finsam.participants import variables
 from finsam.participants.models import AnonymousReason, ConsentMethod, Gender
 from finsam.reference import codes
@@ -202,25 +197,7 @@ class InitiativeOut(serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
-        fields = [
-            "id",
-            "association",
-            "name",
-            "diary_number",
-            "owner_organisation",
-            "orientation",
-            "specific_orientation",
-            "follow_up",
-            "target_groups",
-            "municipalities",
-            "esf_funded",
-            "start_date",
-            "end_date",
-            "status",
-            "planned_participants",
-            *INITIATIVE_TEXT_FIELDS,
-            "active_participants",
-        ]
+        fields = ["id", "association", *INITIATIVE_FIELDS, *M2M_FIELDS, "active_participants"]
 
 
 def long_text():
