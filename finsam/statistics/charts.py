@@ -1,11 +1,11 @@
 """Charts of statistics tables: horizontal bars by gender.
 
 The SVG (the web pages and every PDF) is written here directly from the table: a few rectangles
-and texts, with the texts measured by the advance widths of the font (DejaVu Sans, the font the
-documents are set in). Drawing it with matplotlib cost about 150 ms a chart, most of the cold
-compilation of a compiled report with its dozens of charts; written here it costs well under a
-millisecond. The PNG (DOCX) is drawn by matplotlib (`matplotlib.figure.Figure`, no pyplot, on the
-Agg backend) with the same layout (`_layout`).
+and texts, the texts measured by the advance widths of the font the documents are set in
+(DejaVu Sans, through Pillow's FreeType). Drawing it with matplotlib cost about 150 ms a chart,
+most of the cold compilation of a compiled report with its dozens of charts; written here it
+costs well under a millisecond. The PNG (DOCX) is drawn by matplotlib
+(`matplotlib.figure.Figure`, no pyplot, on the Agg backend) in the same layout (`_layout`).
 
 Output is deterministic: the same table always gives the same bytes (no dates, no random ids).
 Suppressed cells are drawn as 0 with their "1–4" (or "..") label, never at their real value.
@@ -55,20 +55,19 @@ def _text_width(text: str, size: float) -> float:
 
 
 @functools.cache
-def _font_advances() -> tuple[dict, dict, int]:
-    """The character map, advance widths and units per em of DejaVu Sans."""
-    from fontTools.ttLib import TTFont
+def _font():
+    """DejaVu Sans at 1000 units per em, to measure texts with (FreeType, through Pillow)."""
+    from PIL import ImageFont
 
     from finsam.documents.typst import font_dir
 
-    font = TTFont(font_dir() / "DejaVuSans.ttf", lazy=True)
-    return font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+    return ImageFont.truetype(str(font_dir() / "DejaVuSans.ttf"), 1000)
 
 
 def _advance_width(text: str, size: float) -> float:
-    """Width in inches of one line of `text` in the charts' font, as a PDF or browser sets it."""
-    cmap, metrics, units = _font_advances()
-    return sum(metrics[cmap.get(ord(char), ".notdef")][0] for char in text) / units * size / 72
+    """Width in inches of one line of `text` in the charts' font, as a PDF or browser sets it
+    (its advance widths, kerned)."""
+    return _font().getlength(text) / 1000 * size / 72
 
 
 # Fixed margins in inches, computed from the labels instead of matplotlib's automatic
