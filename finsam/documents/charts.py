@@ -5,7 +5,9 @@ can receive it) with
 
 - `key(source, kind) -> str`: the cache key of `source` drawn as `kind`, from its content;
 - `draw(source, kind)`: SVG text for kind "svg", PNG bytes for kind "png<dpi>" (e.g. "png150");
-- `warm()`: imports what drawing needs, once, before worker processes are forked.
+- `warm()`: imports what drawing needs, once, before worker processes are forked;
+- `parallel(kind) -> bool`: whether drawing a chart as `kind` costs enough to pay for a pool of
+  worker processes (matplotlib: yes; the statistics charts' SVG, written directly: no).
 
 `BAR_CHARTS` draws the generic `BarChart` below; the statistics tables of the compiled report have
 their own drawer (finsam.reports.documents.charts).
@@ -50,6 +52,8 @@ class ChartDrawer(Protocol):
 
     def warm(self) -> None: ...
 
+    def parallel(self, kind: str) -> bool: ...
+
 
 class Charts(NamedTuple):
     """The charts of a document, in the order its template refers to them, and their drawer."""
@@ -72,6 +76,9 @@ class DrawnBy:
 class _EachOwnDrawer:
     """The drawer of `DrawnBy` charts: each by its own drawer."""
 
+    def parallel(self, kind: str) -> bool:
+        return True  # any of them may be costly
+
     def key(self, chart: DrawnBy, kind: str) -> str:
         return chart.drawer.key(chart.source, kind)
 
@@ -90,9 +97,13 @@ def _draw(job: tuple[ChartDrawer, object, str]):
     return drawer.draw(source, kind)
 
 
-def _workers(n_jobs: int) -> int:
+def _workers(n_jobs: int, drawer: ChartDrawer, kind: str) -> int:
+    """Worker processes to draw `n_jobs` charts as `kind`: one per CPU for a costly drawing,
+    none for a cheap one (forking costs more than it saves); settings.
+    COMPILED_REPORT_CHART_WORKERS, when set, for any drawing."""
     configured = getattr(settings, "COMPILED_REPORT_CHART_WORKERS", None)
-    workers = configured if configured is not None else (os.cpu_count() or 1)
+    default = (os.cpu_count() or 1) if drawer.parallel(kind) else 1
+    workers = configured if configured is not None else default
     if n_jobs < PARALLEL_MIN_CHARTS or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(workers, n_jobs))
@@ -118,7 +129,8 @@ class PendingCharts:
         for key, source in zip(self.keys, self.sources, strict=True):
             if key not in self.done:
                 missing.setdefault(key, source)
-        workers = _workers(len(missing)) if workers is None else workers
+        if workers is None:
+            workers = _workers(len(missing), drawer, kind) if missing else 1
         if workers > 1 and missing:
             # Import matplotlib here once, so that the forked workers inherit it instead of
             # each importing it again.
@@ -222,6 +234,9 @@ _RC = {
 
 class BarChartDrawer:
     """Draws `BarChart`s with matplotlib (Agg, no pyplot); the same chart gives the same bytes."""
+
+    def parallel(self, kind: str) -> bool:
+        return True
 
     def key(self, source: BarChart, kind: str) -> str:
         payload = json.dumps(

@@ -1,5 +1,5 @@
 """The statistics engine's charts in the compiled report, drawn through the documents layer
-(finsam.documents.charts: cached by content, drawn in parallel).
+(finsam.documents.charts: cached by content; the PNGs, matplotlib's, drawn in parallel).
 
 `STATISTICS_CHARTS` is the drawer of engine `Table`s: its cache key is a hash of the table's
 content and the charts are the statistics app's (finsam.statistics.charts).
@@ -26,6 +26,9 @@ def chart_key(table, kind: str) -> str:
 class StatisticsChartDrawer:
     """Draws the statistics engine's tables (bars by gender)."""
 
+    def parallel(self, kind: str) -> bool:
+        return kind != "svg"  # an SVG takes well under a millisecond; a PNG is matplotlib's
+
     def key(self, table, kind: str) -> str:
         return chart_key(table, kind)
 
@@ -37,6 +40,8 @@ class StatisticsChartDrawer:
         return charts.table_chart_png(table, dpi=int(kind.removeprefix("png")))
 
     def warm(self) -> None:
+        import matplotlib.figure  # noqa: F401 - the PNG's (the SVG is written without it)
+
         import finsam.statistics.charts  # noqa: F401
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 import re
 
 import pytest
@@ -403,6 +404,17 @@ def test_it_draws_charts_in_worker_processes_the_same_as_here(settings):
     assert charts.charts(tables, "svg") == parallel
     png = charts.chart_png(tables[0])
     assert png.startswith(b"\x89PNG")
+
+
+def test_only_charts_costly_to_draw_get_worker_processes(settings):
+    from finsam.documents.charts import _workers
+    from finsam.reports.documents.charts import STATISTICS_CHARTS
+
+    settings.COMPILED_REPORT_CHART_WORKERS = 2
+    assert _workers(38, STATISTICS_CHARTS, "svg") == 2  # as configured
+    settings.COMPILED_REPORT_CHART_WORKERS = None
+    assert _workers(38, STATISTICS_CHARTS, "svg") == 1  # written in well under a millisecond
+    assert _workers(38, STATISTICS_CHARTS, "png150") == min(os.cpu_count() or 1, 38)
 
 
 def test_it_shows_the_head_counts_of_a_volume_initiative(world):

@@ -1,5 +1,7 @@
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from finsam.statistics.charts import table_chart_alt, table_chart_png, table_chart_svg
 from finsam.statistics.engine import Cell, Row, Table
 
@@ -124,3 +126,21 @@ def test_the_gender_tables_text_alternative_names_each_gender_once():
     assert table_chart_alt(Table("gender", "Kön", [], total, "", False)) == (
         "Stapeldiagram: Kön – Inga deltagare."
     )
+
+
+def test_the_svg_is_written_in_the_layout_of_the_png():
+    import io
+
+    from PIL import Image
+
+    root = ET.fromstring(table_chart_svg(TABLE))  # noqa: S314 (our own output)
+    png = Image.open(io.BytesIO(table_chart_png(TABLE, dpi=72)))
+    width, height = (float(root.get(side).removesuffix("pt")) for side in ("width", "height"))
+    assert abs(width - png.width) < 1 and abs(height - png.height) < 1
+    # Bars as long as their numbers: women 12 and 30 (the suppressed men's cell drawn as 0).
+    bars = {r.get("fill"): [] for r in root.iter(f"{SVG}rect")}
+    for r in root.iter(f"{SVG}rect"):
+        bars[r.get("fill")].append(float(r.get("width")))
+    women = bars["#CC79A7"]
+    assert women[0] / women[1] == pytest.approx(12 / 30, abs=0.01)
+    assert bars["#0072B2"][0] == 0
