@@ -333,8 +333,9 @@ if not _dev:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Content-Security-Policy: scripts and style sheets from this site only, no inline script, no
 # eval (htmx runs with allowEval off, see base.html). Style attributes are allowed: the charts
-# (matplotlib SVG, inline in the page) are drawn with them, and they cannot run code. The one
-# <style> element matplotlib writes is allowed by its hash (test_headers checks it).
+# (SVG, inline in the page) are drawn with them, and they cannot run code. The one <style>
+# element matplotlib writes into the SUS comparison chart is allowed by its hash (checked in
+# statistics/tests/test_sus.py); the statistics charts carry none (core/tests/test_headers.py).
 SECURE_CSP = {
     "default-src": ["'none'"],
     "script-src": ["'self'"],

@@ -378,3 +378,13 @@ def test_the_transition_hides_small_cells_by_the_setting(world, known, limit):
     for shown, suppressed in cells:
         small = 1 <= shown.value < limit
         assert suppressed.value == (None if small else shown.value)
+
+
+def test_the_comparison_charts_style_element_is_allowed_by_the_policy(report):
+    """matplotlib writes one <style> into the SUS comparison chart drawn inline in the page: the
+    Content-Security-Policy allows it by its hash."""
+    from finsam.core.tests.test_headers import style_elements_allowed
+
+    svg = sus.comparison_chart_svg(report.occupation_groups)
+    assert "<style" in svg
+    assert style_elements_allowed(svg)
