@@ -899,21 +899,26 @@ def _write_registrations(access, initiative, items, results, channel) -> list:
 
 
 def _write_code_sets(valid, written) -> dict:
-    """The income sources before of every new enrolment: enrolment id → through rows."""
-    field = Enrolment._meta.get_field("income_sources_before")
-    through = field.remote_field.through
-    rows = [
-        through(enrolment_id=written[id(checked)].pk, code_id=pk)
-        for data, checked in valid
-        for pk in dict.fromkeys(code.pk for code in data.income_sources_before or [])
-    ]
-    through.objects.bulk_create(rows)
-    if any(row.pk is None for row in rows):  # the database did not return the ids
-        rows = list(through.objects.filter(enrolment_id__in=[e.pk for e in written.values()]))
-    by_enrolment = defaultdict(list)
-    for row in rows:
-        by_enrolment[row.enrolment_id].append(row)
-    return by_enrolment
+    """The code sets registered at enrolment (the multi-valued "in" variables) of every new
+    enrolment: field name → enrolment id → through rows."""
+    code_sets = {}
+    for variable in variables.of_phase(variables.IN):
+        if not variable.multiple:
+            continue
+        through = Enrolment._meta.get_field(variable.name).remote_field.through
+        rows = [
+            through(enrolment_id=written[id(checked)].pk, code_id=pk)
+            for data, checked in valid
+            for pk in dict.fromkeys(code.pk for code in getattr(data, variable.name) or [])
+        ]
+        through.objects.bulk_create(rows)
+        if any(row.pk is None for row in rows):  # the database did not return the ids
+            rows = list(through.objects.filter(enrolment_id__in=[e.pk for e in written.values()]))
+        by_enrolment = defaultdict(list)
+        for row in rows:
+            by_enrolment[row.enrolment_id].append(row)
+        code_sets[variable.name] = by_enrolment
+    return code_sets
 
 
 def _write_histories(enrolments, code_sets, user) -> None:
@@ -928,8 +933,8 @@ def _write_histories(enrolments, code_sets, user) -> None:
     by_id = {record.id: record for record in records}
     lean = Enrolment._lean_history
     for m2m_field, m2m_model in lean.m2m_models.items():
-        if m2m_field.name != "income_sources_before":
-            continue  # income_sources_after is empty on a new enrolment
+        if m2m_field.name not in code_sets:
+            continue  # an "out" code set is empty on a new enrolment
         m2m_model.objects.bulk_create(
             m2m_model(
                 history=by_id[row.enrolment_id],
@@ -938,7 +943,7 @@ def _write_histories(enrolments, code_sets, user) -> None:
                 code_id=row.code_id,
             )
             for enrolment in enrolments
-            for row in code_sets.get(enrolment.pk, ())
+            for row in code_sets[m2m_field.name].get(enrolment.pk, ())
         )
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from finsam.core import data_version
+
 # What the statistics engine reads, for the data versions of its cache (finsam.core.data_version):
 # per association, and the reference data every association's tables use.
 ASSOCIATION_DATA = ("participants.Enrolment", "initiatives.Initiative", "initiatives.HeadCount")
@@ -21,6 +23,7 @@ class StatisticsConfig(AppConfig):
     def ready(self):
         from finsam.associations.models import Association
         from finsam.initiatives.models import Initiative
+        from finsam.participants import variables
         from finsam.participants.models import Enrolment
 
         for model in ASSOCIATION_DATA:
@@ -29,12 +32,8 @@ class StatisticsConfig(AppConfig):
         for model in REFERENCE_DATA:
             post_save.connect(_reference_data_saved, sender=model, weak=False)
             post_delete.connect(_reference_data_saved, sender=model, weak=False)
-        for field in (
-            Enrolment.income_sources_before,
-            Enrolment.income_sources_after,
-            Initiative.target_groups,
-            Initiative.municipalities,
-        ):
+        code_sets = [getattr(Enrolment, v.name) for v in variables.VARIABLES if v.multiple]
+        for field in (*code_sets, Initiative.target_groups, Initiative.municipalities):
             m2m_changed.connect(_association_m2m_changed, sender=field.through, weak=False)
         m2m_changed.connect(
             _reference_m2m_changed, sender=Association.municipalities.through, weak=False
@@ -57,20 +56,14 @@ def association_of(instance) -> int | None:
 
 
 def _association_data_saved(sender, instance, using, raw=False, **kwargs):
-    from finsam.core import data_version
-
     data_version.changed([association_of(instance)], using=using)
 
 
 def _reference_data_saved(sender, using, **kwargs):
-    from finsam.core import data_version
-
     data_version.changed(reference=True, using=using)
 
 
 def _association_m2m_changed(sender, instance, action, reverse, using, **kwargs):
-    from finsam.core import data_version
-
     if action not in M2M_ACTIONS:
         return
     if reverse:  # from the code or municipality's side: any association's rows may change
@@ -80,7 +73,5 @@ def _association_m2m_changed(sender, instance, action, reverse, using, **kwargs)
 
 
 def _reference_m2m_changed(sender, action, using, **kwargs):
-    from finsam.core import data_version
-
     if action in M2M_ACTIONS:
         data_version.changed(reference=True, using=using)
