@@ -2,6 +2,21 @@
 
 (The foundation's minimal engine: the completeness check on required blocks. The full engine —
 block types, cleaning, rendering, diffs — replaces this module.)
+
+NOTE TO THE FORMS HELPER (keep when you replace this module, as a contract in your docstring):
+the shipped standard form must use these block keys, which the board (granting an application
+becomes an initiative), the catalogue and the meeting pack read:
+- `summary`: a short summary of the project (text, required, at most 1 000 characters);
+- `target_groups`: choice (multiple) with options from the reference code list of target
+  groups (`finsam.reference.codes`, the list the initiatives' `target_groups` use) — a choice
+  block may take `"options_from": "<code list name>"` instead of fixed options;
+- `municipalities`: choice (multiple), `"options_from": "municipalities"`: the association's
+  member municipalities (codes = municipality codes);
+- `participants_planned`: number (integer) of planned participants;
+- `budget`: the budget block; `timeline`: the timeline block with the project period;
+- `contacts`: the repeatable group of contact persons.
+The answers of seed 004 in the standard form go to `finsam/demo/data/application_004.json`
+(`{"title": ..., "answers": {...}}`, the seed's text verbatim), for the demo.
 """
 
 from dataclasses import dataclass
