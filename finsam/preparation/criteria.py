@@ -65,4 +65,10 @@ _LABELS = (
     _("Mål och uppföljning"),
     _("Budget och rimlighet"),
     _("Implementering"),
+    _("Deltar minst två av förbundets parter aktivt i planering, styrning och genomförande?"),
+    _("Är målgruppen tydligt beskriven, och är behovet belagt?"),
+    _("Är metoden beskriven och rimlig för att nå målen med målgruppen?"),
+    _("Är målen mätbara, och hur följs de upp och utvärderas?"),
+    _("Är budgeten rimlig i förhållande till insatsens omfattning, och finns medfinansiering?"),
+    _("Finns en plan för hur arbetssättet lever vidare i ordinarie verksamhet efter projektet?"),
 )

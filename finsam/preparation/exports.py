@@ -72,7 +72,9 @@ def round_rows(round_) -> tuple[list[str], list[list]]:
                 *[_number(by_year.get(y)) for y in years],
                 safe(period),
                 safe(latest.get_verdict_display() if latest else ""),
-                int(latest.proposed_total) if latest and latest.proposed_total is not None else None,
+                int(latest.proposed_total)
+                if latest and latest.proposed_total is not None
+                else None,
                 round(sum(scores) / len(scores), 2) if scores else None,
                 len(a.reviews.all()),
             ]
@@ -97,8 +99,10 @@ def round_csv(round_) -> bytes:
     writer.writerow([safe(h) for h in header])
     for row in rows:
         writer.writerow(
-            ["" if v is None else (str(v).replace(".", ",") if isinstance(v, float) else v)
-             for v in row]
+            [
+                "" if v is None else (str(v).replace(".", ",") if isinstance(v, float) else v)
+                for v in row
+            ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

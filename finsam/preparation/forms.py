@@ -1,6 +1,7 @@
 """Forms parse input; the services in `services.py` decide."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from finsam.associations.forms import BootstrapForm, DateInput
@@ -36,8 +37,8 @@ class ReviewEntryForm(BootstrapForm):
             low, high = int(criterion.get("min", 1)), int(criterion.get("max", 5))
             choices = [(str(n), str(n)) for n in range(low, high + 1)]
             field = forms.ChoiceField(
-                label=criterion["label"],
-                help_text=criterion.get("help", ""),
+                label=gettext(criterion["label"]),
+                help_text=gettext(criterion.get("help", "")) if criterion.get("help") else "",
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
@@ -118,6 +119,7 @@ class InterestForm(BootstrapForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=None,
+        empty_label=_("Välj organisation"),
         error_messages={"required": _("Välj organisationen.")},
     )
     description = forms.CharField(

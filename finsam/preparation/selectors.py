@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from finsam.applications.models import Application, Interest, Step
 from finsam.applications.selectors import has_interest
@@ -84,7 +85,7 @@ def summarise(reviews, criteria: list[dict]) -> ReviewSummary:
         summary.criteria.append(
             CriterionSummary(
                 key=criterion["key"],
-                label=criterion["label"],
+                label=gettext(criterion["label"]),
                 average=sum(scores) / len(scores) if scores else None,
                 n=len(scores),
             )

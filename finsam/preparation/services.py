@@ -109,9 +109,7 @@ def review_save(
     application = _locked(access, application)
     _require_no_interest(access, application)
     if application.status != Status.PREPARATION:
-        raise ValidationError(
-            _("Bedömningar kan bara skrivas medan ansökan är under beredning.")
-        )
+        raise ValidationError(_("Bedömningar kan bara skrivas medan ansökan är under beredning."))
     review = (
         Review.objects.select_for_update().filter(application=application, reviewer=access.user)
     ).first()
@@ -235,13 +233,14 @@ def recommendation_record(
         access=access,
         obj=recommendation,
         action="recommendation.record",
-        changes={"verdict": [None, verdict], "proposed_total": [None, recommendation.proposed_total]},
+        changes={
+            "verdict": [None, verdict],
+            "proposed_total": [None, recommendation.proposed_total],
+        },
         label=str(application),
     )
     if verdict == Verdict.SUPPLEMENT:
-        application_services.transition(
-            access, application, "request_supplement", comment=message
-        )
+        application_services.transition(access, application, "request_supplement", comment=message)
     else:
         application_services.transition(
             access, application, "recommend", comment=recommendation.get_verdict_display()

@@ -119,7 +119,8 @@ def _case_context(request, application, **extra):
         "own_review": own,
         "summary": selectors.summarise(visible, criteria),
         "criteria": criteria,
-        "exclusions": selectors.exclusions(application) if manage or access.has(Role.REVIEWER)
+        "exclusions": selectors.exclusions(application)
+        if manage or access.has(Role.REVIEWER)
         else [],
         "recommendations": list(application.recommendations.select_related("recorded_by")),
         "supplement_form": SupplementRequestForm(),
@@ -154,9 +155,11 @@ def step(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Ansökan har nu status %(status)s.") % {
-            "status": Application.objects.get(pk=application.pk).get_status_display()
-        })
+        messages.success(
+            request,
+            _("Ansökan har nu status %(status)s.")
+            % {"status": Application.objects.get(pk=application.pk).get_status_display()},
+        )
     return redirect("preparation:case", pk=application.pk)
 
 
@@ -202,9 +205,7 @@ def review(request, pk):
         messages.info(request, _("Du har redan lämnat in din bedömning av ansökan."))
         return redirect("preparation:case", pk=application.pk)
     if application.status != Status.PREPARATION:
-        messages.error(
-            request, _("Bedömningar kan bara skrivas medan ansökan är under beredning.")
-        )
+        messages.error(request, _("Bedömningar kan bara skrivas medan ansökan är under beredning."))
         return redirect("preparation:case", pk=application.pk)
     if request.method == "POST":
         form = ReviewEntryForm(request.POST, criteria=criteria)
@@ -284,15 +285,11 @@ def recommend(request, pk):
                 return redirect("preparation:case", pk=application.pk)
         status = 400
     else:
-        initial = {
-            f"year_{y}": (application.applied_by_year or {}).get(y, "") for y in years
-        }
+        initial = {f"year_{y}": (application.applied_by_year or {}).get(y, "") for y in years}
         form = RecommendationForm(initial=initial, years=years)
         status = 200
     criteria = selectors.criteria_of(selectors.review_form_for(application.association))
-    reviews = list(
-        reviews_for(access).filter(application=application, submitted_at__isnull=False)
-    )
+    reviews = list(reviews_for(access).filter(application=application, submitted_at__isnull=False))
     return render(
         request,
         "preparation/recommend.html",
@@ -319,9 +316,7 @@ def _interest_form(request, data=None):
     if access.can("interest.manage", association=access.association):
         users = (
             get_user_model()
-            .objects.filter(
-                role_assignments__association=access.association, is_active=True
-            )
+            .objects.filter(role_assignments__association=access.association, is_active=True)
             .distinct()
             .order_by("email")
         )

@@ -17,7 +17,7 @@ from finsam.staff.access import build_access
 
 def _prepared(world, make_application):
     application = make_application(
-        title="=HYPERLINK(\"http://evil\")",
+        title='=HYPERLINK("http://evil")',
         period_start=datetime.date(2027, 1, 1),
         period_end=datetime.date(2028, 12, 31),
     )
@@ -97,7 +97,7 @@ def test_xlsx_download(world, client_for, make_application):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Diarienummer"
     assert values[1][0] == "2026/001"
-    assert values[1][1] == "'=HYPERLINK(\"http://evil\")"
+    assert values[1][1] == '\'=HYPERLINK("http://evil")'
     assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
     assert values[1][4] == 500000
     assert len(values) == 2

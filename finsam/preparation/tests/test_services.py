@@ -138,7 +138,9 @@ def test_an_ended_interest_no_longer_excludes(world, in_preparation):
 
 def test_exclusions_name_who_and_why(world, in_preparation):
     InterestFactory(user=world.reviewer, organisation=world.a_organisation, description="Anställd")
-    InterestFactory(user=world.board, organisation=ApplicantOrganisationFactory(association=world.a))
+    InterestFactory(
+        user=world.board, organisation=ApplicantOrganisationFactory(association=world.a)
+    )
     rows = exclusions(in_preparation)
     assert [(i.user, i.description) for i in rows] == [(world.reviewer, "Anställd")]
 
@@ -192,9 +194,7 @@ def test_a_grant_without_amounts_or_with_bad_ones_is_refused(world, in_preparati
     assert not Recommendation.objects.exists()
 
 
-def test_a_supplement_recommendation_requests_a_supplement_with_the_message(
-    world, in_preparation
-):
+def test_a_supplement_recommendation_requests_a_supplement_with_the_message(world, in_preparation):
     services.recommendation_record(
         access=build_access(world.secretariat),
         application=in_preparation,
@@ -239,9 +239,7 @@ def test_recommendations_keep_their_history(world, in_preparation):
     ) == [Verdict.REJECT, Verdict.SUPPLEMENT]
 
 
-def test_a_recommendation_only_in_preparation_and_only_by_the_secretariat(
-    world, make_application
-):
+def test_a_recommendation_only_in_preparation_and_only_by_the_secretariat(world, make_application):
     submitted = make_application(status=Status.SUBMITTED)
     with pytest.raises(ValidationError, match="under beredning"):
         services.recommendation_record(

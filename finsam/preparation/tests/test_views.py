@@ -26,9 +26,7 @@ def _scores(**overrides):
 # --- Who opens what ----------------------------------------------------------------------
 
 
-def test_the_secretariat_sees_the_case_with_answers_and_history(
-    world, client_for, in_preparation
-):
+def test_the_secretariat_sees_the_case_with_answers_and_history(world, client_for, in_preparation):
     Step.objects.create(
         application=in_preparation,
         transition="start_preparation",
@@ -82,16 +80,16 @@ def test_another_association_finds_nothing(world, client_for, in_preparation):
     client = client_for(world.b_secretariat)
     for name in CASE_NAMES:
         assert client.get(url(name, in_preparation)).status_code == 404
-    assert client.post(url("step", in_preparation), {"name": "start_preparation"}).status_code == 404
+    assert (
+        client.post(url("step", in_preparation), {"name": "start_preparation"}).status_code == 404
+    )
     assert client.get(url("export_xlsx", in_preparation.round)).status_code == 404
 
 
 # --- Conflicts of interest ----------------------------------------------------------------
 
 
-def test_a_reviewer_with_an_interest_is_kept_out_with_a_message(
-    world, client_for, in_preparation
-):
+def test_a_reviewer_with_an_interest_is_kept_out_with_a_message(world, client_for, in_preparation):
     InterestFactory(user=world.reviewer, organisation=world.a_organisation, description="Chef")
     client = client_for(world.reviewer)
     for name in ("case", "review"):
@@ -132,15 +130,15 @@ def test_formal_check_started_and_passed_and_a_double_click_is_harmless(
     client.post(url("step", application), {"name": "start_preparation", "comment": "Komplett"})
     application.refresh_from_db()
     assert application.status == Status.PREPARATION
-    assert list(Step.objects.filter(application=application).values_list("transition", flat=True)) == [
+    assert list(
+        Step.objects.filter(application=application).values_list("transition", flat=True)
+    ) == [
         "start_formal_check",
         "start_preparation",
     ]
 
 
-def test_an_unknown_or_illegal_step_is_refused_with_a_message(
-    world, client_for, make_application
-):
+def test_an_unknown_or_illegal_step_is_refused_with_a_message(world, client_for, make_application):
     application = make_application(status=Status.SUBMITTED)
     client = client_for(world.secretariat)
     page = client.post(url("step", application), {"name": "grant"}, follow=True)
@@ -214,9 +212,7 @@ def test_a_reviewer_saves_a_draft_then_submits_and_a_double_submit_is_harmless(
     assert in_preparation.title not in client.get(url("inbox")).content.decode()
 
 
-def test_an_incomplete_submit_shows_the_errors_and_saves_nothing(
-    world, client_for, in_preparation
-):
+def test_an_incomplete_submit_shows_the_errors_and_saves_nothing(world, client_for, in_preparation):
     response = client_for(world.reviewer).post(
         url("review", in_preparation),
         {"score_method": "3", "visibility": "reviewers", "submit": "1"},
