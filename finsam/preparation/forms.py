@@ -1,6 +1,7 @@
 """Forms parse input; the services in `services.py` decide."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,12 @@ class ReviewEntryForm(BootstrapForm):
         return initial
 
 
+# Whole kronor, digits grouped by spaces or not ("450000", "450 000").
+AMOUNT = RegexValidator(
+    r"^\s*\d[\d \u00a0]*$", message=_("Ange beloppet i hela kronor, t.ex. 450000.")
+)
+
+
 class RecommendationForm(BootstrapForm):
     verdict = forms.ChoiceField(
         label=_("Beredningsgruppens rekommendation"),
@@ -93,6 +100,7 @@ class RecommendationForm(BootstrapForm):
                 label=_("Föreslaget belopp %(year)s (kr)") % {"year": year},
                 required=False,
                 help_text=_("Vid bifall."),
+                validators=[AMOUNT],
             )
             field.widget.attrs.update({"inputmode": "numeric", "class": "form-control"})
             self.fields[f"year_{year}"] = field

@@ -301,6 +301,7 @@ def test_a_bad_recommendation_shows_errors(world, client_for, in_preparation):
     assert response.status_code == 400
     body = response.content.decode()
     assert "Sammanfatta beredningsgruppens bedömning." in body
+    assert "Ange beloppet i hela kronor, t.ex. 450000." in body
     in_preparation.refresh_from_db()
     assert in_preparation.status == Status.PREPARATION
 
