@@ -242,9 +242,9 @@ def recommendation_record(
     if verdict == Verdict.SUPPLEMENT:
         application_services.transition(access, application, "request_supplement", comment=message)
     else:
-        application_services.transition(
-            access, application, "recommend", comment=recommendation.get_verdict_display()
-        )
+        # No comment on the step: the applicant reads the history, and the recommendation is
+        # the board's to act on, not yet theirs to know.
+        application_services.transition(access, application, "recommend")
     return recommendation
 
 

@@ -411,3 +411,45 @@ def test_the_board_declares_interests_but_has_no_inbox(world, client_for):
     client = client_for(world.board)
     assert client.get(url("interests")).status_code == 200
     assert client.get(url("inbox")).status_code == 403
+
+
+# --- Every action refused to those it is not for --------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["board", "applicant_org", "co_applicant", "b_secretariat"])
+def test_no_action_for_the_board_applicants_or_another_association(
+    world, client_for, make_application, who
+):
+    application = make_application(status=Status.SUBMITTED)
+    prepared = make_application(diary_number="2026/002")
+    interest = InterestFactory(user=world.reviewer, organisation=world.partner_organisation)
+    client = client_for(world.user(who))
+    posts = [
+        (url("step", application), {"name": "start_formal_check"}),
+        (url("supplement", prepared), {"message": "Komplettera."}),
+        (url("review", prepared), {**_scores(), "recommendation": "grant", "submit": "1"}),
+        (url("recommend", prepared), {"verdict": "reject", "summary": "Nej."}),
+        (reverse("preparation:interest_end", kwargs={"pk": interest.pk}), {}),
+    ]
+    for address, data in posts:
+        assert client.post(address, data).status_code in (403, 404), address
+    application.refresh_from_db()
+    prepared.refresh_from_db()
+    interest.refresh_from_db()
+    assert application.status == Status.SUBMITTED and prepared.status == Status.PREPARATION
+    assert interest.valid_to is None
+    assert not Review.objects.exists() and not Recommendation.objects.exists()
+
+
+def test_the_recommendation_is_not_shown_to_the_applicant(world, client_for, in_preparation):
+    client_for(world.secretariat).post(
+        url("recommend", in_preparation),
+        {"verdict": "reject", "summary": "Svag samverkan.", "year_2027": "", "year_2028": ""},
+    )
+    in_preparation.refresh_from_db()
+    assert in_preparation.status == Status.RECOMMENDED
+    page = client_for(world.applicant_org).get(
+        reverse("applications:detail", kwargs={"pk": in_preparation.pk})
+    )
+    body = page.content.decode()
+    assert "Avslå" not in body and "Svag samverkan." not in body
