@@ -204,6 +204,12 @@ CHANGE_ACTIONS = {
     "user.invite": _("Bjöd in en användare"),
     "user.invitation_cancel": _("Drog tillbaka en inbjudan"),
     "user.role_remove": _("Tog bort en roll"),
+    # Preparation (finsam.preparation).
+    "review.save": _("Sparade ett utkast till bedömning"),
+    "review.submit": _("Lämnade in en bedömning"),
+    "recommendation.record": _("Registrerade beredningens rekommendation"),
+    "interest.declare": _("Anmälde jäv"),
+    "interest.end": _("Avslutade en jävsanmälan"),
 }
 
 
