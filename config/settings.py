@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "finsam.followup",
     "finsam.reports",
     "finsam.applications",
+    "finsam.board",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("finsam.finance.urls")),
     path("jobs/", include("finsam.jobs.urls")),
     path("applications/", include("finsam.applications.urls")),
+    path("board/", include("finsam.board.urls")),
     path("api/", include("finsam.api.urls")),
 ]
 
