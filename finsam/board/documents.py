@@ -469,6 +469,13 @@ def agreement(decision: Decision) -> blocks.Document:
             ],
         ),
     ]
+    # One chapter with the sections as sub-chapters: an agreement reads on, page after page.
+    main = blocks.Chapter(
+        title=title,
+        anchor="avtal",
+        kicker=_("Dnr %(number)s") % {"number": application.diary_number},
+        sub_chapters=chapters,
+    )
     return blocks.Document(
         title=f"{title} {application.diary_number}",
         author=association,
@@ -480,7 +487,7 @@ def agreement(decision: Decision) -> blocks.Document:
             subtitle=application.organisation.name,
             lines=[_("Dnr %(number)s") % {"number": application.diary_number}],
         ),
-        chapters=chapters,
+        chapters=[main],
         header_left=association,
         footer_left=f"{title} {application.diary_number}",
         draft="" if decision.agreement_signed_on else _("Att underteckna"),
