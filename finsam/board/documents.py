@@ -143,7 +143,9 @@ def _pack_item(item) -> blocks.Chapter:
 
 def meeting_pack(meeting: Meeting) -> blocks.Document:
     association = meeting.association.name
-    items = list(meeting.items.select_related("application__organisation", "application__association"))
+    items = list(
+        meeting.items.select_related("application__organisation", "application__association")
+    )
     agenda = blocks.Table(
         caption=_("Dagordning"),
         columns=[_("Paragraf"), _("Dnr"), _("Ärende"), _("Sökande"), _("Sökt belopp")],
@@ -213,15 +215,16 @@ def _decision_blocks(decision: Decision, names: dict) -> list[blocks.Block]:
     elif decision.outcome == Outcome.REJECTED:
         out.append(
             blocks.Paragraph(
-                _("Styrelsen beslutar att avslå ansökan från %(organisation)s om medel för %(title)s.")
+                _(
+                    "Styrelsen beslutar att avslå ansökan från %(organisation)s "
+                    "om medel för %(title)s."
+                )
                 % {"organisation": application.organisation.name, "title": application.title}
             )
         )
     else:
         out.append(
-            blocks.Paragraph(
-                _("Styrelsen beslutar att bordlägga ärendet till ett senare möte.")
-            )
+            blocks.Paragraph(_("Styrelsen beslutar att bordlägga ärendet till ett senare möte."))
         )
     if decision.conditions:
         out.append(blocks.Paragraph(_("Villkor:") + "\n" + decision.conditions))
@@ -279,7 +282,9 @@ def minutes(meeting: Meeting) -> blocks.Document:
             lines=[approved] if approved else [],
         ),
         chapters=chapters
-        or [blocks.Chapter(title=title, anchor="tomt", blocks=[blocks.Paragraph(_("Inga beslut."))])],
+        or [
+            blocks.Chapter(title=title, anchor="tomt", blocks=[blocks.Paragraph(_("Inga beslut."))])
+        ],
         header_left=association,
         footer_left=f"{title} {sv_date(meeting.date)}",
         draft="" if meeting.minutes_approved else _("Ej justerat"),
@@ -319,7 +324,8 @@ def decision_letter(decision: Decision) -> blocks.Document:
     if meeting.minutes_approved_on:
         body.append(
             blocks.Paragraph(
-                _("Protokollet justerades %(date)s.") % {"date": sv_date(meeting.minutes_approved_on)},
+                _("Protokollet justerades %(date)s.")
+                % {"date": sv_date(meeting.minutes_approved_on)},
                 note=True,
             )
         )
@@ -327,7 +333,9 @@ def decision_letter(decision: Decision) -> blocks.Document:
         title=f"{title} {application.diary_number}",
         author=association,
         subject=title,
-        chapters=[blocks.Chapter(title=f"{title}: {application.title}", anchor="beslut", blocks=body)],
+        chapters=[
+            blocks.Chapter(title=f"{title}: {application.title}", anchor="beslut", blocks=body)
+        ],
         header_left=association,
         footer_left=f"{title} {application.diary_number}",
     )
@@ -338,7 +346,9 @@ INVOICING = {
     "per_participant_week": _(
         "Fakturering sker kvartalsvis i efterskott med underlag ur finsam (deltagarveckor)."
     ),
-    "per_unit": _("Fakturering sker kvartalsvis i efterskott med underlag över levererade enheter."),
+    "per_unit": _(
+        "Fakturering sker kvartalsvis i efterskott med underlag över levererade enheter."
+    ),
     "mixed": _(
         "Det fasta beloppet faktureras per period; deltagarveckorna kvartalsvis i efterskott "
         "med underlag ur finsam."
@@ -402,7 +412,9 @@ def agreement(decision: Decision) -> blocks.Document:
             title=_("Ersättning och fakturering"),
             anchor="ersattning",
             blocks=[
-                blocks.Paragraph("\n".join(compensation_rules.describe(decision.compensation, names))),
+                blocks.Paragraph(
+                    "\n".join(compensation_rules.describe(decision.compensation, names))
+                ),
                 blocks.Paragraph(str(INVOICING.get(kind, ""))),
             ],
         ),

@@ -36,7 +36,9 @@ class MeetingForm(BoardForm):
         label=_("Första paragrafnummer"),
         min_value=1,
         initial=1,
-        help_text=_("Paragraferna numreras löpande under året; det första ärendet får detta nummer."),
+        help_text=_(
+            "Paragraferna numreras löpande under året; det första ärendet får detta nummer."
+        ),
     )
 
 
@@ -69,7 +71,9 @@ class DecisionForm(BoardForm):
     """One decision: outcome, conditions, period, granted amount per year and the compensation
     model with its caps per municipality."""
 
-    outcome = forms.ChoiceField(label=_("Beslut"), choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Beslut"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
     conditions = forms.CharField(
         label=_("Villkor"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -104,7 +104,9 @@ def reporting_dates(start: datetime.date, end: datetime.date | None) -> list[dic
         ):
             if period_end < start or (end and period_end >= end):
                 continue
-            out.append({"kind": "interim", "covers_to": period_end.isoformat(), "due": due.isoformat()})
+            out.append(
+                {"kind": "interim", "covers_to": period_end.isoformat(), "due": due.isoformat()}
+            )
     if end:
         out.append(
             {

@@ -72,7 +72,9 @@ def meeting_create(
     if date is None:
         errors["date"] = _("Ange mötets datum.")
     if first_paragraph is None or first_paragraph < 1:
-        errors["first_paragraph"] = _("Ange paragrafnumret som det första ärendet får (1 eller mer).")
+        errors["first_paragraph"] = _(
+            "Ange paragrafnumret som det första ärendet får (1 eller mer)."
+        )
     if errors:
         raise ValidationError(errors)
     meeting = Meeting(
@@ -122,7 +124,9 @@ def agenda_remove(access, item: AgendaItem) -> None:
     _not_approved(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
     if Decision.objects.filter(item=item).exists():
-        raise ValidationError(_("Ärendet är redan beslutat och kan inte tas bort från dagordningen."))
+        raise ValidationError(
+            _("Ärendet är redan beslutat och kan inte tas bort från dagordningen.")
+        )
     transition(access, item.application, "withdraw_proposal")
     record_change(
         access=access,
@@ -299,7 +303,11 @@ def decide_batch(access, meeting: Meeting, rows: list[dict]) -> list[Decision]:
                 decided.append(_decide(access, item, **row))
         except ValidationError as exc:
             messages = (
-                [f"{k}: {m}" if k != "__all__" else m for k, ms in exc.message_dict.items() for m in ms]
+                [
+                    f"{k}: {m}" if k != "__all__" else m
+                    for k, ms in exc.message_dict.items()
+                    for m in ms
+                ]
                 if hasattr(exc, "error_dict")
                 else exc.messages
             )
@@ -343,7 +351,10 @@ def approve_minutes(
     undecided = [i.paragraph_label for i in items if not Decision.objects.filter(item=i).exists()]
     if undecided:
         raise ValidationError(
-            _("Alla ärenden måste vara beslutade innan protokollet justeras. Saknar beslut: %(list)s.")
+            _(
+                "Alla ärenden måste vara beslutade innan protokollet justeras. "
+                "Saknar beslut: %(list)s."
+            )
             % {"list": ", ".join(undecided)}
         )
     now = timezone.now()
@@ -473,7 +484,9 @@ def sign_agreement(access, decision: Decision, *, signed_on: datetime.date) -> D
         raise ValidationError({"signed_on": _("Ange datum då avtalet tecknades.")})
     decision = _decision_locked(access, decision)
     if decision.outcome != Outcome.GRANTED or decision.took_effect_at is None:
-        raise ValidationError(_("Avtal tecknas bara för en beviljad ansökan med justerat protokoll."))
+        raise ValidationError(
+            _("Avtal tecknas bara för en beviljad ansökan med justerat protokoll.")
+        )
     transition(access, decision.application, "sign_agreement")
     decision.agreement_signed_on = signed_on
     decision.save(update_fields=["agreement_signed_on", "updated_at"])

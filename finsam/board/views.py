@@ -71,7 +71,9 @@ def _meeting_context(request, meeting, **extra):
     items = list(meeting.items.select_related("application__organisation"))
     decisions = {
         d.item_id: d
-        for d in Decision.objects.filter(item__meeting=meeting).prefetch_related("amounts", "excluded")
+        for d in Decision.objects.filter(item__meeting=meeting).prefetch_related(
+            "amounts", "excluded"
+        )
     }
     rows = [
         {
@@ -167,7 +169,9 @@ def decide(request, pk):
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, _("Beslutet i %(p)s registrerades.") % {"p": item.paragraph_label})
+            messages.success(
+                request, _("Beslutet i %(p)s registrerades.") % {"p": item.paragraph_label}
+            )
             return redirect("board:meeting", pk=item.meeting_id)
     return render(
         request,
@@ -200,7 +204,9 @@ def decide_batch(request, pk):
             else:
                 errors.extend(exc.messages)
         else:
-            messages.success(request, _("%(count)s beslut registrerades.") % {"count": len(decided)})
+            messages.success(
+                request, _("%(count)s beslut registrerades.") % {"count": len(decided)}
+            )
             return redirect("board:meeting", pk=meeting.pk)
     elif request.method == "POST":
         errors = [e for f in forms for e in f.non_field_errors()] + [
@@ -269,7 +275,9 @@ def _download(document, extension, filename):
 @require("board.read")
 def pack(request, pk, extension):
     meeting = _meeting(request, pk)
-    return _download(documents.meeting_pack(meeting), extension, f"moteshandlingar-{meeting.date:%Y-%m-%d}")
+    return _download(
+        documents.meeting_pack(meeting), extension, f"moteshandlingar-{meeting.date:%Y-%m-%d}"
+    )
 
 
 @login_required
@@ -314,7 +322,9 @@ def decision(request, pk):
         "board/decision.html",
         {
             "decision": decision,
-            "manage": request.access.can("board.manage", association=decision.item.meeting.association),
+            "manage": request.access.can(
+                "board.manage", association=decision.item.meeting.association
+            ),
             "agreement_form": AgreementForm(initial={"signed_on": None}),
         },
     )

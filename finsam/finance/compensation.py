@@ -24,7 +24,9 @@ from finsam.finance.models import CompensationKind, FixedPeriod
 # The counting rules a participant-week may be counted by. Every one applies the counting rule
 # of the registrations (`finsam.reference.counting`, R6): a wrong registration never counts.
 COUNTING_RULES = {
-    "enrolled_weeks": gettext_lazy("Inskrivna veckor (påbörjad vecka räknas, felregistrering räknas inte)"),
+    "enrolled_weeks": gettext_lazy(
+        "Inskrivna veckor (påbörjad vecka räknas, felregistrering räknas inte)"
+    ),
     "full_weeks": gettext_lazy("Hela inskrivna veckor (felregistrering räknas inte)"),
 }
 EMPTY = {
@@ -70,7 +72,9 @@ def clean(data: dict, *, municipality_codes=None) -> dict:
         raise ValidationError({"kind": _("Välj en ersättningsmodell.")})
     out["kind"] = kind
     if kind in (CompensationKind.FIXED, CompensationKind.MIXED):
-        out["fixed_amount"] = _whole(data.get("fixed_amount"), "fixed_amount", errors, positive=False)
+        out["fixed_amount"] = _whole(
+            data.get("fixed_amount"), "fixed_amount", errors, positive=False
+        )
         if out["fixed_amount"] is None and "fixed_amount" not in errors:
             errors["fixed_amount"] = _("Ange det fasta beloppet.")
         period = data.get("fixed_period") or ""
@@ -78,7 +82,9 @@ def clean(data: dict, *, municipality_codes=None) -> dict:
             errors["fixed_period"] = _("Välj vilken period det fasta beloppet gäller.")
         out["fixed_period"] = period
     if kind in (CompensationKind.PER_PARTICIPANT_WEEK, CompensationKind.MIXED):
-        out["rate_per_week"] = _whole(data.get("rate_per_week"), "rate_per_week", errors, positive=True)
+        out["rate_per_week"] = _whole(
+            data.get("rate_per_week"), "rate_per_week", errors, positive=True
+        )
         if out["rate_per_week"] is None and "rate_per_week" not in errors:
             errors["rate_per_week"] = _("Ange ersättningen per deltagarvecka.")
         rule = data.get("counting_rule") or ""
@@ -116,15 +122,20 @@ def describe(data: dict, municipality_names: dict | None = None) -> list[str]:
             _("Fast belopp: %(amount)s %(period)s")
             % {
                 "amount": sv_kronor(data["fixed_amount"]),
-                "period": FixedPeriod(data["fixed_period"]).label if data.get("fixed_period") else "",
+                "period": FixedPeriod(data["fixed_period"]).label
+                if data.get("fixed_period")
+                else "",
             }
         )
     if data.get("rate_per_week") is not None:
         lines.append(
-            _("Ersättning per deltagarvecka: %(amount)s") % {"amount": sv_kronor(data["rate_per_week"])}
+            _("Ersättning per deltagarvecka: %(amount)s")
+            % {"amount": sv_kronor(data["rate_per_week"])}
         )
         if data.get("counting_rule") in COUNTING_RULES:
-            lines.append(_("Räkneregel: %(rule)s") % {"rule": COUNTING_RULES[data["counting_rule"]]})
+            lines.append(
+                _("Räkneregel: %(rule)s") % {"rule": COUNTING_RULES[data["counting_rule"]]}
+            )
         names = municipality_names or {}
         for code, amount in sorted((data.get("caps") or {}).items()):
             lines.append(

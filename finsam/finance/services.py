@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from finsam.associations.models import MEMBER_FIELDS, Association, Member, MemberKind
 from finsam.associations.services import municipality_member_name
 from finsam.audit.services import diff, record_change, snapshot
-from finsam.finance import contributions as contribution_rules
 from finsam.finance import compensation as compensation_rules
+from finsam.finance import contributions as contribution_rules
 from finsam.finance.models import (
     AssociationYear,
     CompensationCap,
@@ -432,7 +432,10 @@ def compensation_models_set(
     for year in sorted(set(years)):
         if CompensationModel.objects.filter(initiative=initiative, year=year).exists():
             raise ValidationError(
-                {"year": _("Ersättningsmodellen för %(year)s är redan fastställd.") % {"year": year}}
+                {
+                    "year": _("Ersättningsmodellen för %(year)s är redan fastställd.")
+                    % {"year": year}
+                }
             )
         model = CompensationModel.objects.create(
             initiative=initiative,

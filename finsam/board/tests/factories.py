@@ -47,7 +47,9 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     application = factory.LazyAttribute(
         lambda o: ApplicationFactory(
-            round__association=o.meeting.association, status=Status.PROPOSED, diary_number="2026/090"
+            round__association=o.meeting.association,
+            status=Status.PROPOSED,
+            diary_number="2026/090",
         )
     )
     paragraph = factory.Sequence(lambda n: n + 1)

@@ -122,11 +122,19 @@ def test_a_decision_is_taken_once_and_illegal_steps_are_refused(world, sec, skov
         ({"outcome": "granted", "amounts": {2031: 5}, "compensation": PER_WEEK}, "amount_2031"),
         ({"outcome": "granted", "amounts": {2027: 5}, "compensation": {}}, "kind"),
         (
-            {"outcome": "granted", "amounts": {2027: 5}, "compensation": {**PER_WEEK, "rate_per_week": 0}},
+            {
+                "outcome": "granted",
+                "amounts": {2027: 5},
+                "compensation": {**PER_WEEK, "rate_per_week": 0},
+            },
             "rate_per_week",
         ),
         (
-            {"outcome": "granted", "amounts": {2027: 5}, "compensation": {**PER_WEEK, "caps": {"1496": -5}}},
+            {
+                "outcome": "granted",
+                "amounts": {2027: 5},
+                "compensation": {**PER_WEEK, "caps": {"1496": -5}},
+            },
             "cap_1496",
         ),
     ],
@@ -168,7 +176,9 @@ def test_minutes_make_decisions_take_effect_once_and_a_grant_becomes_one_initiat
         "municipalities": ["1496"],
         "purpose": "Syftet.",
     }
-    Application.objects.filter(pk=granted.application.pk).update(answers=granted.application.answers)
+    Application.objects.filter(pk=granted.application.pk).update(
+        answers=granted.application.answers
+    )
     decision = _grant(sec, granted)
     services.decide(sec, rejected, outcome=Outcome.REJECTED)
     services.decide(sec, tabled, outcome=Outcome.TABLED)
@@ -179,14 +189,18 @@ def test_minutes_make_decisions_take_effect_once_and_a_grant_becomes_one_initiat
     assert statuses[tabled.application.pk] == Status.RECOMMENDED
     application = Application.objects.get(pk=granted.application.pk)
     initiative = application.initiative
-    assert initiative.name == application.title and initiative.diary_number == application.diary_number
+    assert (
+        initiative.name == application.title and initiative.diary_number == application.diary_number
+    )
     assert initiative.owner_organisation == application.organisation.name
     assert (initiative.start_date, initiative.end_date) == PERIOD
     assert initiative.status == InitiativeStatus.PLANNED
     assert initiative.planned_participants == 40
     assert initiative.purpose == "Syftet." and initiative.background == "Bakgrund."
     assert list(initiative.municipalities.values_list("code", flat=True)) == ["1496"]
-    assert dict(InitiativeBudget.objects.filter(initiative=initiative).values_list("year", "amount")) == {
+    assert dict(
+        InitiativeBudget.objects.filter(initiative=initiative).values_list("year", "amount")
+    ) == {
         2027: 300000,
         2028: 150000,
     }

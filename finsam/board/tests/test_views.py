@@ -44,7 +44,9 @@ def flow(world, client_for, skovde):
 
 def test_the_whole_path_from_agenda_to_initiative(world, flow, monkeypatch):
     client, meeting, (granted, rejected) = flow
-    Interest.objects.create(association=world.a, user=world.board, organisation=granted.organisation)
+    Interest.objects.create(
+        association=world.a, user=world.board, organisation=granted.organisation
+    )
     monkeypatch.setattr(
         pack_sources,
         "recommendation_for",
@@ -53,7 +55,9 @@ def test_the_whole_path_from_agenda_to_initiative(world, flow, monkeypatch):
     monkeypatch.setattr(
         pack_sources,
         "reviews_for",
-        lambda a: [pack_sources.ReviewText("Granskare Ett", "4 av 5", "Bevilja", "Tydlig målgrupp.")],
+        lambda a: [
+            pack_sources.ReviewText("Granskare Ett", "4 av 5", "Bevilja", "Tydlig målgrupp.")
+        ],
     )
     # The pack: PDF with the agenda, summary, amounts, recommendation, reviews and the conflict.
     response = client.get(reverse("board:pack", kwargs={"pk": meeting.pk, "extension": "pdf"}))
@@ -102,13 +106,17 @@ def test_the_whole_path_from_agenda_to_initiative(world, flow, monkeypatch):
     assert application.status == Status.GRANTED
     assert Initiative.objects.filter(diary_number=granted.diary_number).count() == 1
     # The minutes name the conflict; the letter and the agreement name the amounts.
-    text = _pdf_text(client.get(reverse("board:minutes", kwargs={"pk": meeting.pk, "extension": "pdf"})))
+    text = _pdf_text(
+        client.get(reverse("board:minutes", kwargs={"pk": meeting.pk, "extension": "pdf"}))
+    )
     assert "deltog inte i handläggningen på grund av jäv" in text
     assert "450 000 kr" in text and "Justerat" in text
     decision = Decision.objects.get(application=granted)
     text = _pdf_text(client.get(reverse("board:decision_letter", kwargs={"pk": decision.pk})))
     assert granted.diary_number in text and "300 000 kr" in text and "1 500 kr" in text
-    text = _pdf_text(client.get(reverse("board:agreement", kwargs={"pk": decision.pk, "extension": "pdf"})))
+    text = _pdf_text(
+        client.get(reverse("board:agreement", kwargs={"pk": decision.pk, "extension": "pdf"}))
+    )
     assert granted.diary_number in text and "150 000 kr" in text and "Slutrapport" in text
     joined = text.replace("- ", "")  # Typst hyphenates
     assert "samtycke" in joined and "betalas tillbaka" in joined
@@ -117,12 +125,19 @@ def test_the_whole_path_from_agenda_to_initiative(world, flow, monkeypatch):
     # The applicant downloads the letter and agreement of its own application only.
     applicant = client.__class__()
     applicant.force_login(world.applicant_org)
-    assert applicant.get(reverse("board:decision_letter", kwargs={"pk": decision.pk})).status_code == 200
+    assert (
+        applicant.get(reverse("board:decision_letter", kwargs={"pk": decision.pk})).status_code
+        == 200
+    )
     other = Decision.objects.get(application=rejected)
-    assert applicant.get(reverse("board:decision_letter", kwargs={"pk": other.pk})).status_code == 404
+    assert (
+        applicant.get(reverse("board:decision_letter", kwargs={"pk": other.pk})).status_code == 404
+    )
     assert applicant.get(reverse("board:meeting", kwargs={"pk": meeting.pk})).status_code == 403
     # The agreement, then the start, through the decision page.
-    client.post(reverse("board:sign_agreement", kwargs={"pk": decision.pk}), {"signed_on": "2027-02-01"})
+    client.post(
+        reverse("board:sign_agreement", kwargs={"pk": decision.pk}), {"signed_on": "2027-02-01"}
+    )
     client.post(reverse("board:start", kwargs={"pk": decision.pk}))
     assert Application.objects.get(pk=granted.pk).status == Status.RUNNING
     page = client.get(reverse("initiatives:detail", kwargs={"pk": application.initiative_id}))
@@ -134,7 +149,12 @@ def test_a_bad_single_decision_shows_the_errors_and_saves_nothing(world, flow):
     item = meeting.items.get(application=a)
     response = client.post(
         reverse("board:decide", kwargs={"pk": item.pk}),
-        {"outcome": "granted", "amount_2027": "100", "kind": "per_participant_week", "rate_per_week": "-3"},
+        {
+            "outcome": "granted",
+            "amount_2027": "100",
+            "kind": "per_participant_week",
+            "rate_per_week": "-3",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200 and "error-summary" in body
@@ -176,7 +196,9 @@ def test_who_sees_the_board(world, client_for, who, home, meeting_page, manage):
     meeting = MeetingFactory(association=world.a)
     client = client_for(world.user(who))
     assert client.get(reverse("board:home")).status_code == home
-    assert client.get(reverse("board:meeting", kwargs={"pk": meeting.pk})).status_code == meeting_page
+    assert (
+        client.get(reverse("board:meeting", kwargs={"pk": meeting.pk})).status_code == meeting_page
+    )
     assert client.get(reverse("board:meeting_create")).status_code == manage
     pack = client.get(reverse("board:pack", kwargs={"pk": meeting.pk, "extension": "pdf"}))
     assert pack.status_code == (200 if meeting_page == 200 else meeting_page)

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from finsam.applications.tests.factories import ApplicationFactory
 from finsam.applications.workflow import Status
-from finsam.board.models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingStatus, Outcome
+from finsam.board.models import (
+    AgendaItem,
+    Decision,
+    DecisionAmount,
+    Meeting,
+    MeetingStatus,
+    Outcome,
+)
 
 
 def objects(world, side, association, initiative):
