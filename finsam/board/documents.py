@@ -168,10 +168,10 @@ def meeting_pack(meeting: Meeting) -> blocks.Document:
         author=association,
         subject=title,
         cover=blocks.Cover(
-            title=_meeting_title(meeting),
+            title=_("Styrelsemöte"),
             organisation=association,
             kind=title,
-            subtitle=meeting.place,
+            subtitle=" · ".join(filter(None, [sv_date(meeting.date), meeting.place])),
             lines=[_("Ärenden: %(count)s") % {"count": len(items)}],
         ),
         chapters=[
@@ -255,7 +255,7 @@ def minutes(meeting: Meeting) -> blocks.Document:
         if meeting.minutes_approved
         else ""
     )
-    chapters = [
+    sections = [
         blocks.Chapter(
             title=f"{d.item.paragraph_label} {d.application.title}",
             anchor=f"p{d.item.paragraph}",
@@ -265,20 +265,30 @@ def minutes(meeting: Meeting) -> blocks.Document:
         for d in decisions
     ]
     if approved:
-        chapters.append(
+        sections.append(
             blocks.Chapter(
                 title=_("Justering"), anchor="justering", blocks=[blocks.Paragraph(approved)]
             )
         )
+    # One chapter with a section per paragraph: the minutes read on, page after page.
+    chapters = [
+        blocks.Chapter(
+            title=_meeting_title(meeting),
+            anchor="protokoll",
+            kicker=title,
+            blocks=[] if decisions else [blocks.Paragraph(_("Inga beslut."))],
+            sub_chapters=sections,
+        )
+    ]
     return blocks.Document(
         title=f"{title} – {_meeting_title(meeting)}",
         author=association,
         subject=title,
         cover=blocks.Cover(
-            title=_meeting_title(meeting),
+            title=_("Styrelsemöte"),
             organisation=association,
             kind=title,
-            subtitle=meeting.place,
+            subtitle=" · ".join(filter(None, [sv_date(meeting.date), meeting.place])),
             lines=[approved] if approved else [],
         ),
         chapters=chapters
