@@ -254,3 +254,42 @@ def test_the_invitation_mails_the_board(world, sec, django_capture_on_commit_cal
     [message] = mail.outbox
     assert message.to == [world.board.email]
     assert f"/board/meetings/{meeting.pk}/" in message.body
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s != Status.PROPOSED])
+def test_only_a_proposed_application_can_be_decided(world, sec, status):
+    meeting, [item] = _meeting_with(world, sec, count=1)
+    Application.objects.filter(pk=item.application.pk).update(status=status)
+    item.application.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.decide(sec, item, outcome=Outcome.REJECTED)
+    assert not Decision.objects.exists()
+    assert Application.objects.get(pk=item.application.pk).status == status
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s not in (Status.GRANTED,)])
+def test_the_agreement_is_signed_only_for_a_granted_application(world, sec, skovde, status):
+    meeting, [item] = _meeting_with(world, sec, count=1)
+    decision = _grant(sec, item)
+    services.approve_minutes(sec, meeting, approved_on=meeting.date, adjusters="Anna")
+    Application.objects.filter(pk=item.application.pk).update(status=status)
+    with pytest.raises(ValidationError):
+        services.sign_agreement(sec, decision, signed_on=meeting.date)
+    if status != Status.AGREEMENT:
+        with pytest.raises(ValidationError):
+            services.start(sec, decision)
+    decision.refresh_from_db()
+    assert decision.agreement_signed_on is None
+
+
+def test_minutes_of_a_meeting_with_a_decision_changed_behind_its_back_roll_back(world, sec, skovde):
+    """If one decision cannot take effect, none does (one transaction)."""
+    meeting, [a, b] = _meeting_with(world, sec)
+    services.decide(sec, a, outcome=Outcome.REJECTED)
+    _grant(sec, b)
+    Application.objects.filter(pk=b.application.pk).update(status=Status.PROPOSED)
+    with pytest.raises(ValidationError):
+        services.approve_minutes(sec, meeting, approved_on=meeting.date, adjusters="Anna")
+    assert Application.objects.get(pk=a.application.pk).status == Status.DECIDED
+    assert not Initiative.objects.filter(diary_number=b.application.diary_number).exists()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
