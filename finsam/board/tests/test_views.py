@@ -134,6 +134,20 @@ def test_the_whole_path_from_agenda_to_initiative(world, flow, monkeypatch):
         applicant.get(reverse("board:decision_letter", kwargs={"pk": other.pk})).status_code == 404
     )
     assert applicant.get(reverse("board:meeting", kwargs={"pk": meeting.pk})).status_code == 403
+    page = client.get(reverse("board:decision", kwargs={"pk": decision.pk})).content.decode()
+    assert "Beslutsbrev (PDF)" in page and "Registrera tecknat avtal" in page
+    # The part the application's page includes, as the applicant sees it.
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from finsam.staff.access import build_access
+
+    request = RequestFactory().get("/")
+    request.access = build_access(world.applicant_org)
+    html = Template("{% load board_tags %}{% application_documents application %}").render(
+        Context({"request": request, "application": application})
+    )
+    assert reverse("board:decision_letter", kwargs={"pk": decision.pk}) in html
     # The agreement, then the start, through the decision page.
     client.post(
         reverse("board:sign_agreement", kwargs={"pk": decision.pk}), {"signed_on": "2027-02-01"}
