@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "finsam.reports",
     "finsam.applications",
     "finsam.preparation",
+    "finsam.board",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",

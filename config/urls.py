@@ -24,6 +24,7 @@ urlpatterns = [
     path("jobs/", include("finsam.jobs.urls")),
     path("applications/", include("finsam.applications.urls")),
     path("preparation/", include("finsam.preparation.urls")),
+    path("board/", include("finsam.board.urls")),
     path("api/", include("finsam.api.urls")),
 ]
 

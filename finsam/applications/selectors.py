@@ -9,12 +9,12 @@ def has_interest(user, application) -> bool:
     return (
         Interest.objects.current()
         .filter(user=user, association=application.association_id)
-        .filter(organisation__in=_organisations_of(application))
+        .filter(organisation__in=organisations_of(application))
         .exists()
     )
 
 
-def _organisations_of(application) -> list[int]:
+def organisations_of(application) -> list[int]:
     """The owner organisation and those of the accepted co-applicants' users."""
     ids = {application.organisation_id}
     ids.update(
@@ -31,10 +31,10 @@ def interested_users(application) -> list:
     rows = (
         Interest.objects.current()
         .filter(association=application.association_id)
-        .filter(organisation__in=_organisations_of(application))
+        .filter(organisation__in=organisations_of(application))
         .select_related("user")
     )
     return sorted({row.user for row in rows}, key=lambda u: u.get_full_name() or u.email)
 
 
-__all__ = ["has_interest", "interested_organisations", "interested_users"]
+__all__ = ["has_interest", "interested_organisations", "interested_users", "organisations_of"]

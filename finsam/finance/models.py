@@ -172,3 +172,85 @@ class EquityBand(TimeStampedModel):
 
     def __str__(self):
         return f"{self.association} {self.year}: {self.lower}–{self.upper} %"
+
+
+class CompensationKind(models.TextChoices):
+    """How an initiative is paid (fixed in the board's decision; the invoicing issue uses it)."""
+
+    FIXED = "fixed", _("Fast bidrag")
+    PER_PARTICIPANT_WEEK = "per_participant_week", _("Per deltagarvecka")
+    PER_UNIT = "per_unit", _("Per levererad enhet")
+    MIXED = "mixed", _("Blandad (fast bidrag och per deltagarvecka)")
+
+
+class FixedPeriod(models.TextChoices):
+    MONTH = "month", _("per månad")
+    QUARTER = "quarter", _("per kvartal")
+    HALF_YEAR = "half_year", _("per halvår")
+    YEAR = "year", _("per år")
+
+
+class CompensationModel(TimeStampedModel):
+    """The compensation model of an initiative in one calendar year, as the board decided it
+    (`finsam.finance.compensation` holds its rules and validation)."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="compensation_models"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    kind = models.CharField(_("ersättningsmodell"), max_length=24, choices=CompensationKind.choices)
+    fixed_amount = _kr(_("fast belopp (kr)"), null=True, blank=True)
+    fixed_period = models.CharField(
+        _("period för fast belopp"), max_length=12, choices=FixedPeriod.choices, blank=True
+    )
+    rate_per_week = _kr(_("ersättning per deltagarvecka (kr)"), null=True, blank=True)
+    counting_rule = models.CharField(_("räkneregel"), max_length=32, blank=True)
+    unit_name = models.CharField(_("enhet"), max_length=100, blank=True)
+    unit_price = _kr(_("pris per enhet (kr)"), null=True, blank=True)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["initiative", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "year"], name="unique_compensation_model_year"
+            ),
+            _not_negative("fixed_amount", "compensation_fixed_not_negative", nullable=True),
+            models.CheckConstraint(
+                condition=models.Q(rate_per_week__isnull=True) | models.Q(rate_per_week__gt=0),
+                name="compensation_rate_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__isnull=True) | models.Q(unit_price__gt=0),
+                name="compensation_unit_price_positive",
+            ),
+        ]
+        verbose_name = _("ersättningsmodell")
+        verbose_name_plural = _("ersättningsmodeller")
+
+    def __str__(self):
+        return f"{self.initiative} {self.year}: {self.get_kind_display()}"
+
+
+class CompensationCap(models.Model):
+    """The most an initiative is paid per participant-week for one municipality's participants
+    in the model's year."""
+
+    model = models.ForeignKey(CompensationModel, on_delete=models.CASCADE, related_name="caps")
+    municipality = models.ForeignKey(
+        "reference.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = _kr(_("tak (kr)"))
+
+    class Meta:
+        ordering = ["model", "municipality"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "municipality"], name="unique_cap_per_model"),
+            _not_negative("amount", "compensation_cap_not_negative"),
+        ]
+        verbose_name = _("tak per kommun")
+        verbose_name_plural = _("tak per kommun")
+
+    def __str__(self):
+        return f"{self.model}: {self.municipality} {self.amount}"

@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from finsam.associations.models import MEMBER_FIELDS, Association, Member, MemberKind
 from finsam.associations.services import municipality_member_name
 from finsam.audit.services import diff, record_change, snapshot
+from finsam.finance import compensation as compensation_rules
 from finsam.finance import contributions as contribution_rules
 from finsam.finance.models import (
     AssociationYear,
+    CompensationCap,
+    CompensationModel,
     EquityBand,
     InitiativeBudget,
     MemberContribution,
@@ -400,3 +403,63 @@ def budget_save(
 def budget_delete(*, access, budget: InitiativeBudget) -> None:
     access.require("budget.change", initiative=budget.initiative)
     _delete_recorded(access, budget, "budget.delete", BUDGET_FIELDS)
+
+
+COMPENSATION_FIELDS = (
+    "year",
+    "kind",
+    "fixed_amount",
+    "fixed_period",
+    "rate_per_week",
+    "counting_rule",
+    "unit_name",
+    "unit_price",
+)
+
+
+@transaction.atomic
+def compensation_models_set(
+    *, access, initiative: Initiative, years, data: dict
+) -> list[CompensationModel]:
+    """Fix the compensation model `data` (`finsam.finance.compensation`) for each of `years`:
+    one `CompensationModel` per year, with its caps per municipality. A year that already has a
+    model keeps it (the decision that granted the initiative fixed it; a change is a new
+    decision)."""
+    access.require("budget.change", initiative=initiative)
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    data = compensation_rules.clean(data, municipality_codes=set(municipalities))
+    created = []
+    for year in sorted(set(years)):
+        if CompensationModel.objects.filter(initiative=initiative, year=year).exists():
+            raise ValidationError(
+                {
+                    "year": _("Ersättningsmodellen för %(year)s är redan fastställd.")
+                    % {"year": year}
+                }
+            )
+        model = CompensationModel.objects.create(
+            initiative=initiative,
+            year=year,
+            kind=data["kind"],
+            fixed_amount=data["fixed_amount"],
+            fixed_period=data["fixed_period"],
+            rate_per_week=data["rate_per_week"],
+            counting_rule=data["counting_rule"],
+            unit_name=data["unit_name"],
+            unit_price=data["unit_price"],
+        )
+        for code, amount in data["caps"].items():
+            CompensationCap.objects.create(
+                model=model, municipality=municipalities[code], amount=amount
+            )
+        record_change(
+            access=access,
+            obj=model,
+            action="compensation_model.create",
+            changes={
+                **diff({}, snapshot(model, COMPENSATION_FIELDS)),
+                **({"caps": [None, data["caps"]]} if data["caps"] else {}),
+            },
+        )
+        created.append(model)
+    return created

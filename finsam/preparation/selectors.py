@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from finsam.applications.models import Application, Interest, Step
-from finsam.applications.selectors import has_interest
+from finsam.applications.selectors import has_interest, organisations_of
 from finsam.applications.workflow import Status
 from finsam.preparation.criteria import DEFAULT_CRITERIA, DEFAULT_FORM_CODE
 from finsam.preparation.models import Recommendation, Review, ReviewForm, Verdict
@@ -23,18 +23,6 @@ def review_form_for(association) -> ReviewForm | None:
 
 def criteria_of(form: ReviewForm | None) -> list[dict]:
     return list(form.criteria) if form is not None else list(DEFAULT_CRITERIA)
-
-
-def organisations_of(application) -> set[int]:
-    """The owner organisation and those of the accepted co-applicants' users (as
-    `finsam.applications.selectors.has_interest` counts them)."""
-    ids = {application.organisation_id}
-    ids.update(
-        application.co_applicants.filter(accepted_at__isnull=False)
-        .exclude(user=None)
-        .values_list("user__applicant_organisations", flat=True)
-    )
-    return {i for i in ids if i is not None}
 
 
 def exclusions(application) -> list[Interest]:

@@ -70,8 +70,17 @@ def _applicant_organisation(user, association_id):
 
 # Where a principal without staff roles (a user of an applicant organisation) may go: the start
 # page, the account pages, the applications (scoped to its own), the API (which refuses it in
-# `finsam.api.access`) and the plumbing.
-PRINCIPAL_PATHS = ("/accounts/", "/api/", "/static/", "/i18n/", "/health/", "/applications/")
+# `finsam.api.access`), the decision letters and agreements of its applications (scoped in
+# `finsam.board.scoping.decisions_for`) and the plumbing.
+PRINCIPAL_PATHS = (
+    "/accounts/",
+    "/api/",
+    "/static/",
+    "/i18n/",
+    "/health/",
+    "/applications/",
+    "/board/decisions/",
+)
 
 
 class AccessMiddleware:
