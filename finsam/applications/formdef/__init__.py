@@ -1,0 +1,47 @@
+"""The form engine: application forms as data (JSON definitions of sections and blocks) and
+their answers. No models: pure functions the applications app calls. The contract:
+
+- `validate_definition(definition) -> list[str]`
+- `clean_answers(definition, raw, *, section=None) -> (answers, errors)`
+- `missing(definition, answers) -> list[Problem]`, `section_state(definition, answers)`
+- `applied_by_year(definition, answers) -> {year: kronor}`, `amount_applied`, `period(...)`
+- `diff(definition, old, new) -> list[Change]`
+- `display(definition, answers)`, `plain_text(...)`, `document_blocks(...)`
+- `check_file(uploaded, allowed_kinds, max_bytes) -> (kind, error)`
+- `render_form(definition, answers, errors, ...)`, `render_display(definition, answers)`
+- `row_action(definition, answers, action)`: the "Lägg till" / "Ta bort" buttons
+"""
+
+from finsam.applications.formdef.answers import (
+    Problem,
+    amount_applied,
+    applied_by_year,
+    clean_answers,
+    missing,
+    period,
+    row_action,
+    section_state,
+)
+from finsam.applications.formdef.definition import standard_form, validate_definition
+from finsam.applications.formdef.diff import Change, diff
+from finsam.applications.formdef.display import display, document_blocks, plain_text
+from finsam.applications.formdef.files import check_file
+
+__all__ = [
+    "Change",
+    "Problem",
+    "amount_applied",
+    "applied_by_year",
+    "check_file",
+    "clean_answers",
+    "diff",
+    "display",
+    "document_blocks",
+    "missing",
+    "period",
+    "plain_text",
+    "row_action",
+    "section_state",
+    "standard_form",
+    "validate_definition",
+]

@@ -1,0 +1,64 @@
+from finsam.applications.formdef import diff, standard_form
+from finsam.applications.formdef.diff import inline_diff
+
+FORM = standard_form()
+
+
+def test_changed_blocks_only_in_form_order():
+    old = {"projektnamn": "Kraft", "antal_deltagare": 12, "huvudman": "Socialförvaltningen"}
+    new = {
+        "projektnamn": "Kraft 2",
+        "antal_deltagare": 12,
+        "huvudman": "Socialförvaltningen",
+        "remittering": "<p>Socialsekreterare remitterar.</p>",
+    }
+    changes = diff(FORM, old, new)
+    assert [(c.key, c.label, c.old, c.new) for c in changes] == [
+        ("projektnamn", "Projektets namn", "Kraft", "Kraft 2"),
+        ("remittering", "4.3 Remittering till projektet", "", "Socialsekreterare remitterar."),
+    ]
+    assert changes[0].section_title == "Projektet"
+
+
+def test_long_text_gets_a_word_level_diff():
+    old = {
+        "utgangspunkter": (
+            "<p>Kraft har drivits under ett och ett halvt år så här långt och två grupper "
+            "har genomgått metoden.</p>"
+        )
+    }
+    new = {
+        "utgangspunkter": (
+            "<p>Kraft har drivits under två år så här långt och tre grupper "
+            "har genomgått metoden.</p>"
+        )
+    }
+    (change,) = diff(FORM, old, new)
+    assert "<del>ett och ett halvt</del><ins>två</ins>" in change.inline
+    assert "<del>två</del><ins>tre</ins>" in change.inline
+    assert "Kraft har drivits under " in change.inline
+
+
+def test_the_inline_diff_escapes_the_text():
+    html = inline_diff("säker text här", 'säker <script>alert("x")</script> text här')
+    assert "<script>" not in html
+    assert html == "säker<ins> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins> text här"
+
+
+def test_budget_changes_are_shown_as_text():
+    old = {
+        "budget": {
+            "years": [2026],
+            "costs": [{"label": "Lön", "amounts": {"2026": 100}}],
+            "financiers": {},
+        }
+    }
+    new = {
+        "budget": {
+            "years": [2026],
+            "costs": [{"label": "Lön", "amounts": {"2026": 200}}],
+            "financiers": {},
+        }
+    }
+    (change,) = diff(FORM, old, new)
+    assert "Lön: 2026: 100\u00a0kr" in change.old and "Lön: 2026: 200\u00a0kr" in change.new

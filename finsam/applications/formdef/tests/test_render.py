@@ -1,0 +1,97 @@
+import re
+
+from django.http import QueryDict
+from django.utils import translation
+
+from finsam.applications.formdef import clean_answers, document_blocks, plain_text, standard_form
+from finsam.applications.formdef.render import render_display, render_form
+from finsam.documents.blocks import Chapter, Paragraph, Table
+
+FORM = standard_form()
+ANSWERS = {
+    "projektnamn": "Kraft",
+    "utgangspunkter": "<p>Kraft har drivits i ett och ett halvt år.</p>",
+    "antal_deltagare": 15,
+    "budget": {
+        "years": [2013, 2014],
+        "costs": [{"label": "Projektledare", "amounts": {"2013": 200000, "2014": 400000}}],
+        "financiers": {"samordningsforbundet": {"2013": 200000, "2014": 400000}},
+    },
+    "tidplan": {
+        "start": "2013-09-01",
+        "end": "2014-08-31",
+        "rows": [{"activity": "Motivation", "start": "2013-09", "end": "2013-12"}],
+    },
+    "kontaktpersoner": [
+        {
+            "namn": "Anna-Lena Dahlin",
+            "roll": "Projektledare",
+            "organisation": None,
+            "telefon": "046-35 53 35",
+            "epost": None,
+        }
+    ],
+}
+
+
+def test_every_input_has_a_label_and_the_ids_follow_the_keys():
+    html = render_form(FORM, ANSWERS, {})
+    ids = re.findall(r'<(?:input|textarea)[^>]* id="([^"]+)"', html)
+    assert (
+        "block-projektnamn" in ids
+        and "block-budget-cost-0-2014" in ids
+        and "block-kontaktpersoner-0-namn" in ids
+    )
+    for input_id in ids:
+        assert f'for="{input_id}"' in html, input_id
+    assert 'value="Kraft"' in html
+    assert 'for="block-budget-cost-0-2014">Projektledare, 2014</label>' in html
+    assert '<th scope="col" class="text-end">2014</th>' in html
+    assert '<th scope="row">Samordningsförbundet</th>' in html
+    assert 'name="action" value="add:kontaktpersoner"' in html  # works without JavaScript
+    assert 'name="action" value="remove:kontaktpersoner:0"' in html
+    assert "<script" not in html
+
+
+def test_an_error_is_tied_to_its_field_and_the_typed_value_is_kept():
+    data = QueryDict(mutable=True)
+    data.update({"projektnamn": "Kraft", "antal_deltagare": "femton"})
+    answers, errors = clean_answers(FORM, data, section="malgrupp")
+    html = render_form(FORM, {**ANSWERS, **answers}, errors, data=data, section="malgrupp")
+    assert (
+        'id="block-antal_deltagare" name="antal_deltagare" value="femton" '
+        'aria-describedby="block-antal_deltagare-hint block-antal_deltagare-error"' in html
+    )
+    assert 'id="block-antal_deltagare-error">Ange ett tal, till exempel 12.</div>' in html
+    assert "section-projekt" not in html  # one section only
+
+
+def test_english_labels():
+    with translation.override("en"):
+        html = render_form(FORM, {}, {}, section="projekt")
+    assert "Project name" in html
+
+
+def test_read_only_display_plain_text_and_document_blocks():
+    html = render_display(FORM, ANSWERS)
+    assert (
+        "Kraft har drivits" in html
+        and "400\u00a0000\u00a0kr" in html
+        and "Anna-Lena Dahlin" in html
+    )
+    assert "Inte besvarat" in html
+    text = plain_text(FORM, ANSWERS)
+    assert "Projektets namn\nKraft" in text
+    chapters = document_blocks(FORM, ANSWERS)
+    assert all(isinstance(c, Chapter) for c in chapters)
+    budget = next(c for c in chapters if c.anchor == "section-budget")
+    tables = [b for sub in budget.sub_chapters for b in sub.blocks if isinstance(b, Table)]
+    assert tables[0].columns == ["Kostnad", "2013", "2014", "Summa"]
+    assert tables[0].total == [
+        "Summa kostnader",
+        "200\u00a0000\u00a0kr",
+        "400\u00a0000\u00a0kr",
+        "600\u00a0000\u00a0kr",
+    ]
+    start = next(c for c in chapters if c.anchor == "section-utgangspunkter")
+    assert start.sub_chapters[0].blocks == [Paragraph("Kraft har drivits i ett och ett halvt år.")]
