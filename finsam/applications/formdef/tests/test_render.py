@@ -95,3 +95,17 @@ def test_read_only_display_plain_text_and_document_blocks():
     ]
     start = next(c for c in chapters if c.anchor == "section-utgangspunkter")
     assert start.sub_chapters[0].blocks == [Paragraph("Kraft har drivits i ett och ett halvt år.")]
+
+
+def test_the_document_layer_renders_the_answers_as_docx():
+    import io
+
+    from docx import Document as Reader
+
+    from finsam.documents.blocks import Document
+    from finsam.documents.render import render
+
+    data = render(Document(title="Ansökan", chapters=document_blocks(FORM, ANSWERS)), "docx")
+    text = "\n".join(p.text for p in Reader(io.BytesIO(data)).paragraphs)
+    assert "Kraft har drivits i ett och ett halvt år." in text
+    assert "4.2 Kriterier för deltagande" in text
