@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "finsam.statistics",
     "finsam.followup",
     "finsam.reports",
+    "finsam.applications",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",
@@ -302,6 +303,8 @@ else:  # Django 5.2 LTS on Python 3.11
     EMAIL_HOST, EMAIL_PORT = _email["host"], _email["port"]
     EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["username"], _email["password"]
     EMAIL_USE_TLS = _email["use_tls"]
+# The address of this installation, for links in e-mails sent outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="finsam <noreply@finsam.local>")
 
 # --- Security ---------------------------------------------------------------------------------

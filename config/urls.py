@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("finsam.reports.urls")),
     path("", include("finsam.finance.urls")),
     path("jobs/", include("finsam.jobs.urls")),
+    path("applications/", include("finsam.applications.urls")),
     path("api/", include("finsam.api.urls")),
 ]
 

@@ -17,6 +17,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest
 from django.utils import translation
 
+from finsam.accounts.models import ApplicantOrganisation
 from finsam.accounts.tests.factories import (
     InitiativeAssignmentFactory,
     RoleAssignmentFactory,
@@ -92,6 +93,13 @@ class World:
     b_secretariat: object
     b_registrar: object
     no_role: object
+    # The preparation group (a staff role) and the principals of applications: a user of A's
+    # applicant organisation `a_organisation` and one of a partner organisation (co-applicant).
+    reviewer: object = None
+    a_organisation: object = None
+    applicant_org: object = None
+    partner_organisation: object = None
+    co_applicant: object = None
 
     def user(self, role):
         return getattr(self, role if role != "initiative_manager" else "manager")
@@ -104,6 +112,16 @@ def world(db):
     a_initiative = InitiativeFactory(association=a, name="Cresco Create")
     a_other = InitiativeFactory(association=a, name="Level Upgrade")
     b_initiative = InitiativeFactory(association=b, name="Rätt Hjälp")
+    a_organisation = ApplicantOrganisation.objects.create(
+        association=a, name="Socialförvaltningen A-stad"
+    )
+    applicant_org = UserFactory(email="ansokan@example.se")
+    a_organisation.members.add(applicant_org)
+    partner_organisation = ApplicantOrganisation.objects.create(
+        association=a, name="Arbetsförmedlingen A-stad"
+    )
+    co_applicant = UserFactory(email="medsokande@example.se")
+    partner_organisation.members.add(co_applicant)
     return World(
         a=a,
         b=b,
@@ -120,6 +138,11 @@ def world(db):
         b_secretariat=make_user(b, Role.SECRETARIAT, email="kansli-b@example.se"),
         b_registrar=make_user(b, Role.REGISTRAR, [b_initiative], "registrator-b@example.se"),
         no_role=UserFactory(email="ingen@example.se"),
+        reviewer=make_user(a, Role.REVIEWER, email="beredning@example.se"),
+        a_organisation=a_organisation,
+        applicant_org=applicant_org,
+        partner_organisation=partner_organisation,
+        co_applicant=co_applicant,
     )
 
 

@@ -44,6 +44,7 @@ def _rule(anywhere=(), assigned=()) -> Rule:
 
 SEC, OP, BOARD, ANALYST = Role.SECRETARIAT, Role.OPERATOR, Role.BOARD, Role.ANALYST
 MANAGER, REGISTRAR, APPLICANT = Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT
+REVIEWER, APPLICANT_ORGANISATION = Role.REVIEWER, Principal.APPLICANT_ORGANISATION
 
 POLICY: dict[str, Rule] = {
     # Associations and their members (municipalities, regions, the agency).
@@ -83,8 +84,24 @@ POLICY: dict[str, Rule] = {
     # The logs: who read personal data (access log) and who changed what (change log).
     "access_log.read": _rule([SEC, OP]),
     "change_log.read": _rule([SEC, OP]),
+    # Applications (finsam.applications): which applications each one sees is
+    # `finsam.applications.scoping`.
+    # Start, write, submit, withdraw and comment on the organisation's own applications.
+    "application.own": _rule([APPLICANT_ORGANISATION]),
+    # Open the applications of the association (scoped: the board from the proposal on, the
+    # preparation group from preparation on and never with a declared interest).
+    "application.read": _rule([SEC, OP, BOARD, REVIEWER]),
+    # Rounds, forms, the formal check, supplement requests, late submissions, proposals.
+    "application.manage": _rule([SEC]),
+    # Write a review in the preparation group.
+    "application.review": _rule([SEC, REVIEWER]),
+    # Declare one's own interests; keep the association's register.
+    "interest.declare": _rule([SEC, BOARD, REVIEWER]),
+    "interest.manage": _rule([SEC]),
+    # Board meetings: read the agenda, the meeting pack, decisions and minutes; run them.
+    "board.read": _rule([SEC, OP, BOARD]),
+    "board.manage": _rule([SEC]),
     # The principals of the coming issues: rows only, no page or service uses them yet.
-    "application.own": _rule([Principal.APPLICANT_ORGANISATION]),
     "public.read": _rule([Principal.PUBLIC]),
     "questionnaire.answer": _rule([Principal.RESPONDENT]),
 }

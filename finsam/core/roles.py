@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     BOARD = "board", _("Styrelseledamot")
     APPLICANT = "applicant", _("Sökande")
     ANALYST = "analyst", _("Analytiker")
+    # A member of the preparation group (beredningsgrupp): officials of the parties who review
+    # applications and recommend.
+    REVIEWER = "reviewer", _("Beredningsgrupp")
 
 
 # Roles that hold personal data and therefore must log in with two factors.

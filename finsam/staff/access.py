@@ -68,10 +68,10 @@ def _applicant_organisation(user, association_id):
     return (wanted or organisations or [None])[0]
 
 
-# Where a principal without staff roles (a user of an applicant organisation) may go until its
-# own pages exist: the start page (which says there is nothing here yet), the account pages,
-# the API (which refuses it in `finsam.api.access`) and the plumbing.
-PRINCIPAL_PATHS = ("/accounts/", "/api/", "/static/", "/i18n/", "/health/")
+# Where a principal without staff roles (a user of an applicant organisation) may go: the start
+# page, the account pages, the applications (scoped to its own), the API (which refuses it in
+# `finsam.api.access`) and the plumbing.
+PRINCIPAL_PATHS = ("/accounts/", "/api/", "/static/", "/i18n/", "/health/", "/applications/")
 
 
 class AccessMiddleware:

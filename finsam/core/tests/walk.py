@@ -9,6 +9,7 @@ import datetime
 from django.urls import URLResolver, get_resolver, reverse
 
 from finsam.accounts.models import InitiativeAssignment, Invitation
+from finsam.applications.tests import walk_objects as applications_walk
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests.factories import AssociationYearFactory
@@ -29,6 +30,9 @@ A_USERS = (
     "applicant",
     "analyst",
     "no_role",
+    "reviewer",
+    "applicant_org",
+    "co_applicant",
 )
 # Pages outside the scope of this walk: allauth's own (login, MFA), the admin, the API (walked in
 # finsam/api/tests/test_permissions.py) and the language switch.
@@ -97,6 +101,7 @@ def build_objects(world):
             "year": AssociationYearFactory(association=association),
             "user": world.registrar if side == "own" else world.b_registrar,
         }
+        out[side].update(applications_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -175,6 +180,7 @@ OBJECT_KWARGS.update(
         },
     }
 )
+OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
