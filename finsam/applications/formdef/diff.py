@@ -60,7 +60,9 @@ def diff(definition, old_answers, new_answers) -> list[Change]:
         new = _text(block, new_answers.get(block["key"]))
         if old == new:
             continue
-        long = block["type"] in LONG_TYPES and (len(old) > 60 or len(new) > 60 or "\n" in old + new)
+        long = block["type"] == "rich_text" or (
+            block["type"] in LONG_TYPES and (len(old) > 60 or len(new) > 60 or "\n" in old + new)
+        )
         changes.append(
             Change(
                 block["key"],

@@ -345,11 +345,11 @@ def error_list(errors: dict[str, str], definition) -> list:
     for fid, message in errors.items():
         _sec, block = find_block(definition, fid.split("-")[0])
         label = tr(block["label"]) if block else ""
-        out.append(_Error(f"{label}: {message}" if label else message, f"block-{fid}"))
+        out.append(LinkedError(f"{label}: {message}" if label else message, f"block-{fid}"))
     return out
 
 
-class _Error(str):
+class LinkedError(str):
     """A message that links to its field (error_summary.html's `extra_errors` with `anchor`)."""
 
     def __new__(cls, message, anchor):
