@@ -65,10 +65,12 @@ def transitions_for(access, application: Application) -> list[str]:
     names = []
     for t in application.get_available_status_transitions():
         by = t.custom.get("by")
-        if by == BY_APPLICANT and access.can("application.own") and may_write(access, application):
-            names.append(t.name)
-        elif by == BY_SECRETARIAT and access.can(
-            "application.manage", association=application.association
+        if (
+            by == BY_APPLICANT
+            and access.can("application.own")
+            and may_write(access, application)
+            or by == BY_SECRETARIAT
+            and access.can("application.manage", association=application.association)
         ):
             names.append(t.name)
     return names

@@ -34,6 +34,17 @@ def _sources(name):
     }
 
 
+def _call(name, access, application):
+    """Take transition `name` through the service that takes it."""
+    if name == "submit":
+        return services.submit(access, application)
+    if name == "accept_late":
+        return services.accept_late(access, application, reason="Posten var sen.")
+    if name == "supplement":
+        return services.supplement(access, application)
+    return services.transition(access, application, name)
+
+
 @pytest.fixture
 def own(world):
     return ApplicationFactory(
@@ -85,11 +96,7 @@ def test_every_transition_is_taken_from_its_sources_and_refused_from_every_other
     user = world.applicant_org if by == BY_APPLICANT else world.secretariat
     access = build_access(user, world.a.pk)
     allowed = status in _sources(name)
-    call = {
-        "submit": lambda: services.submit(access, own),
-        "accept_late": lambda: services.accept_late(access, own, reason="Posten var sen."),
-        "supplement": lambda: services.supplement(access, own),
-    }.get(name, lambda: services.transition(access, own, name))
+    call = lambda: _call(name, access, own)  # noqa: E731
     if allowed:
         call()
         own.refresh_from_db()
@@ -114,14 +121,8 @@ def test_only_the_taker_of_a_transition_may_take_it(world, own, name):
     refused = [world.board, world.reviewer, world.analyst, world.registrar]
     refused.append(world.secretariat if by == BY_APPLICANT else world.applicant_org)
     for user in refused:
-        access = build_access(user, world.a.pk)
-        call = {
-            "submit": lambda: services.submit(access, own),
-            "accept_late": lambda: services.accept_late(access, own, reason="Sent."),
-            "supplement": lambda: services.supplement(access, own),
-        }.get(name, lambda: services.transition(access, own, name))
         with pytest.raises(PermissionDenied):
-            call()
+            _call(name, build_access(user, world.a.pk), own)
     own.refresh_from_db()
     assert own.status == source
     if by == BY_SECRETARIAT:
