@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from finsam.applications import formdef
 from finsam.applications.formdef.definition import blocks, find_block
 from finsam.applications.formdef.files import KINDS, sha256
+from finsam.applications.formdef.options import unresolved, with_options
 from finsam.applications.models import Application, Attachment, Revision
 from finsam.applications.scoping import applications_for
 from finsam.applications.services import _store_revision, may_write
@@ -28,7 +29,7 @@ from finsam.applications.workflow import EDITABLE
 from finsam.audit.services import record_change
 
 # The block whose answer is the application's title (the project's name), when the form has it.
-TITLE_BLOCK = "projektnamn"
+TITLE_BLOCK = "project_name"
 
 
 class Conflict(ValidationError):
@@ -130,6 +131,12 @@ def answers_save(
     application = _writable(access, application)
     if str(lock_version) != str(application.lock_version):
         raise conflict()
+    if unresolved(application.form_definition):
+        # A copy made before its choices were filled in: fill them in once, for good.
+        application.form_definition = with_options(
+            application.form_definition, application.association
+        )
+        application.save(update_fields=["form_definition"])
     definition = application.form_definition
     cleaned, errors = formdef.clean_answers(definition, data, section=section)
     answers = {**application.answers, **cleaned}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from finsam.applications.diary import take_diary_number
+from finsam.applications.formdef.options import with_options
 from finsam.applications.models import Application, CoApplicantPermission, Revision, Round, Step
 from finsam.applications.notifications import notify_step
 from finsam.applications.scoping import applications_for
@@ -144,7 +145,8 @@ def application_create(access, *, round: Round, title: str) -> Application:
         organisation=access.organisation,
         title=title,
         form_version=round.form_version,
-        form_definition=round.form_version.definition,
+        # The copy keeps the options of choices filled in from the code lists (formdef.options).
+        form_definition=with_options(round.form_version.definition, round.association),
         created_by=access.user,
     )
     record_change(access=access, obj=application, action="application.create")

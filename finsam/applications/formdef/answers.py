@@ -96,7 +96,7 @@ def missing(definition, answers) -> list[Problem]:
             continue
         if kind.is_empty(block, value):
             if block.get("required"):
-                add(key, _("Fyll i: %(label)s") % {"label": label})
+                add(key, _("Fyll i %(label)s.") % {"label": label})
             continue
         for fid, message in kind.problems(block, value, key):
             add(fid, f"{label}: {message}")

@@ -156,7 +156,7 @@ def bind(block, value, errors: dict[str, str], fid: str | None = None) -> BoundB
         chosen = value if isinstance(value, list) else [value]
         bound.options = [
             Option(o["code"], tr(o["label"]), f"block-{fid}-{o['code']}", o["code"] in chosen)
-            for o in block["options"]
+            for o in block.get("options", [])
         ]
     elif kind == "file":
         bound.files = [f for f in value if isinstance(f, dict)] if isinstance(value, list) else []

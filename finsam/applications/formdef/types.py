@@ -133,7 +133,9 @@ class BlockType:
         raise NotImplementedError
 
     def is_empty(self, block, value) -> bool:
-        return value in (None, "", [], {})
+        if isinstance(value, str):
+            return not value.strip()
+        return value in (None, [], {})
 
     def text(self, block, value) -> str:
         return "" if value is None else str(value)
@@ -209,6 +211,9 @@ class RichText(BlockType):
 
     def text(self, block, value):
         return richtext.html_to_text(value) if isinstance(value, str) else ""
+
+    def is_empty(self, block, value):
+        return not isinstance(value, str) or not richtext.html_to_text(value).strip()
 
 
 def _bound(block, name):
@@ -293,13 +298,26 @@ class Choice(BlockType):
     has_options = True
 
     def check_options(self, block, where):
+        source = block.get("options_from")
+        if source is not None:
+            from finsam.applications.formdef.options import sources
+
+            if source not in sources():
+                return [
+                    _("%(where)s: okänd källa för alternativ ”%(source)s”.")
+                    % {"where": where, "source": source}
+                ]
+            if "options" not in block:
+                return self._check_multiple(block, where)
         options = block.get("options")
-        if not isinstance(options, list) or not options:
+        if not isinstance(options, list) or (not options and source is None):
             return [_("%(where)s: alternativ (options) saknas.") % {"where": where}]
         problems, seen = [], set()
         for n, option in enumerate(options, 1):
             code = option.get("code") if isinstance(option, dict) else None
-            if not isinstance(code, str) or not KEY_RE.match(code):
+            # Codes filled in from a code list keep that list's spelling (municipality codes).
+            valid = isinstance(code, str) and (KEY_RE.match(code) or (source and code.strip()))
+            if not valid:
                 problems.append(
                     _("%(where)s: alternativ %(n)s har ingen giltig kod.")
                     % {"where": where, "n": n}
@@ -314,11 +332,15 @@ class Choice(BlockType):
                 problems.append(
                     _("%(where)s: alternativ %(n)s saknar etikett.") % {"where": where, "n": n}
                 )
+        return problems + self._check_multiple(block, where)
+
+    def _check_multiple(self, block, where):
         if not isinstance(block.get("multiple", False), bool):
-            problems.append(_("%(where)s: multiple ska vara sant eller falskt.") % {"where": where})
-        return problems
+            return [_("%(where)s: multiple ska vara sant eller falskt.") % {"where": where}]
+        return []
 
     def codes(self, block) -> list[str]:
+        """The codes to choose from; none while options_from is not filled in (`with_options`)."""
         return [o["code"] for o in block.get("options", [])]
 
     def from_post(self, block, data, prefix):
@@ -857,7 +879,7 @@ class Group(BlockType):
                     out.append(
                         (
                             f"{fid}-{n}-{child['key']}",
-                            _("Fyll i: %(label)s (%(n)s)")
+                            _("Fyll i %(label)s (%(n)s).")
                             % {"label": tr(child["label"]), "n": n + 1},
                         )
                     )

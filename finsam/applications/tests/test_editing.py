@@ -21,7 +21,10 @@ from finsam.applications.tests.factories import (
     RoundFactory,
 )
 from finsam.applications.workflow import Status
+from finsam.applications.formdef.options import unresolved, with_options
 from finsam.audit.models import ChangeEvent
+from finsam.reference.models import CodeList
+from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -35,11 +38,15 @@ def png():
 @pytest.fixture
 def application(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    world.a.municipalities.add(MunicipalityFactory(code="1281", name="Lund"))
+    CodeFactory(code_list=CodeList.TARGET_GROUP, code="unga", label_sv="Unga", label_en="Young")
     version = FormVersionFactory(definition=formdef.standard_form())
     return ApplicationFactory(
         round=RoundFactory(association=world.a, form_version=version),
         organisation=world.a_organisation,
         answers={},
+        # As applications.services.application_create copies it: the choices filled in.
+        form_definition=with_options(version.definition, world.a),
     )
 
 
@@ -70,8 +77,8 @@ BUDGET = {
     "budget-cost-0-label": "Projektledare",
     "budget-cost-0-2026": "600 000",
     "budget-cost-0-2027": "496 000",
-    "budget-fin-samordningsforbundet-2026": "600000",
-    "budget-fin-samordningsforbundet-2027": "496000",
+    "budget-fin-association-2026": "600000",
+    "budget-fin-association-2027": "496000",
 }
 
 
@@ -96,11 +103,11 @@ def test_autosave_saves_the_section_and_keeps_the_derived_fields(applicant, appl
     response = autosave(
         applicant,
         application,
-        "tidplan",
-        {"tidplan-start": "2013-09-01", "tidplan-end": "2014-08-31", "tidplan-row_count": "0"},
+        "timeline",
+        {"timeline-start": "2013-09-01", "timeline-end": "2014-08-31", "timeline-row_count": "0"},
     )
     assert response.status_code == 200
-    response = autosave(applicant, application, "projekt", {"projektnamn": "Kraft"})
+    response = autosave(applicant, application, "project", {"project_name": "Kraft"})
     application.refresh_from_db()
     assert (application.period_start, application.period_end) == (
         datetime.date(2013, 9, 1),
@@ -114,95 +121,110 @@ def test_autosave_saves_the_section_and_keeps_the_derived_fields(applicant, appl
 
 def test_a_stale_autosave_is_refused_and_overwrites_nothing(applicant, application):
     page_version = application.lock_version
-    assert autosave(applicant, application, "projekt", {"projektnamn": "Först"}).status_code == 200
+    assert autosave(applicant, application, "project", {"project_name": "Först"}).status_code == 200
     # A second tab still holds the page's old lock_version.
     response = autosave(
-        applicant, application, "projekt", {"projektnamn": "Sent"}, lock=page_version
+        applicant, application, "project", {"project_name": "Sent"}, lock=page_version
     )
     assert response.status_code == 422
     assert "Någon annan har sparat ansökan" in response.content.decode()
     application.refresh_from_db()
-    assert application.answers["projektnamn"] == "Först"
+    assert application.answers["project_name"] == "Först"
     assert application.lock_version == 1
 
 
 def test_autosave_with_an_error_saves_the_rest_and_names_the_error(applicant, application):
     response = autosave(
-        applicant, application, "malgrupp", {"malgrupp": "Unga vuxna", "antal_deltagare": "femton"}
+        applicant,
+        application,
+        "target_group",
+        {"target_group": "Unga vuxna", "participants_planned": "femton"},
     )
     assert response.status_code == 422
     body = response.content.decode()
-    assert "Antal deltagare: Ange ett tal, till exempel 12." in body
-    assert 'href="#block-antal_deltagare"' in body
+    assert "Planerat antal deltagare: Ange ett tal, till exempel 12." in body
+    assert 'href="#block-participants_planned"' in body
     application.refresh_from_db()
-    assert application.answers["malgrupp"] == "<p>Unga vuxna</p>"
-    assert "antal_deltagare" not in application.answers
+    assert application.answers["target_group"] == "<p>Unga vuxna</p>"
+    assert "participants_planned" not in application.answers
 
 
 def test_the_section_form_works_without_javascript(applicant, application):
-    response = applicant.get(url("edit_section", application, "kontakter"))
+    response = applicant.get(url("edit_section", application, "contacts"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="block-kontaktpersoner-0-namn"' in body and 'hx-post="' in body
+    assert 'id="block-contacts-0-name"' in body and 'hx-post="' in body
     data = {
         "lock_version": 0,
-        "kontaktpersoner-count": "1",
-        "kontaktpersoner-0-namn": "Anna",
-        "action": "add:kontaktpersoner",
+        "contacts-count": "1",
+        "contacts-0-name": "Anna",
+        "action": "add:contacts",
     }
-    response = applicant.post(url("edit_section", application, "kontakter"), data)
+    response = applicant.post(url("edit_section", application, "contacts"), data)
     assert response.status_code == 302
     application.refresh_from_db()
-    assert [e["namn"] for e in application.answers["kontaktpersoner"]] == ["Anna", None]
+    assert [e["name"] for e in application.answers["contacts"]] == ["Anna", None]
     page = applicant.get(response["Location"]).content.decode()
-    assert 'id="block-kontaktpersoner-1-namn"' in page
+    assert 'id="block-contacts-1-name"' in page
     data = {
         "lock_version": 1,
-        "kontaktpersoner-count": "2",
-        "kontaktpersoner-0-namn": "Anna",
-        "kontaktpersoner-1-namn": "Ann",
-        "action": "remove:kontaktpersoner:0",
+        "contacts-count": "2",
+        "contacts-0-name": "Anna",
+        "contacts-1-name": "Ann",
+        "action": "remove:contacts:0",
     }
-    applicant.post(url("edit_section", application, "kontakter"), data)
+    applicant.post(url("edit_section", application, "contacts"), data)
     application.refresh_from_db()
-    assert [e["namn"] for e in application.answers["kontaktpersoner"]] == ["Ann"]
+    assert [e["name"] for e in application.answers["contacts"]] == ["Ann"]
 
 
 def test_a_section_with_errors_is_shown_again_as_typed(applicant, application):
-    data = {"lock_version": 0, "malgrupp": "Unga", "antal_deltagare": "-4", "action": "save"}
-    response = applicant.post(url("edit_section", application, "malgrupp"), data)
+    data = {
+        "lock_version": 0,
+        "target_group": "Unga",
+        "participants_planned": "-4",
+        "action": "save",
+    }
+    response = applicant.post(url("edit_section", application, "target_group"), data)
     assert response.status_code == 400
     body = response.content.decode()
     assert 'value="-4"' in body
-    assert 'href="#block-antal_deltagare">Antal deltagare: Ange ett tal som är minst 0.</a>' in body
-    assert 'aria-describedby="block-antal_deltagare-hint block-antal_deltagare-error"' in body
+    assert (
+        'href="#block-participants_planned">Planerat antal deltagare: Ange ett tal som är minst 0.</a>'
+        in body
+    )
+    assert (
+        'aria-describedby="block-participants_planned-hint block-participants_planned-error"'
+        in body
+    )
 
 
 def test_a_stale_section_save_keeps_what_was_typed(applicant, application):
-    autosave(applicant, application, "projekt", {"projektnamn": "Från en annan flik"})
-    data = {"lock_version": 0, "projektnamn": "Mitt namn", "action": "save"}
-    response = applicant.post(url("edit_section", application, "projekt"), data)
+    autosave(applicant, application, "project", {"project_name": "Från en annan flik"})
+    data = {"lock_version": 0, "project_name": "Mitt namn", "action": "save"}
+    response = applicant.post(url("edit_section", application, "project"), data)
     assert response.status_code == 409
     body = response.content.decode()
     assert "Någon annan har sparat ansökan" in body
     assert 'value="Mitt namn"' in body and 'name="lock_version" value="1"' in body
     application.refresh_from_db()
-    assert application.answers["projektnamn"] == "Från en annan flik"
+    assert application.answers["project_name"] == "Från en annan flik"
 
 
 def complete(application):
     answers = {
-        "projektnamn": "Kraft",
-        "tidplan": {"start": "2013-09-01", "end": "2014-08-31", "rows": []},
-        "antal_deltagare": 15,
-        "huvudman": "Socialförvaltningen",
+        "project_name": "Kraft",
+        "timeline": {"start": "2013-09-01", "end": "2014-08-31", "rows": []},
+        "participants_planned": 15,
+        "principal_organisation": "Socialförvaltningen",
+        "municipalities": ["1281"],
         "budget": {
             "years": [2026],
             "costs": [{"label": "Lön", "amounts": {"2026": 100}}],
-            "financiers": {"samordningsforbundet": {"2026": 100}},
+            "financiers": {"association": {"2026": 100}},
         },
-        "kontaktpersoner": [
-            {"namn": "Anna", "roll": None, "organisation": None, "telefon": None, "epost": None}
+        "contacts": [
+            {"name": "Anna", "role": None, "organisation": None, "phone": None, "email": None}
         ],
     }
     for problem in formdef.missing(application.form_definition, answers):
@@ -215,8 +237,8 @@ def complete(application):
 
 def test_an_incomplete_application_is_refused_with_its_problems(applicant, application):
     page = applicant.get(url("check", application)).content.decode()
-    assert "Fyll i: Projektets namn" in page
-    assert f'href="{url("edit_section", application, "projekt")}#block-projektnamn"' in page
+    assert "Fyll i Projektets namn." in page
+    assert f'href="{url("edit_section", application, "project")}#block-project_name"' in page
     response = applicant.post(url("submit", application), follow=True)
     assert "Ansökan är inte komplett" in response.content.decode()
     application.refresh_from_db()
@@ -243,8 +265,8 @@ def test_submitting_twice_gives_one_diary_number_and_no_error(applicant, applica
     assert application.diary_number == number
     assert application.revisions.count() == 1
     # Submitted: the answers cannot be changed any more.
-    assert autosave(applicant, application, "projekt", {"projektnamn": "Nytt"}).status_code == 422
-    assert applicant.get(url("edit_section", application, "projekt")).status_code == 302
+    assert autosave(applicant, application, "project", {"project_name": "Nytt"}).status_code == 422
+    assert applicant.get(url("edit_section", application, "project")).status_code == 302
 
 
 def test_attachments_are_checked_by_content_stored_with_their_hash_and_served_to_readers(
@@ -252,16 +274,16 @@ def test_attachments_are_checked_by_content_stored_with_their_hash_and_served_to
 ):
     bad = SimpleUploadedFile("budget.pdf", png())
     response = applicant.post(
-        url("edit_section", application, "bilagor"),
-        {"lock_version": 0, "bilagor": bad, "action": "upload:bilagor"},
+        url("edit_section", application, "attachments"),
+        {"lock_version": 0, "attachments": bad, "action": "upload:attachments"},
     )
     assert response.status_code == 400
     assert "Filen är inte en PDF fast namnet slutar på .pdf." in response.content.decode()
     assert not Attachment.objects.exists()
     good = SimpleUploadedFile("plan.pdf", PDF)
     response = applicant.post(
-        url("edit_section", application, "bilagor"),
-        {"lock_version": 0, "bilagor": good, "action": "upload:bilagor"},
+        url("edit_section", application, "attachments"),
+        {"lock_version": 0, "attachments": good, "action": "upload:attachments"},
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
@@ -270,7 +292,7 @@ def test_attachments_are_checked_by_content_stored_with_their_hash_and_served_to
 
     assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
     application.refresh_from_db()
-    assert application.answers["bilagor"][0]["id"] == str(attachment.pk)
+    assert application.answers["attachments"][0]["id"] == str(attachment.pk)
     download = applicant.get(reverse("applications:attachment", args=[attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert "attachment" in download["Content-Disposition"]
@@ -287,21 +309,21 @@ def test_attachments_are_checked_by_content_stored_with_their_hash_and_served_to
     # Removed while a draft, by the applicant.
     applicant = client_for(world.applicant_org)
     response = applicant.post(
-        url("edit_section", application, "bilagor"),
+        url("edit_section", application, "attachments"),
         {"lock_version": 1, "action": f"delete-file:{attachment.pk}"},
     )
     assert response.status_code == 302
     assert not Attachment.objects.exists()
     application.refresh_from_db()
-    assert application.answers["bilagor"] == []
+    assert application.answers["attachments"] == []
 
 
 def test_revisions_and_their_diff(applicant, application):
     autosave(
         applicant,
         application,
-        "utgangspunkter",
-        {"utgangspunkter": "Kraft har drivits under ett och ett halvt år så här långt."},
+        "starting_points",
+        {"starting_points": "Kraft har drivits under ett och ett halvt år så här långt."},
     )
     response = applicant.post(url("revisions", application), follow=True)
     assert "Version 1 är sparad." in response.content.decode()
@@ -309,8 +331,8 @@ def test_revisions_and_their_diff(applicant, application):
     autosave(
         applicant,
         application,
-        "utgangspunkter",
-        {"utgangspunkter": "Kraft har drivits under två år så här långt."},
+        "starting_points",
+        {"starting_points": "Kraft har drivits under två år så här långt."},
     )
     page = applicant.get(url("revision_diff", application) + "?a=1&b=current").content.decode()
     assert "<del>ett och ett halvt</del><ins>två</ins>" in page
@@ -330,21 +352,21 @@ def test_who_may_write_read_or_not_see(world, application, client_for):
     client = client_for(world.co_applicant)
     page = client.get(url("edit", application))
     assert page.status_code == 200 and "hx-post" not in page.content.decode()
-    assert client.get(url("edit_section", application, "projekt")).status_code == 302
-    assert autosave(client, application, "projekt", {"projektnamn": "X"}).status_code == 403
+    assert client.get(url("edit_section", application, "project")).status_code == 302
+    assert autosave(client, application, "project", {"project_name": "X"}).status_code == 403
     assert (
         client.post(
-            url("edit_section", application, "projekt"), {"lock_version": 0, "projektnamn": "X"}
+            url("edit_section", application, "project"), {"lock_version": 0, "project_name": "X"}
         ).status_code
         == 403
     )
     application.refresh_from_db()
-    assert "projektnamn" not in application.answers
+    assert "project_name" not in application.answers
     # With edit rights the co-applicant writes.
     viewer.permission = CoApplicantPermission.EDIT
     viewer.save()
     assert (
-        autosave(client, application, "projekt", {"projektnamn": "Tillsammans"}).status_code == 200
+        autosave(client, application, "project", {"project_name": "Tillsammans"}).status_code == 200
     )
     # Staff read the answers, but do not write them here.
     secretariat = client_for(world.secretariat)
@@ -357,10 +379,32 @@ def test_who_may_write_read_or_not_see(world, application, client_for):
         client = client_for(user)
         for name, args in (
             ("edit", ()),
-            ("edit_section", ("projekt",)),
+            ("edit_section", ("project",)),
             ("revisions", ()),
             ("check", ()),
         ):
             assert client.get(url(name, application, *args)).status_code in (403, 404)
-        assert autosave(client, application, "projekt", {"projektnamn": "Y"}).status_code == 404
+        assert autosave(client, application, "project", {"project_name": "Y"}).status_code == 404
         assert client.post(url("submit", application)).status_code in (403, 404)
+
+
+def test_choices_from_the_code_lists_are_filled_in_and_kept_with_the_copy(
+    world, applicant, application
+):
+    page = applicant.get(url("edit_section", application, "project")).content.decode()
+    assert 'value="1281"' in page and ">Lund</label>" in page
+    page = applicant.get(url("edit_section", application, "target_group")).content.decode()
+    assert 'value="unga"' in page
+    assert (
+        autosave(applicant, application, "project", {"municipalities": ["1281"]}).status_code == 200
+    )
+    assert (
+        autosave(applicant, application, "project", {"municipalities": ["9999"]}).status_code == 422
+    )
+    # A copy made before its choices were filled in gets them at its first save.
+    Application.objects.filter(pk=application.pk).update(form_definition=formdef.standard_form())
+    data = {"project_name": "Kraft", "municipalities": ["1281"]}  # the section's whole form
+    assert autosave(applicant, application, "project", data).status_code == 200
+    application.refresh_from_db()
+    assert not unresolved(application.form_definition)
+    assert application.answers["municipalities"] == ["1281"]

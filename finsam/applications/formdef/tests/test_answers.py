@@ -64,7 +64,7 @@ def test_numbers_respect_decimals_and_bounds():
 
 def test_text_length_choice_and_date():
     form = form_with(
-        {"key": "namn", "type": "text", "label": "Namn", "max_length": 5},
+        {"key": "name", "type": "text", "label": "Namn", "max_length": 5},
         {
             "key": "val",
             "type": "choice",
@@ -81,15 +81,15 @@ def test_text_length_choice_and_date():
         {"key": "dag", "type": "date", "label": "Dag"},
     )
     answers, errors = clean_answers(
-        form, post(namn="  Kraft ", val="b", flera=["b", "a", "b"], dag="2026-09-01")
+        form, post(name="  Kraft ", val="b", flera=["b", "a", "b"], dag="2026-09-01")
     )
     assert errors == {}
-    assert answers == {"namn": "Kraft", "val": "b", "flera": ["a", "b"], "dag": "2026-09-01"}
+    assert answers == {"name": "Kraft", "val": "b", "flera": ["a", "b"], "dag": "2026-09-01"}
     _answers, errors = clean_answers(
-        form, {"namn": "för lång", "val": "c", "flera": ["x"], "dag": "1 sept"}
+        form, {"name": "för lång", "val": "c", "flera": ["x"], "dag": "1 sept"}
     )
     assert errors == {
-        "namn": "Texten får vara högst 5 tecken (nu 8).",
+        "name": "Texten får vara högst 5 tecken (nu 8).",
         "val": "Välj ett av alternativen.",
         "flera": "Välj bland alternativen.",
         "dag": "Ange ett datum som 2026-09-01.",
@@ -107,9 +107,9 @@ def budget_post(**extra):
         "budget-cost-1-label": "Friskvård",
         "budget-cost-1-2026": "30000",
         "budget-cost-1-2027": "",
-        "budget-fin-samordningsforbundet-2026": "500000",
-        "budget-fin-samordningsforbundet-2027": "300000",
-        "budget-fin-egen_finansiering-2026": "130000",
+        "budget-fin-association-2026": "500000",
+        "budget-fin-association-2027": "300000",
+        "budget-fin-own_financing-2026": "130000",
     }
     data.update(extra)
     return post(**data)
@@ -125,8 +125,8 @@ def test_budget_from_post_gives_the_amount_applied_per_year():
             {"label": "Friskvård", "amounts": {"2026": 30000}},
         ],
         "financiers": {
-            "samordningsforbundet": {"2026": 500000, "2027": 300000},
-            "egen_finansiering": {"2026": 130000},
+            "association": {"2026": 500000, "2027": 300000},
+            "own_financing": {"2026": 130000},
         },
     }
     assert applied_by_year(FORM, answers) == {2026: 500000, 2027: 300000}
@@ -141,14 +141,14 @@ def test_budget_cell_errors_are_keyed_by_cell_and_unbalanced_budget_is_a_problem
     )
     assert errors == {"budget-cost-1-2027": "Ange ett belopp i hela kronor, 0 eller mer."}
     answers, _errors = clean_answers(
-        FORM, budget_post(**{"budget-fin-egen_finansiering-2026": "0"}), section="budget"
+        FORM, budget_post(**{"budget-fin-own_financing-2026": "0"}), section="budget"
     )
     problems = [p for p in missing(FORM, answers) if p.key == "budget"]
     assert [p.message for p in problems] == [
         "Budget per år: År 2026: finansieringen (500\u00a0000\u00a0kr) är inte lika med "
         "kostnaderna (630\u00a0000\u00a0kr)."
     ]
-    assert problems[0].anchor == "block-budget-fin-samordningsforbundet-2026"
+    assert problems[0].anchor == "block-budget-fin-association-2026"
 
 
 def test_timeline_gives_the_period_and_checks_order():
@@ -156,22 +156,22 @@ def test_timeline_gives_the_period_and_checks_order():
         FORM,
         post(
             **{
-                "tidplan-start": "2013-09-01",
-                "tidplan-end": "2014-08-31",
-                "tidplan-row_count": "1",
-                "tidplan-row-0-activity": "Motivation",
-                "tidplan-row-0-start": "2013-09",
-                "tidplan-row-0-end": "2013-12",
+                "timeline-start": "2013-09-01",
+                "timeline-end": "2014-08-31",
+                "timeline-row_count": "1",
+                "timeline-row-0-activity": "Motivation",
+                "timeline-row-0-start": "2013-09",
+                "timeline-row-0-end": "2013-12",
             }
         ),
-        section="tidplan",
+        section="timeline",
     )
     assert errors == {}
     assert period(FORM, answers) == (datetime.date(2013, 9, 1), datetime.date(2014, 8, 31))
     _answers, errors = clean_answers(
         FORM,
         {
-            "tidplan": {
+            "timeline": {
                 "start": "2014-09-01",
                 "end": "2014-01-01",
                 "rows": [{"activity": "A", "start": "2014-05", "end": "2014-02"}],
@@ -179,8 +179,8 @@ def test_timeline_gives_the_period_and_checks_order():
         },
     )
     assert errors == {
-        "tidplan-end": "Slutdatum kan inte vara före startdatum.",
-        "tidplan-row-0-end": "Slutmånaden kan inte vara före startmånaden.",
+        "timeline-end": "Slutdatum kan inte vara före startdatum.",
+        "timeline-row-0-end": "Slutmånaden kan inte vara före startmånaden.",
     }
     assert period(FORM, {}) == (None, None)
 
@@ -190,67 +190,62 @@ def test_group_entries_and_their_required_children():
         FORM,
         post(
             **{
-                "kontaktpersoner-count": "3",
-                "kontaktpersoner-0-namn": "Anna",
-                "kontaktpersoner-0-telefon": "046-35 53 35",
-                "kontaktpersoner-2-roll": "Projektchef",
+                "contacts-count": "3",
+                "contacts-0-name": "Anna",
+                "contacts-0-phone": "046-35 53 35",
+                "contacts-2-role": "Projektchef",
             }
         ),
-        section="kontakter",
+        section="contacts",
     )
     assert errors == {}
     # The empty second entry is dropped; the third lacks its required name.
-    assert [e["namn"] for e in answers["kontaktpersoner"]] == ["Anna", None]
-    problems = [p for p in missing(FORM, answers) if p.key == "kontaktpersoner"]
+    assert [e["name"] for e in answers["contacts"]] == ["Anna", None]
+    problems = [p for p in missing(FORM, answers) if p.key == "contacts"]
     assert [(p.anchor, p.message) for p in problems] == [
-        ("block-kontaktpersoner-1-namn", "Kontaktpersoner: Fyll i: Namn (2)")
+        ("block-contacts-1-name", "Kontaktpersoner: Fyll i Namn (2).")
     ]
 
 
 def test_missing_lists_required_blocks_with_section_and_anchor():
     problems = missing(FORM, {})
     keys = [p.key for p in problems]
-    assert (
-        "projektnamn" in keys
-        and "budget" in keys
-        and "tidplan" in keys
-        and "kontaktpersoner" in keys
-    )
-    assert "samarbetspartners" not in keys  # not required
+    assert "project_name" in keys and "budget" in keys and "timeline" in keys and "contacts" in keys
+    assert "partners" not in keys  # not required
     first = problems[0]
     assert (first.key, first.label, first.section, first.anchor, first.message) == (
-        "projektnamn",
+        "project_name",
         "Projektets namn",
-        "projekt",
-        "block-projektnamn",
-        "Fyll i: Projektets namn",
+        "project",
+        "block-project_name",
+        "Fyll i Projektets namn.",
     )
-    state = section_state(FORM, {"projektnamn": "Kraft"})
-    assert state["projekt"]["answered"] == 1 and not state["projekt"]["complete"]
-    assert state["samarbetspartners"]["complete"]
+    state = section_state(FORM, {"project_name": "Kraft"})
+    assert state["project"]["answered"] == 1 and not state["project"]["complete"]
+    assert state["partners"]["complete"]
 
 
 def test_stored_answers_that_no_longer_pass_are_problems_too():
-    problems = missing(FORM, {"antal_deltagare": -3})
-    assert [p.message for p in problems if p.key == "antal_deltagare"] == [
-        "Antal deltagare: Ange ett tal som är minst 0."
+    problems = missing(FORM, {"participants_planned": -3})
+    assert [p.message for p in problems if p.key == "participants_planned"] == [
+        "Planerat antal deltagare: Ange ett tal som är minst 0."
     ]
 
 
 def test_row_actions_add_and_remove_rows():
-    answers = row_action(FORM, {}, "add:kontaktpersoner")
-    answers = row_action(FORM, answers, "add:kontaktpersoner")
-    assert len(answers["kontaktpersoner"]) == 2
-    answers["kontaktpersoner"][0]["namn"] = "Anna"
-    answers = row_action(FORM, answers, "remove:kontaktpersoner:1")
-    assert answers["kontaktpersoner"] == [
-        {"namn": "Anna", "roll": None, "organisation": None, "telefon": None, "epost": None}
+    answers = row_action(FORM, {}, "add:contacts")
+    answers = row_action(FORM, answers, "add:contacts")
+    assert len(answers["contacts"]) == 2
+    answers["contacts"][0]["name"] = "Anna"
+    answers = row_action(FORM, answers, "remove:contacts:1")
+    assert answers["contacts"] == [
+        {"name": "Anna", "role": None, "organisation": None, "phone": None, "email": None}
     ]
     answers = row_action(FORM, answers, "add:budget")
     assert answers["budget"]["costs"] == [{"label": "", "amounts": {}}]
     assert row_action(FORM, answers, "remove:budget:7") == answers
     assert row_action(FORM, answers, "drop:everything") == answers
-    assert row_action(FORM, answers, "add:projektnamn") == answers
+    assert row_action(FORM, answers, "add:project_name") == answers
 
 
 json_values = st.recursive(
@@ -277,20 +272,20 @@ def test_clean_answers_never_raises_on_any_json(raw):
 
 post_names = st.sampled_from(
     [
-        "projektnamn",
-        "antal_deltagare",
+        "project_name",
+        "participants_planned",
         "budget-first_year",
         "budget-year_count",
         "budget-cost_count",
         "budget-cost-0-label",
         "budget-cost-0-2026",
-        "budget-fin-samordningsforbundet-2026",
-        "tidplan-start",
-        "tidplan-row_count",
-        "tidplan-row-0-start",
-        "kontaktpersoner-count",
-        "kontaktpersoner-0-namn",
-        "utgangspunkter",
+        "budget-fin-association-2026",
+        "timeline-start",
+        "timeline-row_count",
+        "timeline-row-0-start",
+        "contacts-count",
+        "contacts-0-name",
+        "starting_points",
     ]
 )
 
@@ -324,7 +319,7 @@ def test_budget_totals_are_the_sums_of_the_cells(first, count, lines, applicant)
             {"label": f"Rad {n}", "amounts": {str(y): line[i] for i, y in enumerate(years)}}
             for n, line in enumerate(lines)
         ],
-        "financiers": {"samordningsforbundet": {str(y): applicant[i] for i, y in enumerate(years)}},
+        "financiers": {"association": {str(y): applicant[i] for i, y in enumerate(years)}},
     }
     answers, errors = clean_answers(FORM, {"budget": value})
     assert errors == {}

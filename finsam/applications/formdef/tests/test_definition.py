@@ -44,8 +44,8 @@ def test_labels_follow_the_active_language():
 
 def test_duplicate_keys_unknown_types_and_bad_options_are_named():
     definition = small(
-        {"key": "namn", "type": "text", "label": "Namn"},
-        {"key": "namn", "type": "text", "label": "Namn igen"},
+        {"key": "name", "type": "text", "label": "Namn"},
+        {"key": "name", "type": "text", "label": "Namn igen"},
         {"key": "x", "type": "video", "label": "Film"},
         {"key": "Bad Key", "type": "text", "label": "Fel"},
         {
@@ -70,7 +70,7 @@ def test_duplicate_keys_unknown_types_and_bad_options_are_named():
     )
     problems = validate_definition(definition)
     text = "\n".join(problems)
-    assert "nyckeln ”namn” används redan" in text
+    assert "nyckeln ”name” används redan" in text
     assert "okänd blocktyp ”video”" in text
     assert "”Bad Key” har ingen giltig nyckel" in text
     assert "koden ”a” används redan" in text

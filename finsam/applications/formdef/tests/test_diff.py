@@ -5,30 +5,34 @@ FORM = standard_form()
 
 
 def test_changed_blocks_only_in_form_order():
-    old = {"projektnamn": "Kraft", "antal_deltagare": 12, "huvudman": "Socialförvaltningen"}
+    old = {
+        "project_name": "Kraft",
+        "participants_planned": 12,
+        "principal_organisation": "Socialförvaltningen",
+    }
     new = {
-        "projektnamn": "Kraft 2",
-        "antal_deltagare": 12,
-        "huvudman": "Socialförvaltningen",
-        "remittering": "<p>Socialsekreterare remitterar.</p>",
+        "project_name": "Kraft 2",
+        "participants_planned": 12,
+        "principal_organisation": "Socialförvaltningen",
+        "referral": "<p>Socialsekreterare remitterar.</p>",
     }
     changes = diff(FORM, old, new)
     assert [(c.key, c.label, c.old, c.new) for c in changes] == [
-        ("projektnamn", "Projektets namn", "Kraft", "Kraft 2"),
-        ("remittering", "4.3 Remittering till projektet", "", "Socialsekreterare remitterar."),
+        ("project_name", "Projektets namn", "Kraft", "Kraft 2"),
+        ("referral", "4.3 Remittering till projektet", "", "Socialsekreterare remitterar."),
     ]
     assert changes[0].section_title == "Projektet"
 
 
 def test_long_text_gets_a_word_level_diff():
     old = {
-        "utgangspunkter": (
+        "starting_points": (
             "<p>Kraft har drivits under ett och ett halvt år så här långt och två grupper "
             "har genomgått metoden.</p>"
         )
     }
     new = {
-        "utgangspunkter": (
+        "starting_points": (
             "<p>Kraft har drivits under två år så här långt och tre grupper "
             "har genomgått metoden.</p>"
         )

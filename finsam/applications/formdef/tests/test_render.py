@@ -9,26 +9,26 @@ from finsam.documents.blocks import Chapter, Paragraph, Table
 
 FORM = standard_form()
 ANSWERS = {
-    "projektnamn": "Kraft",
-    "utgangspunkter": "<p>Kraft har drivits i ett och ett halvt år.</p>",
-    "antal_deltagare": 15,
+    "project_name": "Kraft",
+    "starting_points": "<p>Kraft har drivits i ett och ett halvt år.</p>",
+    "participants_planned": 15,
     "budget": {
         "years": [2013, 2014],
         "costs": [{"label": "Projektledare", "amounts": {"2013": 200000, "2014": 400000}}],
-        "financiers": {"samordningsforbundet": {"2013": 200000, "2014": 400000}},
+        "financiers": {"association": {"2013": 200000, "2014": 400000}},
     },
-    "tidplan": {
+    "timeline": {
         "start": "2013-09-01",
         "end": "2014-08-31",
         "rows": [{"activity": "Motivation", "start": "2013-09", "end": "2013-12"}],
     },
-    "kontaktpersoner": [
+    "contacts": [
         {
-            "namn": "Anna-Lena Dahlin",
-            "roll": "Projektledare",
+            "name": "Anna-Lena Dahlin",
+            "role": "Projektledare",
             "organisation": None,
-            "telefon": "046-35 53 35",
-            "epost": None,
+            "phone": "046-35 53 35",
+            "email": None,
         }
     ],
 }
@@ -38,9 +38,9 @@ def test_every_input_has_a_label_and_the_ids_follow_the_keys():
     html = render_form(FORM, ANSWERS, {})
     ids = re.findall(r'<(?:input|textarea)[^>]* id="([^"]+)"', html)
     assert (
-        "block-projektnamn" in ids
+        "block-project_name" in ids
         and "block-budget-cost-0-2014" in ids
-        and "block-kontaktpersoner-0-namn" in ids
+        and "block-contacts-0-name" in ids
     )
     for input_id in ids:
         assert f'for="{input_id}"' in html, input_id
@@ -48,27 +48,28 @@ def test_every_input_has_a_label_and_the_ids_follow_the_keys():
     assert 'for="block-budget-cost-0-2014">Projektledare, 2014</label>' in html
     assert '<th scope="col" class="text-end">2014</th>' in html
     assert '<th scope="row">Samordningsförbundet</th>' in html
-    assert 'name="action" value="add:kontaktpersoner"' in html  # works without JavaScript
-    assert 'name="action" value="remove:kontaktpersoner:0"' in html
+    assert 'name="action" value="add:contacts"' in html  # works without JavaScript
+    assert 'name="action" value="remove:contacts:0"' in html
     assert "<script" not in html
 
 
 def test_an_error_is_tied_to_its_field_and_the_typed_value_is_kept():
     data = QueryDict(mutable=True)
-    data.update({"projektnamn": "Kraft", "antal_deltagare": "femton"})
-    answers, errors = clean_answers(FORM, data, section="malgrupp")
-    html = render_form(FORM, {**ANSWERS, **answers}, errors, data=data, section="malgrupp")
+    data.update({"project_name": "Kraft", "participants_planned": "femton"})
+    answers, errors = clean_answers(FORM, data, section="target_group")
+    html = render_form(FORM, {**ANSWERS, **answers}, errors, data=data, section="target_group")
     assert (
-        'id="block-antal_deltagare" name="antal_deltagare" value="femton" '
-        'aria-describedby="block-antal_deltagare-hint block-antal_deltagare-error"' in html
+        'id="block-participants_planned" name="participants_planned" value="femton" '
+        'aria-describedby="block-participants_planned-hint block-participants_planned-error"'
+        in html
     )
-    assert 'id="block-antal_deltagare-error">Ange ett tal, till exempel 12.</div>' in html
+    assert 'id="block-participants_planned-error">Ange ett tal, till exempel 12.</div>' in html
     assert "section-projekt" not in html  # one section only
 
 
 def test_english_labels():
     with translation.override("en"):
-        html = render_form(FORM, {}, {}, section="projekt")
+        html = render_form(FORM, {}, {}, section="project")
     assert "Project name" in html
 
 
@@ -93,7 +94,7 @@ def test_read_only_display_plain_text_and_document_blocks():
         "400\u00a0000\u00a0kr",
         "600\u00a0000\u00a0kr",
     ]
-    start = next(c for c in chapters if c.anchor == "section-utgangspunkter")
+    start = next(c for c in chapters if c.anchor == "section-starting_points")
     assert start.sub_chapters[0].blocks == [Paragraph("Kraft har drivits i ett och ett halvt år.")]
 
 
