@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from finsam.applications import formdef
+from finsam.applications.formdef.options import unresolved, with_options
 from finsam.applications.models import Application, Attachment, CoApplicantPermission
 from finsam.applications.tests.factories import (
     ApplicantOrganisationFactory,
@@ -21,7 +22,6 @@ from finsam.applications.tests.factories import (
     RoundFactory,
 )
 from finsam.applications.workflow import Status
-from finsam.applications.formdef.options import unresolved, with_options
 from finsam.audit.models import ChangeEvent
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory
@@ -190,8 +190,8 @@ def test_a_section_with_errors_is_shown_again_as_typed(applicant, application):
     body = response.content.decode()
     assert 'value="-4"' in body
     assert (
-        'href="#block-participants_planned">Planerat antal deltagare: Ange ett tal som är minst 0.</a>'
-        in body
+        'href="#block-participants_planned">'
+        "Planerat antal deltagare: Ange ett tal som är minst 0.</a>" in body
     )
     assert (
         'aria-describedby="block-participants_planned-hint block-participants_planned-error"'
