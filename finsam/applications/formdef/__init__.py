@@ -10,6 +10,18 @@ their answers. No models: pure functions the applications app calls. The contrac
 - `check_file(uploaded, allowed_kinds, max_bytes) -> (kind, error)`
 - `render_form(definition, answers, errors, ...)`, `render_display(definition, answers)`
 - `row_action(definition, answers, action)`: the "Lägg till" / "Ta bort" buttons
+- `options.with_options(definition, association)`: choices with `"options_from"` filled in
+  (the copy an application keeps is made with it)
+
+The shipped standard form (`standard_form.json`, seed 004's sections) keeps these block keys,
+which the board (a granted application becomes an initiative), the catalogue and the meeting
+pack read: `summary` (text, required, at most 1 000 characters); `target_groups` (choice,
+multiple, `"options_from": "target_group"`, the code list of the initiatives' target groups);
+`municipalities` (choice, multiple, `"options_from": "municipalities"`: the association's member
+municipalities, codes = municipality codes); `participants_planned` (integer); `budget`;
+`timeline` (with the project period); `contacts` (the repeatable group of contact persons); and
+`project_name` (the application's title). Seed 004's answers in this form are
+`finsam/demo/data/application_004.json` (`{"title": ..., "answers": {...}}`, the text verbatim).
 """
 
 from finsam.applications.formdef.answers import (

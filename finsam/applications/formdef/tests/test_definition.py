@@ -94,3 +94,26 @@ def test_a_changed_copy_does_not_touch_the_shipped_form():
     changed = copy.deepcopy(form)
     changed["sections"][0]["blocks"][0]["label"] = "Ändrad"
     assert standard_form() == form
+
+
+def test_the_demo_application_from_seed_004_fits_the_shipped_form():
+    import json
+    from pathlib import Path
+
+    from finsam.applications.formdef import applied_by_year, clean_answers, missing, period
+
+    data = json.loads(
+        (Path(__file__).parents[3] / "demo" / "data" / "application_004.json").read_text("utf-8")
+    )
+    form = standard_form()
+    for section in form["sections"]:
+        for block in section["blocks"]:
+            if block["key"] == "municipalities":
+                block["options"] = [{"code": "1281", "label": "Lund"}]
+    answers, errors = clean_answers(form, data["answers"])
+    assert errors == {}
+    assert answers == data["answers"]
+    assert missing(form, answers) == []
+    assert applied_by_year(form, answers) == {2013: 1_096_000}
+    assert str(period(form, answers)[0]) == "2013-09-01"
+    assert "Biologdesignern" in answers["method"]
