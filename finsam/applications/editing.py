@@ -139,7 +139,9 @@ def answers_save(
         application.save(update_fields=["form_definition"])
     definition = application.form_definition
     cleaned, errors = formdef.clean_answers(definition, data, section=section)
-    answers = {**application.answers, **cleaned}
+    answers = formdef.keep_formatting(
+        definition, application.answers, {**application.answers, **cleaned}
+    )
     if action:
         answers = formdef.row_action(definition, answers, action)
     if answers != application.answers:

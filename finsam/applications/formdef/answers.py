@@ -151,6 +151,21 @@ def period(definition, answers) -> tuple[datetime.date | None, datetime.date | N
     return None, None
 
 
+def keep_formatting(definition, old_answers, new_answers) -> dict:
+    """The new answers, where a rich text whose words did not change keeps its stored HTML: the
+    form shows rich text as plain text, and saving it unchanged must not drop its formatting."""
+    from finsam.applications.formdef.richtext import html_to_text
+
+    out = dict(new_answers)
+    for _sec, block in blocks(definition):
+        key = block["key"]
+        old, new = old_answers.get(key), out.get(key)
+        unchanged = isinstance(old, str) and isinstance(new, str) and old != new
+        if block["type"] == "rich_text" and unchanged and html_to_text(old) == html_to_text(new):
+            out[key] = old
+    return out
+
+
 def row_action(definition, answers: dict, action: str) -> dict:
     """Answers after a "Lägg till" / "Ta bort" button: `add:<key>` adds an empty row (a group's
     entry, a budget's cost line, a timeline's activity), `remove:<key>:<n>` removes row n.

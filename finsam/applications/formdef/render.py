@@ -140,9 +140,9 @@ def bind(block, value, errors: dict[str, str], fid: str | None = None) -> BoundB
         bound.max_length = block.get("max_length", 200)
     elif kind == "rich_text":
         bound.multiline = True
+        # Shown as plain text; saved unchanged, it keeps its formatting (`keep_formatting`).
         if isinstance(value, str) and richtext.looks_like_html(value):
-            text = richtext.html_to_text(value)
-            bound.value = text if richtext.to_html(text) == richtext.sanitize(value) else value
+            bound.value = richtext.html_to_text(value)
         else:
             bound.value = _str(value)
     elif kind in ("number", "amount"):

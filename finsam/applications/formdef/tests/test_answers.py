@@ -329,3 +329,21 @@ def test_budget_totals_are_the_sums_of_the_cells(first, count, lines, applicant)
         assert totals["costs"][year] == sum(line[i] for line in lines)
         assert totals["applied"][year] == applicant[i]
     assert applied_by_year(FORM, answers) == {y: applicant[i] for i, y in enumerate(years)}
+
+
+def test_rich_text_saved_unchanged_keeps_its_formatting():
+    from finsam.applications.formdef import keep_formatting
+    from finsam.applications.formdef.render import bind
+
+    old = {"starting_points": "<p><i>Mål:</i> Utveckla <b>metoder</b>.</p>"}
+    block = next(b for s in FORM["sections"] for b in s["blocks"] if b["key"] == "starting_points")
+    shown = bind(block, old["starting_points"], {}).value
+    assert shown == "Mål: Utveckla metoder."
+    cleaned, _errors = clean_answers(FORM, post(starting_points=shown), section="starting_points")
+    assert keep_formatting(FORM, old, cleaned) == old
+    cleaned, _errors = clean_answers(
+        FORM, post(starting_points=shown + " Mer."), section="starting_points"
+    )
+    assert keep_formatting(FORM, old, cleaned) == {
+        "starting_points": "<p>Mål: Utveckla metoder. Mer.</p>"
+    }
