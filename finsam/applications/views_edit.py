@@ -164,7 +164,7 @@ def edit_section(request, pk, section):
             section_def,
             errors=errors,
             data=request.POST,
-            status=409,
+            status=422,
             extra=[LinkedError(_message(exc), "")],
         )
     except ValidationError as exc:
@@ -175,7 +175,7 @@ def edit_section(request, pk, section):
     application.refresh_from_db()
     if errors:
         return _render_section(
-            request, application, section_def, errors=errors, data=request.POST, status=400
+            request, application, section_def, errors=errors, data=request.POST, status=422
         )
     if row_action or action.startswith(("years:", "upload:", "delete-file:")):
         key = action.split(":")[1] if ":" in action else ""

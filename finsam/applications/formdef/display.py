@@ -60,6 +60,7 @@ def _tables(block, value) -> list[DisplayTable]:
                 kr(sum(line["amounts"].values())),
             ]
             for line in value.get("costs", [])
+            if line.get("label") or line.get("amounts")
         ]
         costs = [
             DisplayTable(
@@ -104,6 +105,7 @@ def _tables(block, value) -> list[DisplayTable]:
                 [
                     [r.get("activity", ""), month_text(r.get("start")), month_text(r.get("end"))]
                     for r in value["rows"]
+                    if any(r.values())
                 ],
             )
         ]
@@ -116,7 +118,7 @@ def _tables(block, value) -> list[DisplayTable]:
                 [
                     [TYPES[c["type"]].text(c, entry.get(c["key"])) for c in children]
                     for entry in value
-                    if isinstance(entry, dict)
+                    if TYPES["group"].filled(block, entry)
                 ],
             )
         ]

@@ -196,7 +196,7 @@ def bind(block, value, errors: dict[str, str], fid: str | None = None) -> BoundB
             bound.rows.append(
                 Row(
                     n,
-                    f"{tr(block['label'])} {n + 1}",
+                    f"{tr(block.get('item_label') or block['label'])} {n + 1}",
                     [],
                     f"remove:{fid}:{n}",
                     [

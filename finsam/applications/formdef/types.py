@@ -575,8 +575,7 @@ class Budget(BlockType):
                     "n": len(label),
                 }
             amounts = self._amounts(line.get("amounts"), years, f"{fid}-cost-{n}", errors)
-            if label or amounts:
-                costs.append({"label": label, "amounts": amounts})
+            costs.append({"label": label, "amounts": amounts})
         fin_in = value.get("financiers") or {}
         financiers = {}
         if isinstance(fin_in, dict):
@@ -658,6 +657,8 @@ class Budget(BlockType):
         totals = self.totals(block, value)
         lines = []
         for line in value.get("costs", []):
+            if not line.get("label") and not line.get("amounts"):
+                continue
             amounts = ", ".join(f"{y}: {kr(line['amounts'].get(str(y), 0))}" for y in years)
             lines.append(f"{line.get('label', '')}: {amounts}")
         labels = {f["code"]: tr(f["label"]) for f in self.financiers(block)}
@@ -716,7 +717,7 @@ class Timeline(BlockType):
             cleaned = self._row(row, f"{fid}-row-{n}", errors)
             if cleaned is None:
                 errors[fid] = _("Tidplanen kunde inte läsas.")
-            elif any(cleaned.values()):
+            else:
                 rows.append(cleaned)
         if errors:
             return None, errors
@@ -760,6 +761,8 @@ class Timeline(BlockType):
         out = []
         if isinstance(value, dict):
             for n, row in enumerate(value.get("rows", [])):
+                if not any(row.values()):
+                    continue
                 if not row.get("activity"):
                     out.append((f"{fid}-row-{n}-activity", _("Ange aktiviteten.")))
                 if not row.get("start"):
@@ -777,6 +780,8 @@ class Timeline(BlockType):
             % {"start": sv_date(start) if start else "–", "end": sv_date(end) if end else "–"}
         ]
         for row in value.get("rows", []):
+            if not any(row.values()):
+                continue
             lines.append(
                 f"{row.get('activity', '')}: "
                 f"{month_text(row.get('start'))} – {month_text(row.get('end'))}"
@@ -806,6 +811,8 @@ class Group(BlockType):
                 )
                 continue
             problems.extend(check_block(child, where, seen))
+        if "item_label" in block and not label_valid(block["item_label"]):
+            problems.append(_("%(where)s: item_label ska vara en text.") % {"where": where})
         low, high = block.get("min_repeats", 0), block.get("max_repeats", 10)
         if (
             not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
@@ -854,24 +861,29 @@ class Group(BlockType):
                 )
                 errors.update(child_errors)
                 cleaned[child["key"]] = child_value
-            if any(
-                not TYPES[c["type"]].is_empty(c, cleaned[c["key"]]) for c in self.children(block)
-            ):
-                entries.append(cleaned)
+            entries.append(cleaned)
         if errors:
             return [], errors
         return entries, {}
 
+    def filled(self, block, entry) -> bool:
+        """Whether an entry has any answer (an added row left empty has none)."""
+        return isinstance(entry, dict) and any(
+            not TYPES[c["type"]].is_empty(c, entry.get(c["key"])) for c in self.children(block)
+        )
+
     def is_empty(self, block, value):
-        return not value
+        return not isinstance(value, list) or not any(self.filled(block, e) for e in value)
 
     def problems(self, block, value, fid):
         out = []
         entries = value if isinstance(value, list) else []
         low = block.get("min_repeats", 0)
-        if len(entries) < low and entries:
+        if sum(self.filled(block, e) for e in entries) < low:
             out.append((fid, _("Lägg till minst %(n)s.") % {"n": low}))
         for n, entry in enumerate(entries):
+            if not self.filled(block, entry):
+                continue
             for child in self.children(block):
                 if child.get("required") and TYPES[child["type"]].is_empty(
                     child, entry.get(child["key"])
@@ -890,6 +902,8 @@ class Group(BlockType):
             return ""
         lines = []
         for entry in value:
+            if not self.filled(block, entry):
+                continue
             parts = [
                 TYPES[c["type"]].text(c, entry.get(c["key"]))
                 for c in self.children(block)

@@ -186,7 +186,7 @@ def test_a_section_with_errors_is_shown_again_as_typed(applicant, application):
         "action": "save",
     }
     response = applicant.post(url("edit_section", application, "target_group"), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert 'value="-4"' in body
     assert (
@@ -203,7 +203,7 @@ def test_a_stale_section_save_keeps_what_was_typed(applicant, application):
     autosave(applicant, application, "project", {"project_name": "Från en annan flik"})
     data = {"lock_version": 0, "project_name": "Mitt namn", "action": "save"}
     response = applicant.post(url("edit_section", application, "project"), data)
-    assert response.status_code == 409
+    assert response.status_code == 422
     body = response.content.decode()
     assert "Någon annan har sparat ansökan" in body
     assert 'value="Mitt namn"' in body and 'name="lock_version" value="1"' in body
@@ -277,7 +277,7 @@ def test_attachments_are_checked_by_content_stored_with_their_hash_and_served_to
         url("edit_section", application, "attachments"),
         {"lock_version": 0, "attachments": bad, "action": "upload:attachments"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Filen är inte en PDF fast namnet slutar på .pdf." in response.content.decode()
     assert not Attachment.objects.exists()
     good = SimpleUploadedFile("plan.pdf", PDF)

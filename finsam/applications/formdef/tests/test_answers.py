@@ -199,11 +199,18 @@ def test_group_entries_and_their_required_children():
         section="contacts",
     )
     assert errors == {}
-    # The empty second entry is dropped; the third lacks its required name.
-    assert [e["name"] for e in answers["contacts"]] == ["Anna", None]
+    # Rows stay where they were (the buttons address them by number); the empty second one asks
+    # for nothing, the third lacks its required name.
+    assert [e["name"] for e in answers["contacts"]] == ["Anna", None, None]
+    assert answers["contacts"][2]["role"] == "Projektchef"
     problems = [p for p in missing(FORM, answers) if p.key == "contacts"]
     assert [(p.anchor, p.message) for p in problems] == [
-        ("block-contacts-1-name", "Kontaktpersoner: Fyll i Namn (2).")
+        ("block-contacts-2-name", "Kontaktpersoner: Fyll i Namn (3).")
+    ]
+    # A group whose rows are all empty is unanswered.
+    empty, _errors = clean_answers(FORM, post(**{"contacts-count": "2"}), section="contacts")
+    assert [p.message for p in missing(FORM, empty) if p.key == "contacts"] == [
+        "Fyll i Kontaktpersoner."
     ]
 
 
