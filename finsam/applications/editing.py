@@ -25,7 +25,7 @@ from finsam.applications.formdef.options import unresolved, with_options
 from finsam.applications.models import Application, Attachment, Revision
 from finsam.applications.scoping import applications_for
 from finsam.applications.services import _store_revision, may_write
-from finsam.applications.workflow import EDITABLE
+from finsam.applications.workflow import EDITABLE, Status
 from finsam.audit.services import record_change
 
 # The block whose answer is the application's title (the project's name), when the form has it.
@@ -204,6 +204,11 @@ def attachment_add(access, application: Application, *, block_key: str, uploaded
 def attachment_delete(access, attachment: Attachment) -> None:
     """Remove an attachment while the application is a draft (or a supplement is requested)."""
     application = _writable(access, attachment.application)
+    if application.status != Status.DRAFT:
+        # A submitted version refers to its files: they stay once the application is in.
+        raise ValidationError(
+            {attachment.block: _("En bilaga kan bara tas bort innan ansökan har lämnats in.")}
+        )
     attachment = application.attachments.get(pk=attachment.pk)
     key = attachment.block
     entries = [

@@ -209,7 +209,10 @@ def _files(request, application, section, action) -> dict[str, str]:
             .first()
         )
         if attachment is not None:
-            editing.attachment_delete(request.access, attachment)
+            try:
+                editing.attachment_delete(request.access, attachment)
+            except ValidationError as exc:
+                errors.update({key: " ".join(v) for key, v in exc.message_dict.items()})
     return errors
 
 
@@ -376,8 +379,12 @@ def attachment_delete(request, pk):
     item = get_object_or_404(editing.attachments_for(request.access), pk=pk)
     if not editing.may_edit(request.access, item.application):
         raise PermissionDenied
-    editing.attachment_delete(request.access, item)
-    messages.success(request, _("Filen %(name)s är borttagen.") % {"name": item.name})
+    try:
+        editing.attachment_delete(request.access, item)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("Filen %(name)s är borttagen.") % {"name": item.name})
     if wants_partial(request):
         return render(request, "applications/edit/_empty.html")
     return redirect("applications:edit", pk=item.application_id)

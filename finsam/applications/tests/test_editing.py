@@ -408,3 +408,36 @@ def test_choices_from_the_code_lists_are_filled_in_and_kept_with_the_copy(
     application.refresh_from_db()
     assert not unresolved(application.form_definition)
     assert application.answers["municipalities"] == ["1281"]
+
+
+def test_a_submitted_applications_files_stay_and_staff_see_the_versions(
+    world, applicant, application, client_for
+):
+    applicant.post(
+        url("edit_section", application, "attachments"),
+        {"lock_version": 0, "attachments": SimpleUploadedFile("plan.pdf", PDF), "action": "upload"},
+    )
+    attachment = Attachment.objects.get()
+    applicant.post(url("revisions", application))
+    Application.objects.filter(pk=application.pk).update(status=Status.SUPPLEMENT_REQUESTED)
+    response = applicant.post(
+        url("edit_section", application, "attachments"),
+        {"lock_version": 1, "action": f"delete-file:{attachment.pk}"},
+    )
+    assert response.status_code == 422
+    assert "En bilaga kan bara tas bort innan ansökan har lämnats in." in response.content.decode()
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    staff = client_for(world.secretariat)
+    assert staff.get(url("revisions", application)).status_code == 200
+    assert staff.get(url("revision_diff", application) + "?a=1").status_code == 200
+    assert staff.get(reverse("applications:attachment", args=[attachment.pk])).status_code == 200
+
+
+def test_the_template_tag_shows_the_answers(application):
+    from django.template import Context, Template
+
+    application.answers = {"project_name": "Kraft", "participants_planned": 15}
+    html = Template("{% load application_forms %}{% application_answers application %}").render(
+        Context({"application": application})
+    )
+    assert "Kraft" in html and 'id="answer-participants_planned"' in html
