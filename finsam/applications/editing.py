@@ -22,6 +22,7 @@ from finsam.applications import formdef
 from finsam.applications.formdef.definition import blocks, find_block
 from finsam.applications.formdef.files import KINDS, sha256
 from finsam.applications.formdef.options import unresolved, with_options
+from finsam.applications.formdef.text import clean_text
 from finsam.applications.models import Application, Attachment, Revision
 from finsam.applications.scoping import applications_for
 from finsam.applications.services import _store_revision, may_write
@@ -180,7 +181,7 @@ def attachment_add(access, application: Application, *, block_key: str, uploaded
         raise ValidationError(
             {block_key: _("Högst %(n)s filer.") % {"n": block.get("max_files", 10)}}
         )
-    name = (uploaded.name or "fil").replace("/", "_").replace("\\", "_")[-200:]
+    name = clean_text((uploaded.name or "").replace("/", "_").replace("\\", "_"))[-200:] or "fil"
     digest = sha256(uploaded)
     uploaded.seek(0)
     attachment = Attachment(
