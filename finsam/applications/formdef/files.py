@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 import filetype
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finsam.core.formats import sv_number
 
@@ -21,7 +22,7 @@ from finsam.core.formats import sv_number
 @dataclass(frozen=True)
 class Kind:
     code: str
-    name: str  # what a reader calls it
+    name: str  # what a reader calls it (translated when shown)
     extensions: tuple[str, ...]
     mimes: tuple[str, ...]
     content_type: str
@@ -31,20 +32,22 @@ KINDS: dict[str, Kind] = {
     "pdf": Kind("pdf", "PDF", (".pdf",), ("application/pdf",), "application/pdf"),
     "docx": Kind(
         "docx",
-        "Word-dokument (DOCX)",
+        gettext_lazy("Word-dokument (DOCX)"),
         (".docx",),
         ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     "xlsx": Kind(
         "xlsx",
-        "Excel-fil (XLSX)",
+        gettext_lazy("Excel-fil (XLSX)"),
         (".xlsx",),
         ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
-    "png": Kind("png", "PNG-bild", (".png",), ("image/png",), "image/png"),
-    "jpeg": Kind("jpeg", "JPEG-bild", (".jpg", ".jpeg"), ("image/jpeg",), "image/jpeg"),
+    "png": Kind("png", gettext_lazy("PNG-bild"), (".png",), ("image/png",), "image/png"),
+    "jpeg": Kind(
+        "jpeg", gettext_lazy("JPEG-bild"), (".jpg", ".jpeg"), ("image/jpeg",), "image/jpeg"
+    ),
 }
 
 HEAD_BYTES = 8192
@@ -110,7 +113,7 @@ def check_file(uploaded, allowed_kinds, max_bytes: int) -> tuple[str | None, str
             "max": sv_number(max(1, max_bytes // (1024 * 1024)), space=" ")
         }
     allowed = [KINDS[k] for k in allowed_kinds if k in KINDS]
-    names = ", ".join(kind.name for kind in allowed)
+    names = ", ".join(str(kind.name) for kind in allowed)
     data = _read_all(uploaded)
     kind = sniff(data)
     extension = PurePath(name).suffix.lower()

@@ -162,7 +162,7 @@ def bind(block, value, errors: dict[str, str], fid: str | None = None) -> BoundB
         bound.files = [f for f in value if isinstance(f, dict)] if isinstance(value, list) else []
         kinds = block.get("kinds", list(KINDS))
         bound.accept = ",".join(ext for k in kinds for ext in KINDS[k].extensions)
-        bound.kinds_text = ", ".join(KINDS[k].name for k in kinds)
+        bound.kinds_text = ", ".join(str(KINDS[k].name) for k in kinds)
     elif kind == "budget":
         _bind_budget(bound, block, value, inp, errors, fid)
     elif kind == "timeline":
