@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from finsam.applications.formdef.definition import blocks, section_title
 from finsam.applications.formdef.text import tr
@@ -38,15 +39,18 @@ def _text(block, value) -> str:
 def inline_diff(old: str, new: str) -> SafeString:
     """A word-level diff of two texts: removed words in <del>, added in <ins>, all text escaped."""
     a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    # Said aloud too: a screen reader does not announce <del> and <ins> by themselves.
+    removed = f'<span class="visually-hidden">{escape(_("borttaget:"))} </span>'
+    added = f'<span class="visually-hidden">{escape(_("tillagt:"))} </span>'
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(escape("".join(a[i1:i2])))
             continue
         if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+            out.append(f"<del>{removed}{escape(''.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+            out.append(f"<ins>{added}{escape(''.join(b[j1:j2]))}</ins>")
     return mark_safe("".join(out))  # noqa: S308 (every piece of text is escaped)
 
 

@@ -26,6 +26,8 @@ from finsam.audit.models import ChangeEvent
 from finsam.reference.models import CodeList
 from finsam.reference.tests.factories import CodeFactory, MunicipalityFactory
 
+DEL = '<del><span class="visually-hidden">borttaget: </span>'
+INS = '<ins><span class="visually-hidden">tillagt: </span>'
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -335,7 +337,7 @@ def test_revisions_and_their_diff(applicant, application):
         {"starting_points": "Kraft har drivits under två år så här långt."},
     )
     page = applicant.get(url("revision_diff", application) + "?a=1&b=current").content.decode()
-    assert "<del>ett och ett halvt</del><ins>två</ins>" in page
+    assert DEL + "ett och ett halvt</del>" + INS + "två</ins>" in page
     assert applicant.get(url("revision_diff", application) + "?a=99").status_code == 404
     listing = applicant.get(url("revisions", application)).content.decode()
     assert "Sparad version" in listing

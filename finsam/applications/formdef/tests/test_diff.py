@@ -2,6 +2,8 @@ from finsam.applications.formdef import diff, standard_form
 from finsam.applications.formdef.diff import inline_diff
 
 FORM = standard_form()
+DEL = '<del><span class="visually-hidden">borttaget: </span>'
+INS = '<ins><span class="visually-hidden">tillagt: </span>'
 
 
 def test_changed_blocks_only_in_form_order():
@@ -38,15 +40,17 @@ def test_long_text_gets_a_word_level_diff():
         )
     }
     (change,) = diff(FORM, old, new)
-    assert "<del>ett och ett halvt</del><ins>två</ins>" in change.inline
-    assert "<del>två</del><ins>tre</ins>" in change.inline
+    assert DEL + "ett och ett halvt</del>" + INS + "två</ins>" in change.inline
+    assert DEL + "två</del>" + INS + "tre</ins>" in change.inline
     assert "Kraft har drivits under " in change.inline
 
 
 def test_the_inline_diff_escapes_the_text():
     html = inline_diff("säker text här", 'säker <script>alert("x")</script> text här')
     assert "<script>" not in html
-    assert html == "säker<ins> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins> text här"
+    assert (
+        html == "säker" + INS + " &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins> text här"
+    )
 
 
 def test_budget_changes_are_shown_as_text():
