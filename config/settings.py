@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "finsam.followup",
     "finsam.reports",
     "finsam.applications",
+    "finsam.preparation",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("finsam.finance.urls")),
     path("jobs/", include("finsam.jobs.urls")),
     path("applications/", include("finsam.applications.urls")),
+    path("preparation/", include("finsam.preparation.urls")),
     path("api/", include("finsam.api.urls")),
 ]
 

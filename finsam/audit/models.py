@@ -156,6 +156,26 @@ class ChangeEventQuerySet(AppendOnlyQuerySet):
 
 # What each recorded change is called on the change-log page (the services' action names).
 CHANGE_ACTIONS = {
+    # Applications (finsam.applications): starting one and each step of the workflow.
+    "application.create": _("Startade en ansökan"),
+    "application.submit": _("Lämnade in en ansökan"),
+    "application.accept_late": _("Tog emot en ansökan efter sista dag"),
+    "application.start_formal_check": _("Påbörjade formell kontroll"),
+    "application.start_preparation": _("Lämnade en ansökan till beredning"),
+    "application.request_supplement": _("Begärde komplettering"),
+    "application.supplement": _("Lämnade in en komplettering"),
+    "application.recommend": _("Lämnade beredningens rekommendation"),
+    "application.propose": _("Lade fram en ansökan för styrelsen"),
+    "application.withdraw_proposal": _("Drog tillbaka ett förslag till styrelsen"),
+    "application.decide": _("Registrerade styrelsens beslut"),
+    "application.grant": _("Beviljade en ansökan (justerat protokoll)"),
+    "application.reject": _("Avslog en ansökan (justerat protokoll)"),
+    "application.table": _("Bordlade en ansökan (justerat protokoll)"),
+    "application.sign_agreement": _("Registrerade ett tecknat avtal"),
+    "application.start": _("Startade en beviljad insats"),
+    "application.receive_final_report": _("Tog emot slutrapporten"),
+    "application.finish": _("Avslutade ett projekt"),
+    "application.withdraw": _("Återtog en ansökan"),
     "association.create": _("Skapade förbundet"),
     "association.update": _("Ändrade förbundet"),
     "association.member_add": _("Lade till en medlem"),
@@ -184,6 +204,12 @@ CHANGE_ACTIONS = {
     "user.invite": _("Bjöd in en användare"),
     "user.invitation_cancel": _("Drog tillbaka en inbjudan"),
     "user.role_remove": _("Tog bort en roll"),
+    # Preparation (finsam.preparation).
+    "review.save": _("Sparade ett utkast till bedömning"),
+    "review.submit": _("Lämnade in en bedömning"),
+    "recommendation.record": _("Registrerade beredningens rekommendation"),
+    "interest.declare": _("Anmälde jäv"),
+    "interest.end": _("Avslutade en jävsanmälan"),
 }
 
 

@@ -221,3 +221,11 @@ def test_a_co_applicant_with_edit_rights_may_submit_one_with_comment_rights_may_
     services.submit(access, own)
     own.refresh_from_db()
     assert own.status == Status.SUBMITTED
+
+
+def test_every_transition_has_a_name_in_the_change_log():
+    from finsam.audit.models import CHANGE_ACTIONS
+
+    assert {f"application.{name}" for name in TRANSITIONS} | {"application.create"} <= set(
+        CHANGE_ACTIONS
+    )

@@ -17,6 +17,7 @@ from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
 from finsam.participants.tests.factories import EnrolmentFactory
+from finsam.preparation.tests import walk_objects as preparation_walk
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
 
 PERSONAL_NUMBER = "19811218-9876"
@@ -102,6 +103,7 @@ def build_objects(world):
             "user": world.registrar if side == "own" else world.b_registrar,
         }
         out[side].update(applications_walk.objects(world, side, association, initiative))
+        out[side].update(preparation_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -181,6 +183,7 @@ OBJECT_KWARGS.update(
     }
 )
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(preparation_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
