@@ -83,7 +83,6 @@ def edit(request, pk):
             "answers": ""
             if editable
             else render_display(application.form_definition, application.answers, request=request),
-            "problems": len(formdef.missing(application.form_definition, application.answers)),
         },
     )
 
