@@ -443,3 +443,16 @@ def test_the_template_tag_shows_the_answers(application):
         Context({"application": application})
     )
     assert "Kraft" in html and 'id="answer-participants_planned"' in html
+
+
+def test_a_new_application_starts_with_its_title_and_its_choices_filled_in(world, application):
+    from finsam.applications.services import application_create
+    from finsam.staff.access import build_access
+
+    access = build_access(world.applicant_org, world.a.pk)
+    created = application_create(access, round=application.round, title="Kraft")
+    assert created.answers == {"project_name": "Kraft"}
+    assert not unresolved(created.form_definition)
+    assert "Fyll i Projektets namn." not in [
+        p.message for p in formdef.missing(created.form_definition, created.answers)
+    ]
