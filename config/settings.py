@@ -284,6 +284,12 @@ STORAGES = {
     },
 }
 
+# Uploaded files (the applications' attachments) are kept on disk under MEDIA_ROOT and never
+# served from it: a download goes through the view that checks who may read the application.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+if TESTING:
+    MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+
 _email_backend = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"

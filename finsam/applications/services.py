@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from finsam.applications.diary import take_diary_number
+from finsam.applications.formdef.definition import find_block
+from finsam.applications.formdef.options import with_options
 from finsam.applications.models import Application, CoApplicantPermission, Revision, Round, Step
 from finsam.applications.notifications import notify_step
 from finsam.applications.scoping import applications_for
@@ -138,13 +140,17 @@ def application_create(access, *, round: Round, title: str) -> Application:
         raise PermissionDenied
     if not round.is_open():
         raise ValidationError({"round": _("Ansökningsomgången är inte öppen.")})
+    # The copy keeps the options of choices filled in from the code lists (formdef.options),
+    # and the form's project name starts as the title (editing.TITLE_BLOCK keeps them together).
+    definition = with_options(round.form_version.definition, round.association)
     application = Application.objects.create(
         association=round.association,
         round=round,
         organisation=access.organisation,
         title=title,
         form_version=round.form_version,
-        form_definition=round.form_version.definition,
+        form_definition=definition,
+        answers={"project_name": title} if find_block(definition, "project_name")[0] else {},
         created_by=access.user,
     )
     record_change(access=access, obj=application, action="application.create")

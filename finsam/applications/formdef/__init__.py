@@ -1,56 +1,61 @@
-"""Forms as data: a definition's sections and blocks, and what the answers lack.
+"""The form engine: application forms as data (JSON definitions of sections and blocks) and
+their answers. No models: pure functions the applications app calls. The contract:
 
-(The foundation's minimal engine: the completeness check on required blocks. The full engine —
-block types, cleaning, rendering, diffs — replaces this module.)
+- `validate_definition(definition) -> list[str]`
+- `clean_answers(definition, raw, *, section=None) -> (answers, errors)`
+- `missing(definition, answers) -> list[Problem]`, `section_state(definition, answers)`
+- `applied_by_year(definition, answers) -> {year: kronor}`, `amount_applied`, `period(...)`
+- `diff(definition, old, new) -> list[Change]`
+- `display(definition, answers)`, `plain_text(...)`, `document_blocks(...)`
+- `check_file(uploaded, allowed_kinds, max_bytes) -> (kind, error)`
+- `render_form(definition, answers, errors, ...)`, `render_display(definition, answers)`
+- `row_action(definition, answers, action)`: the "Lägg till" / "Ta bort" buttons
+- `options.with_options(definition, association)`: choices with `"options_from"` filled in
+  (the copy an application keeps is made with it)
 
-NOTE TO THE FORMS HELPER (keep when you replace this module, as a contract in your docstring):
-the shipped standard form must use these block keys, which the board (granting an application
-becomes an initiative), the catalogue and the meeting pack read:
-- `summary`: a short summary of the project (text, required, at most 1 000 characters);
-- `target_groups`: choice (multiple) with options from the reference code list of target
-  groups (`finsam.reference.codes`, the list the initiatives' `target_groups` use) — a choice
-  block may take `"options_from": "<code list name>"` instead of fixed options;
-- `municipalities`: choice (multiple), `"options_from": "municipalities"`: the association's
-  member municipalities (codes = municipality codes);
-- `participants_planned`: number (integer) of planned participants;
-- `budget`: the budget block; `timeline`: the timeline block with the project period;
-- `contacts`: the repeatable group of contact persons.
-The answers of seed 004 in the standard form go to `finsam/demo/data/application_004.json`
-(`{"title": ..., "answers": {...}}`, the seed's text verbatim), for the demo.
+The shipped standard form (`standard_form.json`, seed 004's sections) keeps these block keys,
+which the board (a granted application becomes an initiative), the catalogue and the meeting
+pack read: `summary` (text, required, at most 1 000 characters); `target_groups` (choice,
+multiple, `"options_from": "target_group"`, the code list of the initiatives' target groups);
+`municipalities` (choice, multiple, `"options_from": "municipalities"`: the association's member
+municipalities, codes = municipality codes); `participants_planned` (integer); `budget`;
+`timeline` (with the project period); `contacts` (the repeatable group of contact persons); and
+`project_name` (the application's title). Seed 004's answers in this form are
+`finsam/demo/data/application_004.json` (`{"title": ..., "answers": {...}}`, the text verbatim).
 """
 
-from dataclasses import dataclass
+from finsam.applications.formdef.answers import (
+    Problem,
+    amount_applied,
+    applied_by_year,
+    clean_answers,
+    keep_formatting,
+    missing,
+    period,
+    row_action,
+    section_state,
+)
+from finsam.applications.formdef.definition import standard_form, validate_definition
+from finsam.applications.formdef.diff import Change, diff
+from finsam.applications.formdef.display import display, document_blocks, plain_text
+from finsam.applications.formdef.files import check_file
 
-from django.utils.translation import gettext as _
-
-
-@dataclass(frozen=True)
-class Problem:
-    key: str
-    label: str
-    section: str
-    message: str
-    anchor: str
-
-
-def _empty(value) -> bool:
-    return value in (None, "", [], {}) or (isinstance(value, str) and not value.strip())
-
-
-def missing(definition: dict, answers: dict) -> list[Problem]:
-    """The required blocks without an answer, in the form's order."""
-    problems = []
-    for section in definition.get("sections", []):
-        for block in section.get("blocks", []):
-            if block.get("required") and _empty(answers.get(block["key"])):
-                label = str(block.get("label", block["key"]))
-                problems.append(
-                    Problem(
-                        key=block["key"],
-                        label=label,
-                        section=str(section.get("title", "")),
-                        message=_("Fyll i %(label)s.") % {"label": label},
-                        anchor=f"block-{block['key']}",
-                    )
-                )
-    return problems
+__all__ = [
+    "Change",
+    "Problem",
+    "amount_applied",
+    "applied_by_year",
+    "check_file",
+    "clean_answers",
+    "diff",
+    "display",
+    "document_blocks",
+    "keep_formatting",
+    "missing",
+    "period",
+    "plain_text",
+    "row_action",
+    "section_state",
+    "standard_form",
+    "validate_definition",
+]
