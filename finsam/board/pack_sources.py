@@ -1,13 +1,12 @@
 """What the board's documents take from the apps below it: the preparation group's
-recommendation and reviews (`finsam.preparation`), and the application's answers as text.
+recommendation and reviews (`finsam.preparation`), and an answer of the application as text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.html import strip_tags
-
+from finsam.applications import formdef
 from finsam.core.formats import sv_kronor
 from finsam.preparation.models import Review, Visibility
 from finsam.preparation.selectors import latest_recommendation
@@ -60,34 +59,10 @@ def reviews_for(application) -> list[ReviewText]:
     ]
 
 
-def _as_text(value) -> str:
-    if value in (None, "", [], {}):
-        return ""
-    if isinstance(value, str):
-        return strip_tags(value).strip()
-    if isinstance(value, bool):
-        return "Ja" if value else "Nej"
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, list):
-        return ", ".join(filter(None, (_as_text(v) for v in value)))
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_as_text(v)}" for k, v in value.items() if _as_text(v))
-    return str(value)
-
-
-def application_blocks(application) -> list[tuple[str, str]]:
-    """The application's answers as (label, text), in the form's order, empty answers left out.
-    TODO(lead): may switch to `formdef.document_blocks`."""
-    out = []
-    for section in application.form_definition.get("sections", []):
-        for block in section.get("blocks", []):
-            text = _as_text(application.answers.get(block.get("key")))
-            if text:
-                out.append((str(block.get("label") or block.get("key")), text))
-    return out
-
-
 def answer_text(application, key: str) -> str:
     """One answer as plain text ('' when the form has no such block or it is empty)."""
-    return _as_text((application.answers or {}).get(key))
+    for section in formdef.display(application.form_definition, application.answers):
+        for item in section.items:
+            if item.key == key:
+                return item.text
+    return ""

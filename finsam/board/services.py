@@ -387,6 +387,19 @@ def approve_minutes(
     return meeting
 
 
+# The initiative's texts taken from the standard form's answers (formdef's block keys): the
+# initiative's field → the blocks whose answers it is made of, in order.
+INITIATIVE_TEXTS_FROM_ANSWERS = {
+    "background": ("starting_points",),
+    "purpose": ("summary",),
+    "goals": ("goals_organisations", "goals_individuals"),
+    "target_group_description": ("target_group",),
+    "method": ("method", "activity_phases"),
+    "referral": ("criteria", "referral"),
+    "steering_group": ("steering_group",),
+}
+
+
 def _initiative_name(application) -> str:
     name = application.title.strip()
     if Initiative.objects.filter(association=application.association, name__iexact=name).exists():
@@ -422,8 +435,10 @@ def _grant(access, decision: Decision, application: Application) -> Initiative:
         code__in=_codes(answers.get("municipalities"))
     )
     texts = {
-        key: pack_sources.answer_text(application, key)
-        for key in ("background", "purpose", "goals", "method", "referral")
+        field: "\n\n".join(
+            filter(None, (pack_sources.answer_text(application, key) for key in keys))
+        )
+        for field, keys in INITIATIVE_TEXTS_FROM_ANSWERS.items()
     }
     initiative = initiative_create(
         access=access,

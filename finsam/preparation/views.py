@@ -24,7 +24,6 @@ from finsam.applications.workflow import IN_PREPARATION_OR_LATER, Status
 from finsam.core.access import require
 from finsam.core.roles import Role
 from finsam.preparation import selectors, services
-from finsam.preparation.answers import answer_sections
 from finsam.preparation.exports import round_csv, round_xlsx
 from finsam.preparation.forms import (
     InterestForm,
@@ -104,7 +103,6 @@ def _case_context(request, application, **extra):
     ]
     context = {
         "application": application,
-        "sections": answer_sections(application.form_definition, application.answers),
         "steps": application.steps.select_related("by"),
         "button_steps": [(name, STEP_LABELS[name]) for name in steps],
         "may_manage": manage,

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from finsam.applications.formdef import standard_form
 from finsam.applications.tests.factories import ApplicationFactory
 from finsam.applications.workflow import Status
 from finsam.board.models import AgendaItem, Meeting
@@ -23,6 +24,7 @@ def recommended_application(association, **kwargs):
     applied for."""
     fields = {
         "round__association": association,
+        "round__form_version__definition": standard_form(),
         "status": Status.RECOMMENDED,
         "diary_number": factory.Sequence(lambda n: f"2026/{n + 1:03d}"),
         "period_start": PERIOD[0],
@@ -30,8 +32,8 @@ def recommended_application(association, **kwargs):
         "applied_by_year": {"2027": 400000, "2028": 200000},
         "amount_applied": 600000,
         "answers": {
-            "background": "<p>Bakgrund.</p>",
-            "goals": "Fler i arbete.",
+            "starting_points": "<p>Bakgrund.</p>",
+            "goals_individuals": "<p>Fler i arbete.</p>",
             "summary": "Stöd till unga vuxna som står långt från arbete.",
             "participants_planned": 40,
         },

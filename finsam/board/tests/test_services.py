@@ -174,7 +174,8 @@ def test_minutes_make_decisions_take_effect_once_and_a_grant_becomes_one_initiat
     granted.application.answers = {
         **granted.application.answers,
         "municipalities": ["1496"],
-        "purpose": "Syftet.",
+        "summary": "Syftet.",
+        "starting_points": "<p>Bakgrund.</p>",
     }
     Application.objects.filter(pk=granted.application.pk).update(
         answers=granted.application.answers
@@ -196,6 +197,7 @@ def test_minutes_make_decisions_take_effect_once_and_a_grant_becomes_one_initiat
     assert (initiative.start_date, initiative.end_date) == PERIOD
     assert initiative.status == InitiativeStatus.PLANNED
     assert initiative.planned_participants == 40
+    # The standard form's answers become the initiative's texts.
     assert initiative.purpose == "Syftet." and initiative.background == "Bakgrund."
     assert list(initiative.municipalities.values_list("code", flat=True)) == ["1496"]
     assert dict(
