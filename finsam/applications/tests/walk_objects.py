@@ -3,7 +3,13 @@
 from django.utils import timezone
 
 from finsam.accounts.models import ApplicantOrganisation
-from finsam.applications.tests.factories import ApplicationFactory, CoApplicantFactory, RoundFactory
+from finsam.applications.tests.factories import (
+    ApplicationFactory,
+    ApplicationFormFactory,
+    CoApplicantFactory,
+    FormVersionFactory,
+    RoundFactory,
+)
 from finsam.applications.workflow import Status
 
 
@@ -20,6 +26,11 @@ def objects(world, side, association, initiative):
         round=round_, organisation=organisation, status=Status.PREPARATION, diary_number="2026/001"
     )
     draft = ApplicationFactory(round=round_, organisation=organisation)
+    # A form of the association's own (the shipped forms are every association's).
+    version = FormVersionFactory(form=ApplicationFormFactory(association=association))
+    invited = CoApplicantFactory(
+        application=application, email=f"inbjuden-{side}@example.se", token=f"co-{side}"
+    )
     if partner is not None:
         CoApplicantFactory(
             application=application,
@@ -28,9 +39,41 @@ def objects(world, side, association, initiative):
             user=world.co_applicant,
             accepted_at=timezone.now(),
         )
-    return {"round": round_, "application": application, "draft": draft}
+    return {
+        "round": round_,
+        "application": application,
+        "draft": draft,
+        "form_version": version,
+        "co_applicant": invited,
+        "association": association,
+    }
+
+
+def _application(o):
+    return {"pk": o["application"].pk}
+
+
+def _co_applicant(o):
+    return {"pk": o["application"].pk, "co_pk": o["co_applicant"].pk}
 
 
 OBJECT_KWARGS = {
-    "applications:detail": lambda o: {"pk": o["application"].pk},
+    "applications:detail": _application,
+    "applications:comment": _application,
+    "applications:withdraw": _application,
+    "applications:co_applicants": _application,
+    "applications:accept_late": lambda o: {"pk": o["draft"].pk},
+    "applications:co_applicant_change": _co_applicant,
+    "applications:co_applicant_remove": _co_applicant,
+    "applications:co_applicant_accept": lambda o: {"token": o["co_applicant"].token},
+    "applications:register": lambda o: {"slug": o["association"].slug},
+    "applications:start": lambda o: {"round_pk": o["round"].pk},
+    "applications:round_edit": lambda o: {"pk": o["round"].pk},
+    "applications:form_version": lambda o: {"pk": o["form_version"].pk},
+}
+# Pages without login: registration and the co-applicant invitation's one-time link.
+PUBLIC = {
+    "applications:register",
+    "applications:register_done",
+    "applications:co_applicant_accept",
 }
