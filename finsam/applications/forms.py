@@ -37,6 +37,7 @@ class RegistrationForm(BootstrapForm):
     email = forms.EmailField(
         label=_("E-postadress"),
         help_text=_("Vi skickar en länk hit som du öppnar för att bekräfta adressen."),
+        error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@example.se.")},
     )
     password1 = forms.CharField(
         label=_("Lösenord"),
@@ -107,7 +108,10 @@ class CommentForm(BootstrapForm):
 
 
 class InviteForm(BootstrapForm):
-    email = forms.EmailField(label=_("E-postadress"))
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@example.se.")},
+    )
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     permission = forms.ChoiceField(
         label=_("Behörighet"),
