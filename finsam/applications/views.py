@@ -59,7 +59,7 @@ def register(request, slug):
     if request.user.is_authenticated:
         messages.info(request, _("Du är redan inloggad."))
         return redirect("applications:mine")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not ratelimit.consume(request, action="signup"):
             return render(
@@ -274,7 +274,7 @@ def withdraw(request, pk):
     access.require("application.own")
     if not services.may_write(access, application):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if application.status == Status.WITHDRAWN:  # a double submit
             return redirect("applications:detail", pk=pk)
@@ -295,7 +295,7 @@ def accept_late(request, pk):
     application = _get_application(request, pk)
     access = request.access
     access.require("application.manage", association=application.association)
-    form = AcceptLateForm(request.POST or None)
+    form = AcceptLateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if application.status != Status.DRAFT and application.late_reason:  # a double submit
             return redirect("applications:detail", pk=pk)
@@ -321,7 +321,7 @@ def co_applicant_list(request, pk):
     owner = co_applicants.is_owner(access, application)
     if not (owner or access.is_staff_user or _is_applicant(access)):
         raise PermissionDenied
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not owner:
             raise PermissionDenied
@@ -453,7 +453,7 @@ def round_list(request):
 @require_http_methods(["GET", "POST"])
 def round_create(request):
     access = request.access
-    form = RoundForm(request.POST or None, access=access)
+    form = RoundForm(request.POST if request.method == "POST" else None, access=access)
     if request.method == "POST" and form.is_valid():
         try:
             rounds.round_create(access, data=form.service_data())
@@ -471,7 +471,9 @@ def round_edit(request, pk):
     access = request.access
     round_ = get_object_or_404(rounds_for(access), pk=pk)
     stored = rounds_for(access).get(pk=pk)
-    form = RoundForm(request.POST or None, instance=round_, access=access)
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, instance=round_, access=access
+    )
     if round_.applications.exists():
         form.fields["form_version"].disabled = True
         form.fields["form_version"].help_text = _(
@@ -512,7 +514,10 @@ def form_version(request, pk):
 @require_http_methods(["GET", "POST"])
 def form_version_create(request):
     access = request.access
-    form = FormVersionForm(request.POST or None, request.FILES or None)
+    form = FormVersionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = rounds.form_version_create(
