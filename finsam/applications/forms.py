@@ -159,6 +159,7 @@ class RoundForm(ServiceValidatedModelForm):
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["form_version"].queryset = form_versions_for(access)
+        self.fields["form_version"].empty_label = _("Välj formulär")
         self.fields["form_version"].label_from_instance = lambda v: (
             f"{v.form.name} – version {v.number}"
         )
