@@ -2,6 +2,8 @@
 (for everyone who may open it), co-applicants, comments, and the secretariat's rounds and form
 versions. Views parse input and call the services; every queryset comes from `scoping`."""
 
+import re
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -163,6 +165,9 @@ def _application_url(application) -> str:
     return _edit_url(application) or reverse("applications:detail", kwargs={"pk": application.pk})
 
 
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def _display(value) -> str:
     """An answer as plain text for the simple read-only view."""
     if value in (None, "", [], {}):
@@ -170,7 +175,7 @@ def _display(value) -> str:
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, str):
-        return strip_tags(value).strip()
+        return strip_tags(_SCRIPT_OR_STYLE.sub("", value)).strip()
     if isinstance(value, list):
         return "\n".join(_display(v) for v in value if _display(v))
     if isinstance(value, dict):

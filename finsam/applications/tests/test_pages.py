@@ -132,7 +132,7 @@ def test_the_application_page_shows_the_answers_read_only(world, own, client, cl
     client_for(world.applicant_org)
     page = client.get(detail_url(own)).content.decode()
     assert "Utgångspunkter" in page and "Bakgrund här." in page
-    assert "<script>alert" not in page
+    assert "<script>alert" not in page and "alert(1)" not in page
     assert "Inte ifyllt" in page  # the optional block left empty
     assert "Utkast" in page
 
