@@ -208,3 +208,41 @@ class FormVersionForm(BootstrapForm):
         if not (data.get("definition") or "").strip() and "file" not in self.errors:
             self.add_error("definition", _("Klistra in definitionen eller ladda upp en fil."))
         return data
+
+
+class ColleagueForm(BootstrapForm):
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@example.se.")},
+    )
+    REQUIRED_MESSAGES = {"email": _("Ange en e-postadress.")}
+
+
+class JoinForm(BootstrapForm):
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Lösenord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst åtta tecken, inte bara siffror och inte ett vanligt lösenord."),
+    )
+    password2 = forms.CharField(
+        label=_("Lösenordet igen"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    REQUIRED_MESSAGES = {
+        "first_name": _("Ange ditt förnamn."),
+        "last_name": _("Ange ditt efternamn."),
+        "password1": _("Välj ett lösenord."),
+        "password2": _("Skriv lösenordet en gång till."),
+    }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error("password2", _("Lösenorden är inte lika."))
+        return data

@@ -13,10 +13,13 @@ from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -118,3 +121,133 @@ def _send_already_registered(request, email: str) -> None:
         send_mail(subject, body, None, [email])
     except OSError:
         logger.exception("The already-registered mail could not be sent")
+
+
+# --- Colleagues: joining an existing organisation by invitation -------------------------------
+
+COLLEAGUE_SALT = "finsam.applications.colleague"
+COLLEAGUE_DAYS = 14
+
+
+def colleague_token(organisation, email: str) -> str:
+    """A signed link token naming the organisation and the invited address (no table: the
+    invitation is used up once the address is a member)."""
+    return signing.dumps({"o": organisation.pk, "e": email.lower()}, salt=COLLEAGUE_SALT)
+
+
+def invite_colleague(access, *, email: str) -> str:
+    """A user of an applicant organisation invites a colleague to it by e-mail."""
+    access.require("application.own")
+    organisation = access.organisation
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": _("Ange en giltig e-postadress, t.ex. namn@example.se.")}
+        ) from exc
+    if organisation.members.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Personen är redan användare i organisationen.")})
+    token = colleague_token(organisation, email)
+    record_change(access=access, obj=organisation, action="applicant_organisation.invite")
+    link = settings.SITE_URL.rstrip("/") + reverse("applications:join", kwargs={"token": token})
+    with translation.override("sv"):
+        subject = _("Inbjudan till %(organisation)s i finsam") % {"organisation": organisation.name}
+        body = _(
+            "%(name)s bjuder in dig som användare för %(organisation)s, som söker medel från "
+            "%(association)s.\n\nÖppna länken för att skapa ditt konto eller koppla ditt "
+            "befintliga konto. Länken gäller i %(days)s dagar:\n%(link)s\n"
+        ) % {
+            "name": access.user.get_full_name() or access.user.email,
+            "organisation": organisation.name,
+            "association": organisation.association.name,
+            "days": COLLEAGUE_DAYS,
+            "link": link,
+        }
+    try:
+        send_mail(subject, body, None, [email])
+    except OSError:
+        logger.exception("The colleague invitation could not be sent")
+    return token
+
+
+def read_colleague_token(token: str):
+    """(organisation, email) of a valid token, or ValidationError with the reason."""
+    try:
+        data = signing.loads(token, salt=COLLEAGUE_SALT, max_age=COLLEAGUE_DAYS * 86400)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            _("Inbjudan har gått ut. Be den som bjöd in dig att skicka en ny.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("Länken är ogiltig.")) from exc
+    organisation = (
+        ApplicantOrganisation.objects.select_related("association").filter(pk=data["o"]).first()
+    )
+    if organisation is None:
+        raise ValidationError(_("Länken är ogiltig."))
+    if organisation.members.filter(email__iexact=data["e"]).exists():
+        raise ValidationError(_("Inbjudan är redan använd."))
+    return organisation, data["e"]
+
+
+@transaction.atomic
+def join_as_new_user(token: str, *, first_name: str, last_name: str, password: str) -> object:
+    """Create the invited colleague's account: the link came to the address, so it counts as
+    verified."""
+    organisation, email = read_colleague_token(token)
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            _("Det finns redan ett konto med adressen. Logga in och öppna länken igen.")
+        )
+    errors = {}
+    if not (first_name or "").strip():
+        errors["first_name"] = _("Ange ditt förnamn.")
+    if not (last_name or "").strip():
+        errors["last_name"] = _("Ange ditt efternamn.")
+    try:
+        validate_password(password, User(email=email, first_name=first_name, last_name=last_name))
+    except ValidationError as exc:
+        errors["password1"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        organisation=organisation.name,
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    organisation.members.add(user)
+    record_change(
+        access=Access.applicant(user, organisation),
+        obj=organisation,
+        action="applicant_organisation.join",
+    )
+    return user
+
+
+@transaction.atomic
+def join_as_user(token: str, user) -> object:
+    """The logged-in invitee (the invited address, no staff role) joins the organisation."""
+    organisation, email = read_colleague_token(token)
+    if user.email.lower() != email:
+        raise ValidationError(
+            _(
+                "Inbjudan skickades till en annan e-postadress. Logga in med den adress "
+                "inbjudan skickades till."
+            )
+        )
+    if user.role_assignments.exists():
+        raise ValidationError(
+            _("Ditt konto har en roll i ett förbund och kan inte användas som sökande.")
+        )
+    organisation.members.add(user)
+    record_change(
+        access=Access.applicant(user, organisation),
+        obj=organisation,
+        action="applicant_organisation.join",
+    )
+    return organisation

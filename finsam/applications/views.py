@@ -16,12 +16,14 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from finsam.applications import co_applicants, comments, rounds, services
+from finsam.applications import co_applicants, comments, registration, rounds, services
 from finsam.applications.forms import (
     AcceptLateForm,
+    ColleagueForm,
     CommentForm,
     FormVersionForm,
     InviteForm,
+    JoinForm,
     PermissionForm,
     RegistrationForm,
     RoundForm,
@@ -93,6 +95,86 @@ def register(request, slug):
 @login_not_required
 def register_done(request):
     return render(request, "applications/register_done.html")
+
+
+@require("application.own")
+@require_http_methods(["GET", "POST"])
+def organisation(request):
+    """The applicant organisation's users; a user invites a colleague to join it."""
+    access = request.access
+    form = ColleagueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.invite_colleague(access, email=form.cleaned_data["email"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Inbjudan är skickad till %(email)s.") % form.cleaned_data)
+            return redirect("applications:organisation")
+    return render(
+        request,
+        "applications/organisation.html",
+        {
+            "organisation": access.organisation,
+            "members": access.organisation.members.filter(is_active=True).order_by(
+                "first_name", "last_name"
+            ),
+            "form": form,
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    """The link of a colleague's invitation: create an account, or join with the one the
+    invitee is logged in with."""
+    try:
+        organisation_, email = registration.read_colleague_token(token)
+    except ValidationError as exc:
+        return render(
+            request, "applications/join.html", {"problem": " ".join(exc.messages)}, status=404
+        )
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                registration.join_as_user(token, request.user)
+            except ValidationError as exc:
+                return render(
+                    request, "applications/join.html", {"problem": " ".join(exc.messages)}
+                )
+            messages.success(
+                request, _("Du är nu användare för %(name)s.") % {"name": organisation_.name}
+            )
+            return redirect("applications:mine")
+    elif request.method == "POST":
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            try:
+                registration.join_as_new_user(
+                    token,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Kontot är skapat. Logga in med din e-postadress."))
+                return redirect("account_login")
+    else:
+        form = JoinForm()
+    return render(
+        request,
+        "applications/join.html",
+        {
+            "organisation": organisation_,
+            "email": email,
+            "form": form,
+            "login_url": reverse("account_login") + "?next=" + request.path,
+        },
+    )
 
 
 # --- The applicant's list ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from finsam.accounts.models import ApplicantOrganisation
+from finsam.applications.registration import colleague_token
 from finsam.applications.tests.factories import (
     ApplicationFactory,
     ApplicationFormFactory,
@@ -46,6 +47,7 @@ def objects(world, side, association, initiative):
         "form_version": version,
         "co_applicant": invited,
         "association": association,
+        "colleague_token": colleague_token(organisation, f"kollega-{side}@example.se"),
     }
 
 
@@ -67,6 +69,7 @@ OBJECT_KWARGS = {
     "applications:co_applicant_remove": _co_applicant,
     "applications:co_applicant_accept": lambda o: {"token": o["co_applicant"].token},
     "applications:register": lambda o: {"slug": o["association"].slug},
+    "applications:join": lambda o: {"token": o["colleague_token"]},
     "applications:start": lambda o: {"round_pk": o["round"].pk},
     "applications:round_edit": lambda o: {"pk": o["round"].pk},
     "applications:form_version": lambda o: {"pk": o["form_version"].pk},
@@ -76,4 +79,5 @@ PUBLIC = {
     "applications:register",
     "applications:register_done",
     "applications:co_applicant_accept",
+    "applications:join",
 }
