@@ -194,7 +194,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-# allauth: e-mail login, no self sign-up (users are invited by the secretariat).
+# allauth: e-mail login, no self sign-up through allauth (staff are invited by the secretariat;
+# applicants register on /applications/register/<association>/ and must verify their address:
+# finsam.accounts.adapters.ApplicantEmailVerificationStage).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -230,6 +232,8 @@ SOCIALACCOUNT_PROVIDERS = {
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="5/15m/key,100/15m/ip"),
     "login": env.str("LOGIN_RATE_LIMIT", default="60/m/ip"),
+    # Applicants' own registration (finsam.applications.registration).
+    "signup": env.str("SIGNUP_RATE_LIMIT", default="10/h/ip"),
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)

@@ -2,6 +2,9 @@ import time
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.models import EmailAddress
+from allauth.account.stages import EmailVerificationStage
 from allauth.core import context
 
 # Set in the session at every login (see `finsam.accounts.signals`).
@@ -9,7 +12,9 @@ LOGIN_AT_SESSION_KEY = "finsam.login_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Nobody signs up on their own: users are invited by their association's secretariat."""
+    """Nobody signs up through allauth's own page: staff are invited by their association's
+    secretariat, applicants register on the applications' page
+    (`finsam.applications.registration`)."""
 
     def is_open_for_signup(self, request):
         return False
@@ -34,6 +39,26 @@ class AccountAdapter(DefaultAccountAdapter):
         return [
             "finsam.accounts.social.AuthenticateStage"
             if stage == "allauth.mfa.stages.AuthenticateStage"
+            else "finsam.accounts.adapters.ApplicantEmailVerificationStage"
+            if stage == "allauth.account.stages.EmailVerificationStage"
             else stage
             for stage in super().get_login_stages()
         ]
+
+
+def needs_verification(user) -> bool:
+    """A self-registered applicant whose address is not verified yet: the registration stores
+    the address unverified (`finsam.applications.registration`); staff have no such rows."""
+    verified = list(EmailAddress.objects.filter(user=user).values_list("verified", flat=True))
+    return bool(verified) and not any(verified)
+
+
+class ApplicantEmailVerificationStage(EmailVerificationStage):
+    """allauth's verification stage, mandatory for the self-registered applicants only (staff
+    are invited, so verification is "none" for them): an unverified applicant is sent the
+    confirmation mail again and not logged in."""
+
+    def handle(self):
+        if needs_verification(self.login.user):
+            self.login.email_verification = EmailVerificationMethod.MANDATORY
+        return super().handle()

@@ -1,7 +1,62 @@
 """Reads of applications: history, what a principal may do with one, declared interests."""
 
-from finsam.applications.models import Interest
+from django.db.models import Q
+from django.utils import timezone
+
+from finsam.applications.models import Interest, Round
 from finsam.applications.scoping import interested_organisations
+from finsam.applications.workflow import Status
+
+
+def open_rounds(association, day=None):
+    """The association's rounds open on `day` (today by default), continuous ones included:
+    public (the catalogue shows them), so only the round's own fields."""
+    day = day or timezone.localdate()
+    return (
+        Round.objects.filter(association=association, opens_on__lte=day)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+        .order_by("closes_on", "title")
+    )
+
+
+# The applicant's list: what waits for them first.
+APPLICANT_GROUPS = (
+    ("supplement", (Status.SUPPLEMENT_REQUESTED,)),
+    ("draft", (Status.DRAFT,)),
+    (
+        "in_progress",
+        (
+            Status.SUBMITTED,
+            Status.FORMAL_CHECK,
+            Status.PREPARATION,
+            Status.RECOMMENDED,
+            Status.PROPOSED,
+            Status.DECIDED,
+        ),
+    ),
+    (
+        "decided",
+        (
+            Status.GRANTED,
+            Status.REJECTED,
+            Status.AGREEMENT,
+            Status.RUNNING,
+            Status.FINAL_REPORT,
+            Status.FINISHED,
+        ),
+    ),
+    ("withdrawn", (Status.WITHDRAWN,)),
+)
+
+
+def grouped_applications(applications) -> dict[str, list]:
+    """The applications by what waits for the applicant: supplements requested, drafts, in
+    progress, decided, withdrawn."""
+    groups = {key: [] for key, _statuses in APPLICANT_GROUPS}
+    where = {status: key for key, statuses in APPLICANT_GROUPS for status in statuses}
+    for application in applications:
+        groups[where[application.status]].append(application)
+    return groups
 
 
 def has_interest(user, application) -> bool:
@@ -37,4 +92,11 @@ def interested_users(application) -> list:
     return sorted({row.user for row in rows}, key=lambda u: u.get_full_name() or u.email)
 
 
-__all__ = ["has_interest", "interested_organisations", "interested_users", "organisations_of"]
+__all__ = [
+    "grouped_applications",
+    "has_interest",
+    "interested_organisations",
+    "interested_users",
+    "open_rounds",
+    "organisations_of",
+]

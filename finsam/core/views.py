@@ -11,6 +11,8 @@ from finsam.core.roles import Role
 
 def home(request):
     access = request.access
+    if access.can("application.own"):
+        return redirect("applications:mine")
     if not access.is_staff_user or (access.association is None and not access.is_operator):
         return render(request, "core/no_role.html")
     if access.has(Role.REGISTRAR):

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from finsam.accounts.models import ApplicantOrganisation
 from finsam.applications.models import Attachment
-from finsam.applications.tests.factories import ApplicationFactory, CoApplicantFactory, RoundFactory
+from finsam.applications.registration import colleague_token
+from finsam.applications.tests.factories import (
+    ApplicationFactory,
+    ApplicationFormFactory,
+    CoApplicantFactory,
+    FormVersionFactory,
+    RoundFactory,
+)
 from finsam.applications.workflow import Status
 
 
@@ -24,6 +31,11 @@ def objects(world, side, association, initiative):
         round=round_, organisation=organisation, status=Status.PREPARATION, diary_number="2026/001"
     )
     draft = ApplicationFactory(round=round_, organisation=organisation)
+    # A form of the association's own (the shipped forms are every association's).
+    version = FormVersionFactory(form=ApplicationFormFactory(association=association))
+    invited = CoApplicantFactory(
+        application=application, email=f"inbjuden-{side}@example.se", token=f"co-{side}"
+    )
     if partner is not None:
         CoApplicantFactory(
             application=application,
@@ -41,13 +53,42 @@ def objects(world, side, association, initiative):
         sha256=hashlib.sha256(PDF).hexdigest(),
     )
     attachment.file.save("plan.pdf", ContentFile(PDF), save=True)
-    return {"round": round_, "application": application, "draft": draft, "attachment": attachment}
+    return {
+        "round": round_,
+        "application": application,
+        "draft": draft,
+        "form_version": version,
+        "co_applicant": invited,
+        "association": association,
+        "colleague_token": colleague_token(organisation, f"kollega-{side}@example.se"),
+        "attachment": attachment,
+    }
+
+
+def _application(o):
+    return {"pk": o["application"].pk}
+
+
+def _co_applicant(o):
+    return {"pk": o["application"].pk, "co_pk": o["co_applicant"].pk}
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 OBJECT_KWARGS = {
-    "applications:detail": lambda o: {"pk": o["application"].pk},
+    "applications:detail": _application,
+    "applications:comment": _application,
+    "applications:withdraw": _application,
+    "applications:co_applicants": _application,
+    "applications:accept_late": lambda o: {"pk": o["draft"].pk},
+    "applications:co_applicant_change": _co_applicant,
+    "applications:co_applicant_remove": _co_applicant,
+    "applications:co_applicant_accept": lambda o: {"token": o["co_applicant"].token},
+    "applications:register": lambda o: {"slug": o["association"].slug},
+    "applications:join": lambda o: {"token": o["colleague_token"]},
+    "applications:start": lambda o: {"round_pk": o["round"].pk},
+    "applications:round_edit": lambda o: {"pk": o["round"].pk},
+    "applications:form_version": lambda o: {"pk": o["form_version"].pk},
     # The applicant's editing pages (finsam.applications.views_edit): on the draft, and the
     # attachment of the application in preparation.
     **{
@@ -62,4 +103,11 @@ OBJECT_KWARGS = {
         f"applications:{name}": (lambda o: {"pk": o["attachment"].pk})
         for name in ("attachment", "attachment_delete")
     },
+}
+# Pages without login: registration and the co-applicant invitation's one-time link.
+PUBLIC = {
+    "applications:register",
+    "applications:register_done",
+    "applications:co_applicant_accept",
+    "applications:join",
 }

@@ -131,7 +131,7 @@ def test_an_applicant_organisations_user_is_refused_every_page_but_the_applicati
     user = UserFactory(email="sokande-org@example.se")
     organisation.members.add(user)
     client_for(user)
-    start = client.get("/")
+    start = client.get("/", follow=True)  # the start page sends it to its applications
     assert start.status_code == 200
     for name in PLAIN + list(OBJECT_KWARGS):
         if name in PUBLIC or name == "home":

@@ -39,7 +39,7 @@ A_USERS = (
 # Pages outside the scope of this walk: allauth's own (login, MFA), the admin, the API (walked in
 # finsam/api/tests/test_permissions.py) and the language switch.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "api/", "i18n/")
-PUBLIC = {"health", "favicon", "accounts:invitation_accept"}
+PUBLIC = {"health", "favicon", "accounts:invitation_accept"} | applications_walk.PUBLIC
 
 
 def _url_names():
