@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from finsam.applications import formdef
 from finsam.applications.models import ApplicationForm, FormVersion, Round
 from finsam.audit.services import record_change
 
@@ -49,43 +50,9 @@ def form_versions_for(access):
 
 
 def definition_problems(definition) -> list[str]:
-    """What is wrong with a form definition (empty when it can be used). The form engine's own
-    check (`formdef.validate_definition`) when it has one, else the sections and blocks here."""
-    from finsam.applications import formdef
-
-    validate = getattr(formdef, "validate_definition", None)
-    if validate is not None:
-        try:
-            result = validate(definition)
-        except ValidationError as exc:
-            return list(exc.messages)
-        return [str(p) for p in result or []]
-    if not isinstance(definition, dict):
-        return [_("Definitionen ska vara ett JSON-objekt.")]
-    sections = definition.get("sections")
-    if not isinstance(sections, list) or not sections:
-        return [_('Definitionen ska ha en lista med minst ett avsnitt ("sections").')]
-    problems, keys = [], set()
-    for i, section in enumerate(sections, start=1):
-        if not isinstance(section, dict) or not section.get("title"):
-            problems.append(_('Avsnitt %(n)s saknar rubrik ("title").') % {"n": i})
-            continue
-        blocks = section.get("blocks")
-        if not isinstance(blocks, list) or not blocks:
-            problems.append(_('Avsnitt %(n)s saknar block ("blocks").') % {"n": i})
-            continue
-        for j, block in enumerate(blocks, start=1):
-            key = block.get("key") if isinstance(block, dict) else None
-            if not key or not isinstance(key, str) or not block.get("type"):
-                problems.append(
-                    _('Block %(j)s i avsnitt %(n)s saknar nyckel eller typ ("key", "type").')
-                    % {"j": j, "n": i}
-                )
-            elif key in keys:
-                problems.append(_("Nyckeln %(key)s används två gånger.") % {"key": key})
-            else:
-                keys.add(key)
-    return problems
+    """What is wrong with a form definition (empty when it can be used): the form engine's
+    check."""
+    return formdef.validate_definition(definition)
 
 
 def parse_definition(text: str):

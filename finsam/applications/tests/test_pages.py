@@ -125,25 +125,19 @@ def test_staff_cannot_start_an_application(world, round_, client, client_for):
 
 def test_the_application_page_shows_the_answers_read_only(world, own, client, client_for):
     own.answers = {
-        "background": "<p>Bakgrund <b>här</b>.<script>alert(1)</script></p>",
+        "background": "<p>Bakgrund <b>här</b>.<script>alert(1)</script></p>",  # never cleaned
         "goals": "Mål",
     }
     own.save()
     client_for(world.applicant_org)
     page = client.get(detail_url(own)).content.decode()
-    assert "Utgångspunkter" in page and "Bakgrund här." in page
+    assert "Utgångspunkter" in page and "Bakgrund <b>här</b>." in page  # sanitised rich text
     assert "<script>alert" not in page and "alert(1)" not in page
-    assert "Inte ifyllt" in page  # the optional block left empty
+    assert "Inte besvarat" in page  # the optional block left empty
     assert "Utkast" in page
 
 
-def test_the_submit_hook_is_absent_without_the_check_page(world, own, client, client_for):
-    client_for(world.applicant_org)
-    assert 'id="submit-link"' not in client.get(detail_url(own)).content.decode()
-
-
-@override_settings(ROOT_URLCONF="finsam.applications.tests.urls_with_check")
-def test_the_submit_hook_links_to_the_check_page_for_writers(world, own, client, client_for):
+def test_the_submit_link_goes_to_the_check_page_for_writers_only(world, own, client, client_for):
     client_for(world.applicant_org)
     page = client.get(detail_url(own)).content.decode()
     assert 'id="submit-link"' in page

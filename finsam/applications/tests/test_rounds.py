@@ -191,12 +191,13 @@ def test_a_new_form_version_from_pasted_json(world, client, client_for):
     [
         ("{inte json", "inte giltig JSON"),
         ("[]", "JSON-objekt"),
-        ('{"sections": []}', "minst ett avsnitt"),
-        ('{"sections": [{"title": "A", "blocks": [{"key": "x"}]}]}', "nyckel eller typ"),
+        ('{"sections": []}', "Formuläret saknar avsnitt."),
+        ('{"sections": [{"title": "A", "blocks": [{"key": "x"}]}]}', "okänd blocktyp"),
         (
-            '{"sections": [{"title": "A", "blocks": [{"key": "x", "type": "text"},'
-            ' {"key": "x", "type": "text"}]}]}',
-            "används två gånger",
+            '{"version": 1, "title": "T", "sections": [{"key": "a", "title": "A", "blocks": ['
+            '{"key": "x", "type": "text", "label": "X"},'
+            ' {"key": "x", "type": "text", "label": "Y"}]}]}',
+            "används redan",
         ),
         ("", "Klistra in definitionen"),
     ],
