@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "finsam.statistics",
     "finsam.followup",
     "finsam.reports",
+    "finsam.catalogue",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",

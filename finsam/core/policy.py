@@ -83,6 +83,11 @@ POLICY: dict[str, Rule] = {
     # The logs: who read personal data (access log) and who changed what (change log).
     "access_log.read": _rule([SEC, OP]),
     "change_log.read": _rule([SEC, OP]),
+    # --- catalogue (issue 11): the public catalogue of initiatives ---
+    # Writing an initiative's catalogue entry, and publishing or withdrawing it.
+    "catalogue.edit": _rule([SEC]),
+    "catalogue.publish": _rule([SEC]),
+    # --- end catalogue ---
     # The principals of the coming issues: rows only, no page or service uses them yet.
     "application.own": _rule([Principal.APPLICANT_ORGANISATION]),
     "public.read": _rule([Principal.PUBLIC]),

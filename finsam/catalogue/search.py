@@ -1,0 +1,167 @@
+"""Swedish full-text search of the catalogue: one function, `search`, with two backends.
+
+Both backends stem with the Swedish Snowball algorithm and match every query word as a prefix of
+a stem, so that inflections meet ("ungdomar" and "ungdom" share the stem "ungdom"; "sjukskriven"
+stems to "sjukskriv", a prefix of "sjukskrivna"'s stem "sjukskrivn") and a half-typed word
+already finds something (search as you type). Swedish stop words are left out of the query.
+
+- PostgreSQL: the `swedish` text search configuration over a stored generated `tsvector`
+  column (`search_vector`: the title words weighted A, the rest B) with a GIN index, both made by
+  migration 0002 on PostgreSQL only; the query is `to_tsquery('swedish', 'word:* & …')`, ranked
+  by `ts_rank`.
+- SQLite (the embedded default): an FTS5 table `catalogue_search` (made by migration 0002 on
+  SQLite only). FTS5 has no Swedish stemmer, so the rows hold the text already stemmed here in
+  Python (`snowballstemmer`) and the query is stemmed the same way; ranked by `bm25`. The table
+  is kept in sync by `index_entry` (called on every write of an entry and of its initiative).
+
+The entry's own columns `search_title` and `search_body` hold the plain text both backends
+index (`document`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
+
+from finsam.catalogue.models import CatalogueEntry
+
+FTS_TABLE = "catalogue_search"
+ENTRY_TABLE = CatalogueEntry._meta.db_table
+# A query longer than this many words is cut: searching stays cheap whatever is typed.
+MAX_QUERY_WORDS = 8
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# PostgreSQL's Swedish stop word list (tsearch_data/swedish.stop), the same on both backends.
+STOP_WORDS = frozenset(
+    """och det att i en jag hon som han på den med var sig för så till är men ett om hade de av
+    icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något
+    från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller
+    allt mycket sedan ju denna själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa
+    några deras blir mina samma vilken er sådan vår blivit dess inom mellan sådant varför varje
+    vilka ditt vem vilket sitta sådana vart dina vars vårt våra ert era vilkas""".split()
+)
+_stemmer = snowballstemmer.stemmer("swedish")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text or "")]
+
+
+def stem(text: str) -> str:
+    """The Swedish stems of `text`'s words, space separated (what the FTS5 table holds)."""
+    return " ".join(_stemmer.stemWords(words(text)))
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query that are searched for: no stop words, at most MAX_QUERY_WORDS."""
+    return [w for w in words(query) if w not in STOP_WORDS][:MAX_QUERY_WORDS]
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Indexing ----------------------------------------------------------------------------------
+
+
+def document(entry: CatalogueEntry) -> tuple[str, str]:
+    """The entry's searchable text: (title, body). The title is the initiative's name and owner;
+    the body the entry's texts, the municipalities and the target groups."""
+    initiative = entry.initiative
+    title = f"{initiative.name}\n{initiative.owner_organisation}"
+    parts = [entry.summary, entry.who_for, entry.how_to_refer, entry.results]
+    parts += [m.name for m in initiative.municipalities.all()]
+    parts += [str(code) for code in initiative.target_groups.all()]
+    return title, "\n".join(p for p in parts if p)
+
+
+def index_entry(entry: CatalogueEntry) -> None:
+    """Bring the entry's search text (and on SQLite its FTS5 row) up to date."""
+    title, body = document(entry)
+    if (title, body) != (entry.search_title, entry.search_body):
+        entry.search_title, entry.search_body = title, body
+        CatalogueEntry.objects.filter(pk=entry.pk).update(search_title=title, search_body=body)
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
+                [entry.pk, stem(title), stem(body)],
+            )
+
+
+def unindex_entry(entry_id: int) -> None:
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry_id])  # noqa: S608
+
+
+def rebuild() -> int:
+    """Index every entry again (after a bulk load); the number of entries."""
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+    count = 0
+    entries = CatalogueEntry.objects.select_related("initiative").prefetch_related(
+        "initiative__municipalities", "initiative__target_groups"
+    )
+    for entry in entries.iterator(chunk_size=500):
+        index_entry(entry)
+        count += 1
+    return count
+
+
+# --- Searching ---------------------------------------------------------------------------------
+
+
+def search(queryset, query: str):
+    """`queryset` (of CatalogueEntry) narrowed to the entries matching `query`, best first, with
+    `rank` annotated. An empty query (or only stop words) leaves the queryset as it is."""
+    terms = query_words(query)
+    if not terms:
+        return queryset
+    if is_postgresql():
+        return _search_postgresql(queryset, terms)
+    return _search_sqlite(queryset, terms)
+
+
+def _search_postgresql(queryset, terms):
+    tsquery = " & ".join(f"{term}:*" for term in terms)
+    vector = f"{ENTRY_TABLE}.search_vector"
+    return (
+        queryset.annotate(
+            hit=RawSQL(
+                f"{vector} @@ to_tsquery('swedish', %s)",  # noqa: S608
+                [tsquery],
+                output_field=BooleanField(),
+            ),
+            rank=RawSQL(
+                f"ts_rank({vector}, to_tsquery('swedish', %s))",
+                [tsquery],
+                output_field=FloatField(),
+            ),
+        )
+        .filter(hit=True)
+        .order_by("-rank", "initiative__name", "pk")
+    )
+
+
+def _search_sqlite(queryset, terms):
+    # Each stem quoted (no FTS5 syntax gets through) and matched as a prefix; all must match.
+    match = " ".join(f'"{s}"*' for s in _stemmer.stemWords(terms))
+    # bm25 is lower for better hits; the title counts ten times the body.
+    rank = RawSQL(
+        f"SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608
+        f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {ENTRY_TABLE}.id",
+        [match],
+        output_field=FloatField(),
+    )
+    ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608
+    return (
+        queryset.filter(pk__in=ids)
+        .annotate(rank=rank)
+        .order_by("-rank", "initiative__name", "pk")
+    )

@@ -1,0 +1,119 @@
+"""Reads of the catalogue: the public lists, the filter options, the open feed's grants, and two
+hooks for the applications app (`open_rounds`, `applied_amount`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Max, Min, Q, Sum
+
+from finsam.associations.models import Association
+from finsam.catalogue import search
+from finsam.catalogue.models import CatalogueEntry, PublicStatus
+from finsam.catalogue.scoping import published_entries
+from finsam.core.periods import active_in_q
+from finsam.initiatives.models import Initiative, Status
+from finsam.reference.models import Code, Municipality
+
+
+def open_rounds(association) -> list:
+    """The application rounds of `association` open today, for the catalogue page's box
+    "Öppna ansökningsomgångar" (each needs `name`, `closes_on` (a date or None for a continuous
+    round) and optionally `url`).
+
+    TODO(lead): wire to `applications.Round` after the merge (the open rounds of the
+    association, ordered by closing date); until then there are none."""
+    return []
+
+
+def applied_amount(initiative):
+    """The amount applied for in the application that led to `initiative` (the feed's
+    `amountAppliedFor`), or None.
+
+    TODO(lead): wire to `applications.Application.amount_applied` of the granted application
+    the initiative was created from; until then unknown (None)."""
+    return None
+
+
+def catalogue_associations():
+    """Associations with at least one published entry, with the number of them."""
+    return (
+        Association.objects.annotate(
+            published_count=Count(
+                "initiatives__catalogue_entry",
+                filter=Q(initiatives__catalogue_entry__published=True),
+            )
+        )
+        .filter(published_count__gt=0)
+        .order_by("name")
+    )
+
+
+def filter_options(association) -> dict:
+    """What the filters of an association's catalogue offer: only values some published entry
+    has (nothing to choose that finds nothing)."""
+    entries = published_entries(association)
+    initiative_ids = entries.values("initiative_id")
+    municipalities = Municipality.objects.filter(initiatives__in=initiative_ids).distinct()
+    target_groups = Code.objects.filter(
+        pk__in=Initiative.target_groups.through.objects.filter(
+            initiative_id__in=initiative_ids
+        ).values("code_id")
+    ).order_by("sort_order", "code")
+    owners = (
+        entries.order_by("initiative__owner_organisation")
+        .values_list("initiative__owner_organisation", flat=True)
+        .distinct()
+    )
+    span = entries.aggregate(
+        first=Min("initiative__start_date"), last=Max("initiative__end_date")
+    )
+    this_year = datetime.date.today().year
+    first = span["first"].year if span["first"] else this_year
+    last = span["last"].year if span["last"] else this_year
+    if entries.filter(initiative__end_date__isnull=True).exists():
+        last = max(last, this_year)  # an open-ended initiative runs this year too
+    return {
+        "municipalities": list(municipalities.order_by("name")),
+        "target_groups": list(target_groups),
+        "owners": list(owners),
+        "years": list(range(last, first - 1, -1)),
+    }
+
+
+def catalogue_search(association, *, query="", municipality=None, target_group=None, year=None,
+                     owner="", status=""):
+    """The published entries of `association` matching the query and the filters, best first
+    (by name without a query)."""
+    qs = published_entries(association)
+    if municipality is not None:
+        qs = qs.filter(initiative__municipalities=municipality)
+    if target_group is not None:
+        qs = qs.filter(initiative__target_groups=target_group)
+    if year is not None:
+        qs = qs.filter(active_in_q(datetime.date(year, 1, 1), datetime.date(year, 12, 31),
+                                   prefix="initiative__"))
+    if owner:
+        qs = qs.filter(initiative__owner_organisation=owner)
+    if status == PublicStatus.FINISHED:
+        qs = qs.filter(initiative__status=Status.ENDED)
+    elif status == PublicStatus.RUNNING:
+        qs = qs.exclude(initiative__status=Status.ENDED)
+    if query:
+        return search.search(qs, query)
+    return qs.order_by("initiative__name", "pk")
+
+
+def entry_for(initiative) -> CatalogueEntry | None:
+    return CatalogueEntry.objects.filter(initiative=initiative).first()
+
+
+def grants(association=None):
+    """The published entries as funded grants (the open feed), with the amount awarded (the sum
+    of the initiative's yearly budgets), oldest first."""
+    return (
+        published_entries(association)
+        .annotate(amount_awarded=Sum("initiative__budgets__amount"))
+        .prefetch_related("initiative__municipalities")
+        .order_by("initiative__start_date", "pk")
+    )
