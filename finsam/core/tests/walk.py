@@ -10,6 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from finsam.accounts.models import InitiativeAssignment, Invitation
 from finsam.associations.tests.factories import MemberFactory
+from finsam.catalogue.tests import walk_objects as catalogue_walk
 from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
@@ -33,7 +34,7 @@ A_USERS = (
 # Pages outside the scope of this walk: allauth's own (login, MFA), the admin, the API (walked in
 # finsam/api/tests/test_permissions.py) and the language switch.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "api/", "i18n/")
-PUBLIC = {"health", "favicon", "accounts:invitation_accept"}
+PUBLIC = {"health", "favicon", "accounts:invitation_accept"} | catalogue_walk.PUBLIC
 
 
 def _url_names():
@@ -97,6 +98,7 @@ def build_objects(world):
             "year": AssociationYearFactory(association=association),
             "user": world.registrar if side == "own" else world.b_registrar,
         }
+        out[side].update(catalogue_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -175,6 +177,7 @@ OBJECT_KWARGS.update(
         },
     }
 )
+OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
