@@ -36,8 +36,12 @@ class CatalogueEntry(models.Model):
     published = models.BooleanField(_("publicerad"), default=False)
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
     summary = models.TextField(_("sammanfattning"), blank=True, validators=LONG_TEXT_VALIDATORS)
-    who_for = models.TextField(_("vem insatsen är till för"), blank=True, validators=LONG_TEXT_VALIDATORS)
-    how_to_refer = models.TextField(_("så remitterar du"), blank=True, validators=LONG_TEXT_VALIDATORS)
+    who_for = models.TextField(
+        _("vem insatsen är till för"), blank=True, validators=LONG_TEXT_VALIDATORS
+    )
+    how_to_refer = models.TextField(
+        _("så remitterar du"), blank=True, validators=LONG_TEXT_VALIDATORS
+    )
     contact = models.CharField(
         _("kontakt (funktion)"), max_length=300, blank=True, validators=TEXT_VALIDATORS
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, Sum
 
 from finsam.associations.models import Association
@@ -51,7 +52,16 @@ def catalogue_associations():
 
 def filter_options(association) -> dict:
     """What the filters of an association's catalogue offer: only values some published entry
-    has (nothing to choose that finds nothing)."""
+    has (nothing to choose that finds nothing). Cached until the catalogue changes."""
+    key = f"catalogue:options:{association.pk}:{search.version()}"
+    options = cache.get(key)
+    if options is None:
+        options = _filter_options(association)
+        cache.set(key, options, timeout=3600)
+    return options
+
+
+def _filter_options(association) -> dict:
     entries = published_entries(association)
     initiative_ids = entries.values("initiative_id")
     municipalities = Municipality.objects.filter(initiatives__in=initiative_ids).distinct()
@@ -65,9 +75,7 @@ def filter_options(association) -> dict:
         .values_list("initiative__owner_organisation", flat=True)
         .distinct()
     )
-    span = entries.aggregate(
-        first=Min("initiative__start_date"), last=Max("initiative__end_date")
-    )
+    span = entries.aggregate(first=Min("initiative__start_date"), last=Max("initiative__end_date"))
     this_year = datetime.date.today().year
     first = span["first"].year if span["first"] else this_year
     last = span["last"].year if span["last"] else this_year
@@ -81,8 +89,9 @@ def filter_options(association) -> dict:
     }
 
 
-def catalogue_search(association, *, query="", municipality=None, target_group=None, year=None,
-                     owner="", status=""):
+def catalogue_search(
+    association, *, query="", municipality=None, target_group=None, year=None, owner="", status=""
+):
     """The published entries of `association` matching the query and the filters, best first
     (by name without a query)."""
     qs = published_entries(association)
@@ -91,8 +100,11 @@ def catalogue_search(association, *, query="", municipality=None, target_group=N
     if target_group is not None:
         qs = qs.filter(initiative__target_groups=target_group)
     if year is not None:
-        qs = qs.filter(active_in_q(datetime.date(year, 1, 1), datetime.date(year, 12, 31),
-                                   prefix="initiative__"))
+        qs = qs.filter(
+            active_in_q(
+                datetime.date(year, 1, 1), datetime.date(year, 12, 31), prefix="initiative__"
+            )
+        )
     if owner:
         qs = qs.filter(initiative__owner_organisation=owner)
     if status == PublicStatus.FINISHED:

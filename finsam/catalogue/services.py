@@ -82,13 +82,12 @@ def entry_publish(*, access, initiative: Initiative, published: bool) -> Catalog
     if entry.published == published:
         return entry
     if published and not entry.summary:
-        raise ValidationError(
-            _("Skriv en sammanfattning innan insatsen publiceras i katalogen.")
-        )
+        raise ValidationError(_("Skriv en sammanfattning innan insatsen publiceras i katalogen."))
     entry.published = published
     entry.published_at = timezone.now() if published else None
     entry.updated_by = access.user
     entry.save(update_fields=["published", "published_at", "updated_by", "updated_at"])
+    search.changed()
     record_change(
         access=access,
         obj=entry,

@@ -167,9 +167,7 @@ class TestFilters:
         assert names(by_group) == ["Pågående"]
 
     def test_filters_combine_with_the_query(self, world, data):
-        assert names(
-            selectors.catalogue_search(world.a, query="pågående", status="finished")
-        ) == []
+        assert names(selectors.catalogue_search(world.a, query="pågående", status="finished")) == []
 
     def test_the_options_offer_only_what_published_entries_have(self, world, data):
         CatalogueEntryFactory(

@@ -12,9 +12,19 @@ from finsam.initiatives.models import Status
 from finsam.reference.loading import sync_reference_data
 
 # People named in the seeds' texts: none of them may reach the public catalogue.
-NAMES_IN_SEEDS = ("Samuel Grahn", "Anja Skålén", "Rut Sannemo", "Helene Kristoffersson",
-                  "Fredrik Westberg", "Susanne Falk", "Gunilla Kaev", "Josef Szabó",
-                  "Tomas Strand", "Caroline Mahdavi", "Gunilla E Magnusson")
+NAMES_IN_SEEDS = (
+    "Samuel Grahn",
+    "Anja Skålén",
+    "Rut Sannemo",
+    "Helene Kristoffersson",
+    "Fredrik Westberg",
+    "Susanne Falk",
+    "Gunilla Kaev",
+    "Josef Szabó",
+    "Tomas Strand",
+    "Caroline Mahdavi",
+    "Gunilla E Magnusson",
+)
 
 
 @pytest.fixture
@@ -55,8 +65,9 @@ def test_loading_twice_changes_nothing(loaded):
 
 def test_nothing_personal_in_the_entries(loaded):
     for entry in CatalogueEntry.objects.all():
-        text = " ".join([entry.summary, entry.who_for, entry.how_to_refer, entry.contact,
-                         entry.results])
+        text = " ".join(
+            [entry.summary, entry.who_for, entry.how_to_refer, entry.contact, entry.results]
+        )
         for name in NAMES_IN_SEEDS:
             assert name not in text, entry
         assert not re.search(r"\S+@\S+", text), entry
