@@ -228,14 +228,14 @@ def report(result) -> str:
     return "\n".join(lines)
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--initiatives", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--reset", action="store_true", help="build the entries again")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--any-database", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     common.setup(any_database=args.any_database)
     from django.core.management import call_command
 

@@ -180,17 +180,12 @@ def _search_postgresql(queryset, terms):
 def _search_sqlite(queryset, terms):
     # Each stem quoted (no FTS5 syntax gets through) and matched as a prefix; all must match.
     match = " ".join(f'"{s}"*' for s in _stemmer.stemWords(terms))
-    # bm25 is lower for better hits; the title counts ten times the body.
-    rank = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
-        f"SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608
-        f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {ENTRY_TABLE}.id",
-        [match],
-        output_field=FloatField(),
-    )
-    ids = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-        [match],
-    )
-    return (
-        queryset.filter(pk__in=ids).annotate(rank=rank).order_by("-rank", "initiative__name", "pk")
-    )
+    # The FTS5 table joined once (bm25 needs the MATCH in the same query; a correlated
+    # subquery per entry would run the match once per hit). bm25 is lower for better hits; the
+    # title counts ten times the body.
+    return queryset.extra(  # noqa: S610 (constant SQL; the query is a bound parameter)
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {ENTRY_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
+        params=[match],
+        select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
+    ).order_by("-rank", "initiative__name", "pk")
