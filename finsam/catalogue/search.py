@@ -154,18 +154,20 @@ def rebuild() -> int:
 # --- Searching ---------------------------------------------------------------------------------
 
 
-def search(queryset, query: str):
+def search(queryset, query: str, *, ranked: bool = True):
     """`queryset` (of CatalogueEntry) narrowed to the entries matching `query`, best first, with
-    `rank` annotated. An empty query (or only stop words) leaves the queryset as it is."""
+    `rank` annotated. An empty query (or only stop words) leaves the queryset as it is.
+
+    `ranked=False`: only narrowed, in no particular order (to count the hits cheaply)."""
     terms = query_words(query)
     if not terms:
         return queryset
     if is_postgresql():
-        return _search_postgresql(queryset, terms)
-    return _search_sqlite(queryset, terms)
+        return _search_postgresql(queryset, terms, ranked)
+    return _search_sqlite(queryset, terms, ranked)
 
 
-def _search_postgresql(queryset, terms):
+def _search_postgresql(queryset, terms, ranked):
     tsquery = " & ".join(f"{term}:*" for term in terms)
     vector = f"{ENTRY_TABLE}.search_vector"
     matches = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
@@ -177,12 +179,20 @@ def _search_postgresql(queryset, terms):
     return queryset.filter(matches).annotate(rank=rank).order_by("-rank", "initiative__name", "pk")
 
 
-def _search_sqlite(queryset, terms):
+def _search_sqlite(queryset, terms, ranked):
     # Each stem quoted (no FTS5 syntax gets through) and matched as a prefix; all must match.
     match = " ".join(f'"{s}"*' for s in _stemmer.stemWords(terms))
-    # The FTS5 table joined once (bm25 needs the MATCH in the same query; a correlated
+    if not ranked:
+        # The matching rowids once (an uncorrelated subquery), then the entries among them.
+        ids = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [match],
+        )
+        return queryset.filter(pk__in=ids)
+    # Ranked: the FTS5 table joined once (bm25 needs the MATCH in the same query; a correlated
     # subquery per entry would run the match once per hit). bm25 is lower for better hits; the
-    # title counts ten times the body.
+    # title counts ten times the body. SQLite's planner drives this join from the FTS5 table only
+    # when it orders by bm25: count the hits with `ranked=False`.
     return queryset.extra(  # noqa: S610 (constant SQL; the query is a bound parameter)
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = {ENTRY_TABLE}.id", f"{FTS_TABLE} MATCH %s"],

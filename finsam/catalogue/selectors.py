@@ -90,10 +90,18 @@ def _filter_options(association) -> dict:
 
 
 def catalogue_search(
-    association, *, query="", municipality=None, target_group=None, year=None, owner="", status=""
+    association,
+    *,
+    query="",
+    municipality=None,
+    target_group=None,
+    year=None,
+    owner="",
+    status="",
+    ranked=True,
 ):
     """The published entries of `association` matching the query and the filters, best first
-    (by name without a query)."""
+    (by name without a query). `ranked=False`: unordered, to count them cheaply."""
     qs = published_entries(association)
     if municipality is not None:
         qs = qs.filter(initiative__municipalities=municipality)
@@ -112,8 +120,8 @@ def catalogue_search(
     elif status == PublicStatus.RUNNING:
         qs = qs.exclude(initiative__status=Status.ENDED)
     if query:
-        return search.search(qs, query)
-    return qs.order_by("initiative__name", "pk")
+        return search.search(qs, query, ranked=ranked)
+    return qs.order_by("initiative__name", "pk") if ranked else qs
 
 
 def entry_for(initiative) -> CatalogueEntry | None:

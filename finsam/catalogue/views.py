@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +37,18 @@ LIST_FIELDS = (
     "initiative__status",
     "initiative__association__slug",
 )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of objects (counted by a cheaper query than the page's)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
 def _public(association) -> Access:
@@ -72,7 +85,8 @@ def catalogue_association(request, slug):
         .prefetch_related("initiative__municipalities")
     )
     with search.using_the_index():
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        count = selectors.catalogue_search(association, ranked=False, **criteria).count()
+        page = CountedPaginator(entries, PAGE_SIZE, count).get_page(request.GET.get("page"))
         list(page.object_list)  # evaluated (and its municipalities fetched) here
     context = {
         "association": association,

@@ -187,3 +187,12 @@ class TestFilters:
 def test_any_query_answers_without_error(query):
     """Whatever is typed (FTS5 or tsquery syntax, quotes, symbols) is a search, not an error."""
     list(selectors.catalogue_search(None, query=query)[:5])
+
+
+def test_the_unranked_search_finds_the_same_entries(corpus, world):
+    """The view counts the hits with `ranked=False` and shows the page of the ranked search."""
+    for query in ("sjukskriven", "ungdomar", "st", "företag", ""):
+        ranked = selectors.catalogue_search(world.a, query=query)
+        unranked = selectors.catalogue_search(world.a, query=query, ranked=False)
+        assert sorted(e.pk for e in ranked) == sorted(e.pk for e in unranked)
+        assert unranked.count() == len(ranked)
