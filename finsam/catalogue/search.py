@@ -154,27 +154,38 @@ def rebuild() -> int:
 # --- Searching ---------------------------------------------------------------------------------
 
 
-def search(queryset, query: str, *, ranked: bool = True):
+# Above this many hits PostgreSQL ranks by the title alone (see `search`).
+BROAD = 300
+
+
+def search(queryset, query: str, *, ranked: bool = True, hits: int | None = None):
     """`queryset` (of CatalogueEntry) narrowed to the entries matching `query`, best first, with
     `rank` annotated. An empty query (or only stop words) leaves the queryset as it is.
 
-    `ranked=False`: only narrowed, in no particular order (to count the hits cheaply)."""
+    `ranked=False`: only narrowed, in no particular order (to count the hits cheaply). `hits`:
+    the number of hits if known; on PostgreSQL a query with more than BROAD hits (a half-typed
+    word, a word in most entries) is ranked by the title's words only, then by name: `ts_rank`
+    over the whole text of every hit would cost more than the rest of the request."""
     terms = query_words(query)
     if not terms:
         return queryset
     if is_postgresql():
-        return _search_postgresql(queryset, terms, ranked)
+        broad = hits is not None and hits > BROAD
+        return _search_postgresql(queryset, terms, ranked, broad)
     return _search_sqlite(queryset, terms, ranked)
 
 
-def _search_postgresql(queryset, terms, ranked):
+def _search_postgresql(queryset, terms, ranked, broad=False):
     tsquery = " & ".join(f"{term}:*" for term in terms)
     vector = f"{ENTRY_TABLE}.search_vector"
     matches = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
         f"{vector} @@ to_tsquery('swedish', %s)", [tsquery], output_field=BooleanField()
     )
+    ranked_vector = f"{ENTRY_TABLE}.title_vector" if broad else vector
     rank = RawSQL(  # noqa: S611 (constant table names; the query is a bound parameter)
-        f"ts_rank({vector}, to_tsquery('swedish', %s))", [tsquery], output_field=FloatField()
+        f"ts_rank({ranked_vector}, to_tsquery('swedish', %s))",
+        [tsquery],
+        output_field=FloatField(),
     )
     return queryset.filter(matches).annotate(rank=rank).order_by("-rank", "initiative__name", "pk")
 

@@ -99,9 +99,11 @@ def catalogue_search(
     owner="",
     status="",
     ranked=True,
+    hits=None,
 ):
     """The published entries of `association` matching the query and the filters, best first
-    (by name without a query). `ranked=False`: unordered, to count them cheaply."""
+    (by name without a query). `ranked=False`: unordered, to count them cheaply; `hits`: their
+    number if known (`search.search`)."""
     qs = published_entries(association)
     if municipality is not None:
         qs = qs.filter(initiative__municipalities=municipality)
@@ -120,7 +122,7 @@ def catalogue_search(
     elif status == PublicStatus.RUNNING:
         qs = qs.exclude(initiative__status=Status.ENDED)
     if query:
-        return search.search(qs, query, ranked=ranked)
+        return search.search(qs, query, ranked=ranked, hits=hits)
     return qs.order_by("initiative__name", "pk") if ranked else qs
 
 

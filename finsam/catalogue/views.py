@@ -79,13 +79,13 @@ def catalogue_association(request, slug):
     _public(association)
     form = SearchForm(request.GET or None, options=selectors.filter_options(association))
     criteria = form.criteria() if form.is_bound else {"query": ""}
-    entries = (
-        selectors.catalogue_search(association, **criteria)
-        .only(*LIST_FIELDS)
-        .prefetch_related("initiative__municipalities")
-    )
     with search.using_the_index():
         count = selectors.catalogue_search(association, ranked=False, **criteria).count()
+        entries = (
+            selectors.catalogue_search(association, hits=count, **criteria)
+            .only(*LIST_FIELDS)
+            .prefetch_related("initiative__municipalities")
+        )
         page = CountedPaginator(entries, PAGE_SIZE, count).get_page(request.GET.get("page"))
         list(page.object_list)  # evaluated (and its municipalities fetched) here
     context = {

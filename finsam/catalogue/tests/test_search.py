@@ -196,3 +196,18 @@ def test_the_unranked_search_finds_the_same_entries(corpus, world):
         unranked = selectors.catalogue_search(world.a, query=query, ranked=False)
         assert sorted(e.pk for e in ranked) == sorted(e.pk for e in unranked)
         assert unranked.count() == len(ranked)
+
+
+def test_a_broad_query_still_ranks_the_title_first(world, monkeypatch):
+    """Above `BROAD` hits PostgreSQL ranks by the title only; the name still comes first."""
+    monkeypatch.setattr(search, "BROAD", 1)
+    CatalogueEntryFactory(
+        initiative=InitiativeFactory(association=world.a, name="Ateljé"),
+        summary="Arbetsträning, arbetsträning och mer arbetsträning.",
+    )
+    CatalogueEntryFactory(
+        initiative=InitiativeFactory(association=world.a, name="Arbetsträning i Falköping"),
+        summary="Stöd.",
+    )
+    found = selectors.catalogue_search(world.a, query="arbetsträning", hits=2)
+    assert names(found) == ["Arbetsträning i Falköping", "Ateljé"]
