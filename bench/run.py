@@ -19,6 +19,7 @@
 
 `--import-bombs` also runs bench/import_bombs.py (crafted import files, peak memory and time).
 `--load` runs only the bounded locust run of bench/load.py (50 users, 3 minutes, loopback).
+`--catalogue` runs only bench/catalogue.py (the public catalogue's search, issue 11).
 
 Figures are printed (with ratios, no pass/fail) and written to bench/out/. See bench/README.md.
 """
@@ -493,11 +494,21 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--load", action="store_true", help="only the bounded locust run (bench/load.py)"
     )
+    parser.add_argument(
+        "--catalogue",
+        action="store_true",
+        help="only the catalogue search, 3 000 entries (bench/catalogue.py)",
+    )
     from bench import load, stats_bench
 
     stats_bench.add_arguments(parser)
     load.add_arguments(parser)
     args = parser.parse_args(argv)
+    if args.catalogue:
+        from bench import catalogue
+
+        catalogue.main(["--any-database"] if args.any_database else [])
+        return
     common.setup(any_database=args.any_database)
     # WhiteNoise warns that STATIC_ROOT does not exist; the benchmark serves no static files.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

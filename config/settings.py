@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "finsam.applications",
     "finsam.preparation",
     "finsam.board",
+    "finsam.catalogue",
     "finsam.api",
     "finsam.demo",
     "finsam.jobs",

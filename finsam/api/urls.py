@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from finsam.api import docs, views
+from finsam.api import docs, public, views
 from finsam.api import statistics as statistics_views
 from finsam.statistics import urls as _statistics_urls  # noqa: F401 (registers "scopekind")
 
@@ -23,6 +23,7 @@ v1 = [
     ),
     path("enrolments/<uuid:uuid>/", views.EnrolmentDetailApi.as_view(), name="enrolment_detail"),
     path("enrolments/<uuid:uuid>/exit/", views.EnrolmentExitApi.as_view(), name="enrolment_exit"),
+    path("public/grants/", public.PublicGrantListApi.as_view(), name="public_grants"),
     path(
         "statistics/",
         statistics_views.StatisticsScopeListApi.as_view(),

@@ -101,6 +101,11 @@ POLICY: dict[str, Rule] = {
     # Board meetings: read the agenda, the meeting pack, decisions and minutes; run them.
     "board.read": _rule([SEC, OP, BOARD]),
     "board.manage": _rule([SEC]),
+    # --- catalogue (issue 11): the public catalogue of initiatives ---
+    # Writing an initiative's catalogue entry, and publishing or withdrawing it.
+    "catalogue.edit": _rule([SEC]),
+    "catalogue.publish": _rule([SEC]),
+    # --- end catalogue ---
     # The principals of the coming issues: rows only, no page or service uses them yet.
     "public.read": _rule([Principal.PUBLIC]),
     "questionnaire.answer": _rule([Principal.RESPONDENT]),

@@ -42,6 +42,7 @@ from finsam.core import data_version
 from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.demo.applications import load_applications
+from finsam.demo.catalogue import load_catalogue
 from finsam.demo.finance import load_finance_years
 from finsam.demo.generation import (
     CONSENT_FORM_VERSION,
@@ -250,6 +251,9 @@ def load_demo(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
     load_applications(result, today)
+    # The public catalogue: the projects of seeds 000 and 001, and the running initiatives above.
+    for name, n in load_catalogue().items():
+        result.add(f"catalogue {name}", n)
     # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
     data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started

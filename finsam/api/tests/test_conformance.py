@@ -56,6 +56,8 @@ def requests_for(world, enrolment):
         ),
         ("get", "/api/v1/enrolments/{uuid}/", f"/api/v1/enrolments/{uuid}/", None),
         ("get", "/api/v1/statistics/", "/api/v1/statistics/", None),
+        ("get", "/api/v1/public/grants/", "/api/v1/public/grants/", None),
+        ("get", "/api/v1/public/grants/", "/api/v1/public/grants/?association=nope", None),
         ("get", "/api/v1/statistics/national/", "/api/v1/statistics/national/", None),
         (
             "get",

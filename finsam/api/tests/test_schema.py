@@ -18,6 +18,7 @@ EXPECTED = {
     "/api/v1/statistics/": {"get"},
     "/api/v1/statistics/national/": {"get"},
     "/api/v1/statistics/{kind}/{id}/": {"get"},
+    "/api/v1/public/grants/": {"get"},
 }
 
 

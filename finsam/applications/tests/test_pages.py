@@ -4,7 +4,6 @@ accepting late, comments."""
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 

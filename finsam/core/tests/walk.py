@@ -12,6 +12,7 @@ from finsam.accounts.models import InitiativeAssignment, Invitation
 from finsam.applications.tests import walk_objects as applications_walk
 from finsam.associations.tests.factories import MemberFactory
 from finsam.board.tests import walk_objects as board_walk
+from finsam.catalogue.tests import walk_objects as catalogue_walk
 from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
@@ -39,7 +40,11 @@ A_USERS = (
 # Pages outside the scope of this walk: allauth's own (login, MFA), the admin, the API (walked in
 # finsam/api/tests/test_permissions.py) and the language switch.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "api/", "i18n/")
-PUBLIC = {"health", "favicon", "accounts:invitation_accept"} | applications_walk.PUBLIC
+PUBLIC = (
+    {"health", "favicon", "accounts:invitation_accept"}
+    | applications_walk.PUBLIC
+    | catalogue_walk.PUBLIC
+)
 
 
 def _url_names():
@@ -106,6 +111,7 @@ def build_objects(world):
         out[side].update(applications_walk.objects(world, side, association, initiative))
         out[side].update(preparation_walk.objects(world, side, association, initiative))
         out[side].update(board_walk.objects(world, side, association, initiative))
+        out[side].update(catalogue_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -187,6 +193,7 @@ OBJECT_KWARGS.update(
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(preparation_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(board_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
