@@ -158,6 +158,7 @@ class ChangeEventQuerySet(AppendOnlyQuerySet):
 CHANGE_ACTIONS = {
     # Applications (finsam.applications): starting one and each step of the workflow.
     "application.create": _("Startade en ansökan"),
+    "application.answers": _("Ändrade en ansökans svar"),
     "application.submit": _("Lämnade in en ansökan"),
     "application.accept_late": _("Tog emot en ansökan efter sista dag"),
     "application.start_formal_check": _("Påbörjade formell kontroll"),

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from finsam.accounts.models import ApplicantOrganisation, RoleAssignment, User
-from finsam.applications import services
+from finsam.applications import editing, services
 from finsam.applications.models import (
     Application,
     ApplicationForm,
@@ -279,9 +279,14 @@ def demo_application(
     if application is None:
         application = services.application_create(access, round=round, title=title)
     if application.status in ("draft", "supplement_requested") and application.answers != answers:
-        application.answers = answers
-        application.lock_version += 1
-        application.save(update_fields=["answers", "lock_version", "updated_at"])
+        # Through the editing service, as the applicant's page saves: cleaned, and the amounts
+        # applied for and the period derived.
+        saved = editing.answers_save(
+            access, application, data=answers, lock_version=application.lock_version
+        )
+        if saved.errors:
+            raise ValueError(f"demo answers of {title!r} do not fit the form: {saved.errors}")
+        application = saved.application
     for user, organisation_name, permission in co_applicants:
         CoApplicant.objects.get_or_create(
             application=application,

@@ -41,6 +41,7 @@ from finsam.associations.models import Association, Member
 from finsam.core import data_version
 from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
+from finsam.demo.application_path import load_application_path
 from finsam.demo.applications import load_applications
 from finsam.demo.catalogue import load_catalogue
 from finsam.demo.finance import load_finance_years
@@ -251,6 +252,7 @@ def load_demo(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
     load_applications(result, today)
+    load_application_path(result)
     # The public catalogue: the projects of seeds 000 and 001, and the running initiatives above.
     for name, n in load_catalogue().items():
         result.add(f"catalogue {name}", n)

@@ -9,8 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q, Sum
 
 from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
+from finsam.applications.models import Application
+from finsam.applications.workflow import Status as ApplicationStatus
 from finsam.associations.models import Association, Member
 from finsam.associations.services import municipality_member_name
+from finsam.board.models import Decision
 from finsam.core.roles import Role
 from finsam.demo.loading import (
     LOGINS,
@@ -252,7 +255,14 @@ def _stärka_individen():
 def test_status_follows_the_dates_and_only_stärka_individen_goes_on(loaded):
     ongoing = Initiative.objects.exclude(status=Status.ENDED)
     assert list(ongoing.values_list("association__slug", "name", "status", "end_date")) == [
-        ("skaraborg", "Stärka individen", Status.ACTIVE, None)
+        # Lund's seed 004, granted in the demo's board meeting, starts in September 2026.
+        (
+            "lund",
+            "Kraft – förlängt projekt för 0-placerade inom Lunds kommun",
+            Status.PLANNED,
+            datetime.date(2027, 8, 31),
+        ),
+        ("skaraborg", "Stärka individen", Status.ACTIVE, None),
     ]
     for initiative in Initiative.objects.filter(status=Status.ENDED):
         assert initiative.end_date < TODAY
@@ -527,3 +537,32 @@ def test_the_demo_operator_logs_in_with_two_factors_and_keeps_the_code_lists(loa
     assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
     for path in ("/admin/reference/code/", "/admin/reference/municipality/"):
         assert client.get(path).status_code == 200
+
+
+def test_seed_004_goes_from_the_open_round_to_a_granted_initiative(loaded_all, client_for):
+    """Issue 11's demo: seed 004 submitted in Lund's open round, reviewed, recommended, decided
+    at a board meeting with approved minutes, and so an initiative with its budgets; beside it an
+    application waiting for a supplement and a draft."""
+    kraft = Application.objects.get(title__startswith="Kraft – förlängt projekt")
+    assert kraft.round.is_open() and kraft.round.closes_on is None
+    assert kraft.status == ApplicationStatus.GRANTED and kraft.diary_number.endswith("/001")
+    assert kraft.amount_applied == 1096000
+    assert kraft.reviews.filter(submitted_at__isnull=False).count() == 2
+    decision = Decision.objects.get(application=kraft)
+    assert decision.took_effect_at is not None
+    budgets = dict(
+        InitiativeBudget.objects.filter(initiative=kraft.initiative).values_list("year", "amount")
+    )
+    assert budgets == {2026: 365000, 2027: 731000}
+    statuses = set(
+        Application.objects.filter(association__slug="lund").values_list("status", flat=True)
+    )
+    assert statuses == {
+        ApplicationStatus.GRANTED,
+        ApplicationStatus.SUPPLEMENT_REQUESTED,
+        ApplicationStatus.DRAFT,
+    }
+    page = client_for(User.objects.get(email="ansokan@lund.demo.finsam.se")).get(
+        f"/applications/{kraft.pk}/"
+    )
+    assert "Beslutsbrev (PDF)" in page.content.decode()
