@@ -24,6 +24,7 @@ urlpatterns = [
     path("jobs/", include("finsam.jobs.urls")),
     path("applications/", include("finsam.applications.urls")),
     path("board/", include("finsam.board.urls")),
+    path("invoicing/", include("finsam.finance.invoice_urls")),
     path("api/", include("finsam.api.urls")),
 ]
 

@@ -53,6 +53,7 @@ from finsam.demo.generation import (
     plan_continuation,
     status_on,
 )
+from finsam.demo.invoicing import load_invoicing
 from finsam.demo.reports import load_reporting_periods
 from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
@@ -248,6 +249,8 @@ def load_demo(
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
+    if reports_and_finance:
+        load_invoicing(today=today, result=result, password=PASSWORD)
     # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
     data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started

@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext as _
 
 from finsam.finance.models import (
     CompensationKind,
@@ -44,6 +45,7 @@ from finsam.finance.models import (
     InvoiceStatus,
     InvoicingSettings,
     UnitDelivery,
+    period_label,
 )
 from finsam.reference.counting import counted_q
 
@@ -100,6 +102,10 @@ def monday_range(year: int, kind: str, number: int) -> tuple[int, int]:
     first += (-first) % 7
     last -= last % 7
     return first, last
+
+
+def period_label_for(kind: str, number: int) -> str:
+    return period_label(kind, number)
 
 
 def period_of(year: int, kind: str, day: datetime.date) -> int:
@@ -379,7 +385,7 @@ def basis(initiative, year: int, period: int, *, kind: str | None = None, as_of=
                 Line(
                     kind=InvoiceLineKind.WEEKS,
                     municipality_id=muni,
-                    label=names.get(muni, "") or str(InvoiceLineKind.WEEKS.label),
+                    label=names.get(muni) or _("Hemkommun saknas"),
                     weeks=w,
                     earned=earned,
                     cap=caps.get(muni),

@@ -13,6 +13,7 @@ from finsam.applications.tests import walk_objects as applications_walk
 from finsam.associations.tests.factories import MemberFactory
 from finsam.board.tests import walk_objects as board_walk
 from finsam.finance.models import InitiativeBudget
+from finsam.finance.tests import walk_objects as invoicing_walk
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
@@ -104,6 +105,7 @@ def build_objects(world):
         }
         out[side].update(applications_walk.objects(world, side, association, initiative))
         out[side].update(board_walk.objects(world, side, association, initiative))
+        out[side].update(invoicing_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -184,6 +186,7 @@ OBJECT_KWARGS.update(
 )
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(board_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
