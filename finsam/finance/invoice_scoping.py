@@ -17,7 +17,9 @@ def invoice_initiatives(access: Access):
         return qs
     if not access.can("invoice.read"):
         return qs.none()
-    ids = [pk for pk in qs.values_list("pk", flat=True) if access.can("invoice.read", initiative=pk)]
+    ids = [
+        pk for pk in qs.values_list("pk", flat=True) if access.can("invoice.read", initiative=pk)
+    ]
     return qs.filter(pk__in=ids)
 
 
@@ -34,8 +36,6 @@ def get_invoice(access: Access, pk) -> Invoice:
 
 def get_attachment(access: Access, pk) -> InvoiceAttachment:
     try:
-        return InvoiceAttachment.objects.filter(
-            invoice__in=visible_invoices(access)
-        ).get(pk=pk)
+        return InvoiceAttachment.objects.filter(invoice__in=visible_invoices(access)).get(pk=pk)
     except (ValueError, InvoiceAttachment.DoesNotExist) as exc:
         raise Http404 from exc

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,7 +127,9 @@ class SettingsForm(BootstrapForm):
         required=False,
     )
     expense_account = forms.CharField(label=gettext_lazy("Konto för insatskostnader"), max_length=4)
-    payable_account = forms.CharField(label=gettext_lazy("Konto för leverantörsskulder"), max_length=4)
+    payable_account = forms.CharField(
+        label=gettext_lazy("Konto för leverantörsskulder"), max_length=4
+    )
     bank_account = forms.CharField(label=gettext_lazy("Konto för bank"), max_length=4)
 
 
@@ -210,9 +211,7 @@ def home(request):
         "association": association,
         "year": year,
         "years": [year - 1, year, year + 1],
-        "initiatives": [
-            i for i in initiatives if request.access.can("invoice.read", initiative=i)
-        ],
+        "initiatives": [i for i in initiatives if request.access.can("invoice.read", initiative=i)],
         "invoices": invoices.order_by("initiative__name", "period", "-submitted_at"),
         "statuses": InvoiceStatus.choices,
         "status": status,
@@ -576,7 +575,9 @@ def model_edit(request, pk, year):
 
     municipalities = [
         m.municipality
-        for m in Member.objects.filter(association=initiative.association, municipality__isnull=False)
+        for m in Member.objects.filter(
+            association=initiative.association, municipality__isnull=False
+        )
         .select_related("municipality")
         .order_by("municipality__name")
     ]
@@ -631,4 +632,3 @@ def model_edit(request, pk, year):
     }
     status = 422 if form is not None and form.errors else 200
     return render(request, "finance/invoicing/model.html", context, status=status)
-

@@ -40,7 +40,14 @@ SETTINGS_FIELDS = (
     "payable_account",
     "bank_account",
 )
-INVOICE_FIELDS = ("status", "amount", "approved_by", "finance_approved_by", "paid_by", "returned_by")
+INVOICE_FIELDS = (
+    "status",
+    "amount",
+    "approved_by",
+    "finance_approved_by",
+    "paid_by",
+    "returned_by",
+)
 
 paid_total = invoicing.paid_total
 
@@ -154,7 +161,10 @@ def invoice_submit(
             found = invoicing.basis(initiative, year, period, kind=kind, as_of=as_of)
             if found.model is None:
                 raise ValidationError(
-                    {"period": _("Insatsen har ingen ersättningsmodell för %(year)s.") % {"year": year}}
+                    {
+                        "period": _("Insatsen har ingen ersättningsmodell för %(year)s.")
+                        % {"year": year}
+                    }
                 )
             available = found.total_available
             if available <= 0:
@@ -193,7 +203,9 @@ def invoice_submit(
                 if part or line.weeks[period - 1]
             )
             InvoiceAttachment.objects.bulk_create(
-                InvoiceAttachment(invoice=invoice, name=name[:200], content=content, size=len(content))
+                InvoiceAttachment(
+                    invoice=invoice, name=name[:200], content=content, size=len(content)
+                )
                 for name, content in attachments
             )
             record_change(
@@ -220,7 +232,10 @@ def _move(access, invoice, action, expected, changes, message):
         setattr(current, name, value)
     current.save()
     record_change(
-        access=access, obj=current, action=action, changes=diff(before, snapshot(current, INVOICE_FIELDS))
+        access=access,
+        obj=current,
+        action=action,
+        changes=diff(before, snapshot(current, INVOICE_FIELDS)),
     )
     return current
 
@@ -230,13 +245,19 @@ def invoice_approve(*, access, invoice: Invoice) -> Invoice:
     """Step 1: the initiative manager or the secretariat (never the one who submitted it)."""
     access.require("invoice.approve", initiative=invoice.initiative)
     if invoice.submitted_by_id == getattr(access.user, "pk", None):
-        raise ValidationError({"status": _("Du kan inte godkänna en faktura som du själv lämnat in.")})
+        raise ValidationError(
+            {"status": _("Du kan inte godkänna en faktura som du själv lämnat in.")}
+        )
     return _move(
         access,
         invoice,
         "invoice.approve",
         InvoiceStatus.SUBMITTED,
-        {"status": InvoiceStatus.APPROVED, "approved_by": access.user, "approved_at": timezone.now()},
+        {
+            "status": InvoiceStatus.APPROVED,
+            "approved_by": access.user,
+            "approved_at": timezone.now(),
+        },
         _("Fakturan väntar inte på godkännande av insatsen."),
     )
 
@@ -339,11 +360,18 @@ def settings_save(*, access, association, data: dict) -> InvoicingSettings:
         settings, _created = InvoicingSettings.objects.select_for_update().get_or_create(
             association=association
         )
-        if settings.period_kind != kind and Invoice.objects.filter(
-            initiative__association=association, year=timezone.localdate().year
-        ).exists():
+        if (
+            settings.period_kind != kind
+            and Invoice.objects.filter(
+                initiative__association=association, year=timezone.localdate().year
+            ).exists()
+        ):
             raise ValidationError(
-                {"period_kind": _("Årets perioder är redan fakturerade; perioden kan ändras från nästa år.")}
+                {
+                    "period_kind": _(
+                        "Årets perioder är redan fakturerade; perioden kan ändras från nästa år."
+                    )
+                }
             )
         before = snapshot(settings, SETTINGS_FIELDS)
         settings.period_kind = kind
@@ -373,7 +401,11 @@ def model_counting_set(
             factor = Decimal(-1)
         if not factor.is_finite() or factor < 0 or factor > 31 or factor != round(factor, 2):
             raise ValidationError(
-                {"volume_weeks_per_head_month": _("Ange antal veckor per person och månad, t.ex. 4,33.")}
+                {
+                    "volume_weeks_per_head_month": _(
+                        "Ange antal veckor per person och månad, t.ex. 4,33."
+                    )
+                }
             )
     with transaction.atomic():
         current = CompensationModel.objects.select_for_update().get(pk=model.pk)

@@ -178,11 +178,7 @@ def participant_weeks(
                 default=_weeks_expression(first, last, "enrolled_weeks", as_of_day),
             )
         annotations[f"w{n}"] = Sum(expression)
-    rows = (
-        qs.order_by()
-        .values("initiative_id", "home_municipality_id")
-        .annotate(**annotations)
-    )
+    rows = qs.order_by().values("initiative_id", "home_municipality_id").annotate(**annotations)
     out: dict[tuple[int, int | None], list[int]] = {}
     for row in rows:
         weeks = [int(row[f"w{n}"] or 0) for n in numbers]
@@ -466,3 +462,61 @@ def paid_total(initiative, year: int) -> int:
         initiative=initiative, year=year, status=InvoiceStatus.PAID
     ).aggregate(total=Sum("amount"))["total"]
     return int(total or 0)
+
+
+def week_bases_for_all(initiatives, year: int, period: int, *, kind: str, as_of=None) -> dict:
+    """The participant-week part of the invoice basis of every initiative in `initiatives` with a
+    per-participant-week (or mixed) model for `year`, for `period`: {initiative id: {home
+    municipality id: (weeks in the period, basis of the period, available)}}. Three queries
+    whatever the number of initiatives: the models with their caps, the weeks of periods
+    1..`period` (one set-based query), what was invoiced."""
+    from finsam.finance.models import CompensationCap
+
+    models_ = {
+        m.initiative_id: m
+        for m in CompensationModel.objects.filter(
+            initiative__in=initiatives,
+            year=year,
+            kind__in=[CompensationKind.PER_PARTICIPANT_WEEK, CompensationKind.MIXED],
+        ).only("pk", "initiative_id", "rate_per_week", "counting_rule", "count_anonymous")
+    }
+    if not models_:
+        return {}
+    caps: dict[int, dict] = defaultdict(dict)
+    for initiative_id, municipality_id, amount in CompensationCap.objects.filter(
+        model__in=[m.pk for m in models_.values()]
+    ).values_list("model__initiative_id", "municipality_id", "amount"):
+        caps[initiative_id][municipality_id] = int(amount)
+    weeks = participant_weeks(
+        list(models_),
+        year,
+        kind,
+        periods=range(1, period + 1),
+        counting_rule={pk: m.counting_rule or "enrolled_weeks" for pk, m in models_.items()},
+        anonymous_counted={pk for pk, m in models_.items() if m.count_anonymous},
+        as_of=as_of,
+    )
+    invoiced: dict[tuple, list[int]] = defaultdict(lambda: [0] * period_count(kind))
+    for initiative_id, municipality_id, number, total in (
+        InvoiceLine.objects.filter(
+            kind=InvoiceLineKind.WEEKS,
+            invoice__initiative__in=list(models_),
+            invoice__year=year,
+            invoice__period_kind=kind,
+        )
+        .exclude(invoice__status=InvoiceStatus.RETURNED)
+        .values_list("invoice__initiative_id", "municipality_id", "invoice__period")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        invoiced[(initiative_id, municipality_id)][number - 1] += int(total)
+    out: dict[int, dict] = defaultdict(dict)
+    for (initiative_id, municipality_id), w in weeks.items():
+        model = models_[initiative_id]
+        cap = caps[initiative_id].get(municipality_id)
+        rate = int(model.rate_per_week)
+        bases = capped_bases([n * rate for n in w], cap)
+        done = invoiced.get((initiative_id, municipality_id), [0] * period_count(kind))
+        available = available_amount(bases + [0] * (period_count(kind) - period), done, cap, period)
+        out[initiative_id][municipality_id] = (w[period - 1], bases[period - 1], available)
+    return dict(out)

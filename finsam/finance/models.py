@@ -293,7 +293,9 @@ class InvoicingSettings(TimeStampedModel):
         _("betala först när periodens delrapport är godkänd"), default=False
     )
     expense_account = models.CharField(_("konto för insatskostnader"), max_length=4, default="4590")
-    payable_account = models.CharField(_("konto för leverantörsskulder"), max_length=4, default="2440")
+    payable_account = models.CharField(
+        _("konto för leverantörsskulder"), max_length=4, default="2440"
+    )
     bank_account = models.CharField(_("konto för bank"), max_length=4, default="1930")
 
     history = _history()
@@ -391,7 +393,9 @@ class Invoice(TimeStampedModel):
                 condition=~models.Q(status="returned"),
                 name="unique_invoice_per_period",
             ),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="invoice_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__lte=models.F("basis_amount")),
                 name="invoice_amount_within_basis",

@@ -96,7 +96,9 @@ def invoices_xlsx(association, year: int) -> bytes:
     book = xlsx.workbook()
     sheet = book.active
     sheet.title = _("Fakturor %(year)s") % {"year": year}
-    xlsx.append_title(sheet, _("Fakturor %(year)s, %(name)s") % {"year": year, "name": association.name})
+    xlsx.append_title(
+        sheet, _("Fakturor %(year)s, %(name)s") % {"year": year, "name": association.name}
+    )
     xlsx.append_header(
         sheet,
         [
@@ -124,7 +126,8 @@ def invoices_xlsx(association, year: int) -> bytes:
                 int(invoice.amount),
                 int(invoice.basis_amount),
                 timezone.localtime(invoice.submitted_at).date(),
-                invoice.finance_approved_at and timezone.localtime(invoice.finance_approved_at).date(),
+                invoice.finance_approved_at
+                and timezone.localtime(invoice.finance_approved_at).date(),
                 invoice.paid_at and timezone.localtime(invoice.paid_at).date(),
             ]
         )

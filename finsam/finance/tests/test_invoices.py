@@ -67,7 +67,9 @@ def test_the_whole_way_submit_approve_approve_finance_pay(setup):
     lines = {line.municipality.code: int(line.amount) for line in invoice.lines.all()}
     assert lines == {"1497": 192_000, "1496": 19_500}
     invoice = invoices.invoice_approve(access=access_of(world.manager, world.a), invoice=invoice)
-    invoice = invoices.invoice_approve_finance(access=access_of(world.finance, world.a), invoice=invoice)
+    invoice = invoices.invoice_approve_finance(
+        access=access_of(world.finance, world.a), invoice=invoice
+    )
     invoice = invoices.invoice_pay(access=access_of(world.finance, world.a), invoice=invoice)
     assert invoice.status == InvoiceStatus.PAID
     assert invoices.paid_total(world.a_initiative, YEAR) == 211_500
@@ -76,7 +78,12 @@ def test_the_whole_way_submit_approve_approve_finance_pay(setup):
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert actions == ["invoice.submit", "invoice.approve", "invoice.approve_finance", "invoice.pay"]
+    assert actions == [
+        "invoice.submit",
+        "invoice.approve",
+        "invoice.approve_finance",
+        "invoice.pay",
+    ]
     # Hjo has nothing left for the rest of the year; Skövde its own weeks.
     q2 = invoicing.basis(world.a_initiative, YEAR, 2)
     by_code = {line.municipality_id: line.available for line in q2.lines}
@@ -111,9 +118,13 @@ def test_a_period_already_invoiced_is_refused_and_a_returned_one_may_be_invoiced
         submit(world, amount=1000)
     assert exc.value.message_dict["period"] == ["Perioden är redan fakturerad."]
     with pytest.raises(ValidationError) as exc:
-        invoices.invoice_return(access=access_of(world.secretariat, world.a), invoice=first, comment=" ")
+        invoices.invoice_return(
+            access=access_of(world.secretariat, world.a), invoice=first, comment=" "
+        )
     assert exc.value.message_dict["return_comment"] == ["Skriv varför fakturan skickas tillbaka."]
-    invoices.invoice_return(access=access_of(world.secretariat, world.a), invoice=first, comment="Fel belopp")
+    invoices.invoice_return(
+        access=access_of(world.secretariat, world.a), invoice=first, comment="Fel belopp"
+    )
     again = submit(world)
     assert again.amount == 211_500
     assert Invoice.objects.filter(status=InvoiceStatus.RETURNED).count() == 1
@@ -126,12 +137,18 @@ def test_approved_invoices_are_read_only_and_steps_keep_their_order(setup):
         invoices.invoice_approve_finance(access=access_of(world.finance, world.a), invoice=invoice)
     with pytest.raises(PermissionDenied):
         invoices.invoice_approve(access=access_of(world.applicant, world.a), invoice=invoice)
-    invoice = invoices.invoice_approve(access=access_of(world.secretariat, world.a), invoice=invoice)
+    invoice = invoices.invoice_approve(
+        access=access_of(world.secretariat, world.a), invoice=invoice
+    )
     with pytest.raises(ValidationError):  # a double click: already approved
         invoices.invoice_approve(access=access_of(world.secretariat, world.a), invoice=invoice)
-    invoice = invoices.invoice_approve_finance(access=access_of(world.finance, world.a), invoice=invoice)
+    invoice = invoices.invoice_approve_finance(
+        access=access_of(world.finance, world.a), invoice=invoice
+    )
     with pytest.raises(ValidationError) as exc:
-        invoices.invoice_return(access=access_of(world.finance, world.a), invoice=invoice, comment="x")
+        invoices.invoice_return(
+            access=access_of(world.finance, world.a), invoice=invoice, comment="x"
+        )
     assert exc.value.message_dict["status"] == ["En godkänd eller betald faktura kan inte ändras."]
 
 
@@ -153,7 +170,9 @@ def test_payment_waits_for_the_periods_interim_report_where_the_association_says
     invoices.invoice_approve_finance(access=access_of(world.finance, world.a), invoice=invoice)
     with pytest.raises(ValidationError) as exc:
         invoices.invoice_pay(access=access_of(world.finance, world.a), invoice=invoice)
-    assert exc.value.message_dict["status"] == ["Betalningen väntar tills periodens delrapport är godkänd."]
+    assert exc.value.message_dict["status"] == [
+        "Betalningen väntar tills periodens delrapport är godkänd."
+    ]
     period = ReportingPeriodFactory(
         association=world.a,
         start_date=datetime.date(YEAR, 1, 1),
@@ -161,10 +180,23 @@ def test_payment_waits_for_the_periods_interim_report_where_the_association_says
         deadline=datetime.date(YEAR, 8, 31),
     )
     InitiativeReportFactory(period=period, initiative=world.a_initiative, status="approved")
-    assert invoices.invoice_pay(access=access_of(world.finance, world.a), invoice=invoice).status == "paid"
+    assert (
+        invoices.invoice_pay(access=access_of(world.finance, world.a), invoice=invoice).status
+        == "paid"
+    )
 
 
-ROLES = ["operator", "secretariat", "manager", "registrar", "board", "applicant", "analyst", "reviewer", "finance"]
+ROLES = [
+    "operator",
+    "secretariat",
+    "manager",
+    "registrar",
+    "board",
+    "applicant",
+    "analyst",
+    "reviewer",
+    "finance",
+]
 MAY = {
     "invoice.submit": {"manager", "applicant"},
     "invoice.approve": {"secretariat", "manager"},
@@ -192,7 +224,9 @@ def test_permissions_for_every_role(setup, who):
             invoices.invoice_approve(access=access, invoice=invoice)
 
 
-@pytest.mark.parametrize("who", ["secretariat", "manager", "applicant", "finance", "board", "registrar", "analyst"])
+@pytest.mark.parametrize(
+    "who", ["secretariat", "manager", "applicant", "finance", "board", "registrar", "analyst"]
+)
 def test_pages_answer_by_role(setup, client, client_for, who):
     world = setup
     user = world.finance if who == "finance" else world.user(who)
@@ -216,7 +250,11 @@ def test_weeks_page_shows_pseudonyms_only_and_logs_the_read(setup, client, clien
     response = client.get(url)
     assert response.status_code == 200
     body = response.content.decode()
-    enrolment = world.a_initiative.enrolments.filter(home_municipality=hjo).select_related("participant").first()
+    enrolment = (
+        world.a_initiative.enrolments.filter(home_municipality=hjo)
+        .select_related("participant")
+        .first()
+    )
     assert enrolment.participant.pseudonym in body
     assert enrolment.participant.name not in body
     assert enrolment.participant.personal_number not in body
@@ -249,8 +287,16 @@ def test_actions_through_the_pages(setup, client, client_for):
     assert client.post(url).status_code == 302
     assert client.post(url).status_code == 422  # a second click: a message, no 500
     client_for(world.finance)
-    assert client.post(reverse("invoicing:invoice_action", args=[invoice.pk, "approve-finance"])).status_code == 302
-    assert client.post(reverse("invoicing:invoice_action", args=[invoice.pk, "pay"])).status_code == 302
+    assert (
+        client.post(
+            reverse("invoicing:invoice_action", args=[invoice.pk, "approve-finance"])
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(reverse("invoicing:invoice_action", args=[invoice.pk, "pay"])).status_code
+        == 302
+    )
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
 
@@ -279,16 +325,44 @@ def test_settings_and_model_pages(setup, client, client_for):
     world = setup
     client_for(world.finance)
     url = reverse("invoicing:settings")
-    bad = client.post(url, {"period_kind": "half_year", "expense_account": "45", "payable_account": "2440", "bank_account": "1930"})
+    bad = client.post(
+        url,
+        {
+            "period_kind": "half_year",
+            "expense_account": "45",
+            "payable_account": "2440",
+            "bank_account": "1930",
+        },
+    )
     assert bad.status_code == 422 and "fyra siffror" in bad.content.decode()
-    ok = client.post(url, {"period_kind": "half_year", "expense_account": "4010", "payable_account": "2440", "bank_account": "1930", "hold_until_report_approved": "on"})
+    ok = client.post(
+        url,
+        {
+            "period_kind": "half_year",
+            "expense_account": "4010",
+            "payable_account": "2440",
+            "bank_account": "1930",
+            "hold_until_report_approved": "on",
+        },
+    )
     assert ok.status_code == 302
     settings = InvoicingSettings.objects.get(association=world.a)
-    assert (settings.period_kind, settings.expense_account, settings.hold_until_report_approved) == ("half_year", "4010", True)
+    assert (
+        settings.period_kind,
+        settings.expense_account,
+        settings.hold_until_report_approved,
+    ) == ("half_year", "4010", True)
     client_for(world.secretariat)
     other = world.a_other
     model_url = reverse("invoicing:model", args=[other.pk, YEAR])
     assert client.get(model_url).status_code == 200
-    response = client.post(model_url, {"kind": "per_participant_week", "rate_per_week": "1500", "counting_rule": "enrolled_weeks"})
+    response = client.post(
+        model_url,
+        {
+            "kind": "per_participant_week",
+            "rate_per_week": "1500",
+            "counting_rule": "enrolled_weeks",
+        },
+    )
     assert response.status_code == 302
     assert other.compensation_models.get(year=YEAR).rate_per_week == 1500

@@ -35,7 +35,11 @@ SEED_002_CAPS = {
 
 def exit_code(wrong=False):
     qs = Code.objects.filter(code_list=CodeList.EXIT_REASON)
-    return (qs.filter(code=EXIT_WRONG_REGISTRATION) if wrong else qs.exclude(code=EXIT_WRONG_REGISTRATION)).first()
+    return (
+        qs.filter(code=EXIT_WRONG_REGISTRATION)
+        if wrong
+        else qs.exclude(code=EXIT_WRONG_REGISTRATION)
+    ).first()
 
 
 def brute_weeks(start, end, year, kind, number, rule, as_of):
@@ -120,14 +124,21 @@ def test_weeks_by_counting_rule_and_wrong_registrations_never_count():
 def test_open_enrolment_counts_to_today_and_anonymous_as_the_model_says():
     initiative = InitiativeFactory()
     hjo = Municipality.objects.get(code="1497")
-    EnrolmentFactory(initiative=initiative, home_municipality=hjo, start_date=datetime.date(2024, 3, 25))
     EnrolmentFactory(
-        initiative=initiative, home_municipality=hjo, anonymous=True, start_date=datetime.date(2024, 3, 25)
+        initiative=initiative, home_municipality=hjo, start_date=datetime.date(2024, 3, 25)
+    )
+    EnrolmentFactory(
+        initiative=initiative,
+        home_municipality=hjo,
+        anonymous=True,
+        start_date=datetime.date(2024, 3, 25),
     )
     as_of = datetime.date(2024, 4, 10)  # weeks of 25 March (Q1), 1 April, 8 April (Q2)
     both = invoicing.participant_weeks([initiative.pk], 2024, Q, as_of=as_of)
     assert both[(initiative.pk, hjo.pk)] == [2, 4, 0, 0]
-    named = invoicing.participant_weeks([initiative.pk], 2024, Q, as_of=as_of, anonymous_counted=set())
+    named = invoicing.participant_weeks(
+        [initiative.pk], 2024, Q, as_of=as_of, anonymous_counted=set()
+    )
     assert named[(initiative.pk, hjo.pk)] == [1, 2, 0, 0]
 
 
@@ -137,7 +148,9 @@ dates = st.dates(min_value=datetime.date(2023, 11, 1), max_value=datetime.date(2
 class WeeksEqualBruteForce(HypothesisTestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
-        stays=st.lists(st.tuples(dates, st.integers(0, 200), st.booleans()), min_size=1, max_size=6),
+        stays=st.lists(
+            st.tuples(dates, st.integers(0, 200), st.booleans()), min_size=1, max_size=6
+        ),
         rule=st.sampled_from(["enrolled_weeks", "full_weeks"]),
         kind=st.sampled_from([Q, H]),
     )
@@ -158,7 +171,9 @@ class WeeksEqualBruteForce(HypothesisTestCase):
             )
             for n in range(len(expected)):
                 expected[n] += brute_weeks(start, end, 2024, kind, n + 1, rule, as_of)
-        got = invoicing.participant_weeks([initiative.pk], 2024, kind, counting_rule=rule, as_of=as_of)
+        got = invoicing.participant_weeks(
+            [initiative.pk], 2024, kind, counting_rule=rule, as_of=as_of
+        )
         assert got.get((initiative.pk, muni.pk), [0] * len(expected)) == expected
 
 
@@ -198,7 +213,10 @@ def test_invoicing_periods_in_any_order_never_passes_the_cap(earned, cap, order,
     available=st.lists(st.integers(0, 300_000), min_size=1, max_size=7),
 )
 def test_allocation_sums_to_the_amount_and_stays_within_each_line(amount_share, available):
-    lines = [invoicing.Line(kind="weeks", municipality_id=i, label="", available=a) for i, a in enumerate(available)]
+    lines = [
+        invoicing.Line(kind="weeks", municipality_id=i, label="", available=a)
+        for i, a in enumerate(available)
+    ]
     amount = int(sum(available) * amount_share)
     parts = invoicing.allocate(amount, lines)
     assert sum(parts) == (amount if sum(available) else 0)
@@ -215,8 +233,18 @@ def test_seed_002_hjo_reaches_its_cap():
     hjo = Municipality.objects.get(code="1497")
     skovde = Municipality.objects.get(code="1496")
     for _ in range(10):
-        EnrolmentFactory(initiative=initiative, home_municipality=hjo, anonymous=True, start_date=datetime.date(2023, 12, 1))
-    EnrolmentFactory(initiative=initiative, home_municipality=skovde, anonymous=True, start_date=datetime.date(2024, 1, 1))
+        EnrolmentFactory(
+            initiative=initiative,
+            home_municipality=hjo,
+            anonymous=True,
+            start_date=datetime.date(2023, 12, 1),
+        )
+    EnrolmentFactory(
+        initiative=initiative,
+        home_municipality=skovde,
+        anonymous=True,
+        start_date=datetime.date(2024, 1, 1),
+    )
     as_of = datetime.date(2025, 1, 15)
     bases = {n: invoicing.basis(initiative, 2024, n, kind=Q, as_of=as_of) for n in range(1, 5)}
     hjo_line = next(line for line in bases[1].lines if line.municipality_id == hjo.pk)
@@ -239,7 +267,11 @@ def test_seed_002_hjo_reaches_its_cap():
 def test_fixed_grant_and_units():
     initiative = InitiativeFactory()
     CompensationModel.objects.create(
-        initiative=initiative, year=2024, kind=CompensationKind.FIXED, fixed_amount=558_001, fixed_period=FixedPeriod.YEAR
+        initiative=initiative,
+        year=2024,
+        kind=CompensationKind.FIXED,
+        fixed_amount=558_001,
+        fixed_period=FixedPeriod.YEAR,
     )
     b = invoicing.basis(initiative, 2024, 4, kind=Q)
     assert b.lines[0].bases == [139_500, 139_500, 139_500, 139_501]

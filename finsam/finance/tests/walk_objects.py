@@ -37,7 +37,9 @@ def objects(world, side, association, initiative):
         submitted_by=world.applicant if side == "own" else None,
         submitted_at=timezone.now() - datetime.timedelta(days=1),
     )
-    InvoiceLine.objects.create(invoice=invoice, kind="weeks", municipality=hjo, quantity=1, amount=1500)
+    InvoiceLine.objects.create(
+        invoice=invoice, kind="weeks", municipality=hjo, quantity=1, amount=1500
+    )
     attachment = InvoiceAttachment.objects.create(
         invoice=invoice, name="faktura.pdf", content=b"%PDF-1.7\n%%EOF\n", size=15
     )
