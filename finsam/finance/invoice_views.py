@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finsam.associations.forms import BootstrapForm
+from finsam.audit.models import Action
 from finsam.audit.services import log_access
 from finsam.core.access import require
 from finsam.finance import compensation as compensation_rules
@@ -311,10 +312,10 @@ def weeks_page(request, pk, year, period, municipality):
     if pseudonyms:
         log_access(
             access=request.access,
-            action="invoice_weeks.read",
+            action=Action.LIST,
             initiative=initiative,
             pseudonyms=pseudonyms,
-            fields="pseudonym, start_date, end_date",
+            fields="invoice basis weeks: pseudonym, start_date, end_date",
         )
     from finsam.reference.models import Municipality
 

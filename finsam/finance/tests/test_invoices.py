@@ -258,7 +258,7 @@ def test_weeks_page_shows_pseudonyms_only_and_logs_the_read(setup, client, clien
     assert enrolment.participant.pseudonym in body
     assert enrolment.participant.name not in body
     assert enrolment.participant.personal_number not in body
-    event = AccessEvent.objects.get(action="invoice_weeks.read")
+    event = AccessEvent.objects.get(action="list", fields__startswith="invoice basis weeks")
     assert AccessedPseudonym.objects.filter(event=event).count() == 10
 
 
