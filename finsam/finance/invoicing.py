@@ -338,12 +338,13 @@ def _invoiced(initiative, year: int, kind: str) -> dict[str, list[int]]:
 
 def available_amount(bases: list[int], invoiced: list[int], cap: int | None, period: int) -> int:
     """What may still be invoiced for `period` (1-based) of one line: the bases up to it less
-    what was invoiced for them, and never more than the cap left after every other period's
-    invoices."""
+    what was invoiced for them, never more than the year's bases less every invoice of the year
+    (a later period invoiced first has taken its share), nor the cap left."""
     index = period - 1
-    others = sum(invoiced) - invoiced[index]
-    upto = sum(bases[: index + 1]) - sum(invoiced[:index]) - invoiced[index]
-    left = upto if cap is None else min(upto, cap - others - invoiced[index])
+    upto = sum(bases[: index + 1]) - sum(invoiced[: index + 1])
+    left = min(upto, sum(bases) - sum(invoiced))
+    if cap is not None:
+        left = min(left, cap - sum(invoiced))
     return max(0, left)
 
 

@@ -294,3 +294,45 @@ def test_volume_head_counts_convert_by_the_stated_rule():
     (line,) = b.lines
     assert line.kind == "volume" and line.weeks[0] == Decimal("17.32")
     assert line.available == 25_980
+
+
+class BasisNeverPassesACap(HypothesisTestCase):
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        stays=st.lists(
+            st.tuples(st.sampled_from(["1497", "1446", "1496"]), dates, st.integers(0, 300)),
+            min_size=1,
+            max_size=12,
+        ),
+        caps=st.fixed_dictionaries(
+            {"1497": st.integers(0, 200_000), "1446": st.integers(0, 200_000)}
+        ),
+        order=st.permutations([1, 2, 3, 4]),
+    )
+    def test_year_bases_sum_to_min_of_weeks_times_rate_and_cap(self, stays, caps, order):
+        initiative = InitiativeFactory()
+        make_model(initiative, caps=caps)
+        munis = {m.code: m for m in Municipality.objects.filter(code__in=["1497", "1446", "1496"])}
+        for code, start, length in stays:
+            EnrolmentFactory(
+                initiative=initiative,
+                home_municipality=munis[code],
+                anonymous=True,
+                start_date=start,
+                end_date=start + datetime.timedelta(days=length),
+                exit_reason=exit_code(),
+            )
+        as_of = datetime.date(2025, 3, 1)
+        weeks = invoicing.participant_weeks([initiative.pk], 2024, Q, as_of=as_of)
+        totals = {}
+        for period in order:  # any order of computing the periods
+            for line in invoicing.basis(initiative, 2024, period, kind=Q, as_of=as_of).lines:
+                totals.setdefault(line.municipality_id, 0)
+                totals[line.municipality_id] += line.bases[period - 1]
+                assert line.cap is None or line.available <= line.cap
+        for code, muni in munis.items():
+            year_weeks = sum(weeks.get((initiative.pk, muni.pk), [0]))
+            expected = year_weeks * 1500
+            if code in caps:
+                expected = min(expected, caps[code])
+            assert totals.get(muni.pk, 0) == expected
