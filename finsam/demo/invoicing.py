@@ -6,18 +6,15 @@ The compensation model is set through the service as the secretariat; Hjo gets e
 enrolments in 2020 (a demo assumption: the seed's three places would not reach the cap) to pass its
 cap of 128 weeks during the year; the four quarters of 2020 are invoiced by the owner's report
 writer and are in different states (paid, approved by finance, sent back and invoiced again,
-submitted). Two logins: finance (`ekonomi@…`) and the owner (`agare@…`). Idempotent: what exists
-is left alone.
+submitted). The logins of finance (`ekonomi@…`) and the owner (`agare@…`) are in
+`finsam.demo.loading.LOGINS`. Idempotent: what exists is left alone.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.hashers import make_password
-
-from finsam.accounts.models import InitiativeAssignment, RoleAssignment, User
-from finsam.core.roles import Role
+from finsam.accounts.models import User
 from finsam.finance import invoices, invoicing
 from finsam.finance.models import CompensationModel, Invoice, InvoicePeriodKind, InvoicingSettings
 from finsam.finance.services import compensation_models_set
@@ -34,19 +31,6 @@ OWNER_EMAIL = "agare@ostraskaraborg.demo.finsam.se"
 SECRETARIAT_EMAIL = "kansli@ostraskaraborg.demo.finsam.se"
 # Hjo passes its cap (192 000 kr = 128 weeks) with this many weeks in the year.
 HJO_WEEKS = 150
-
-
-def _user(email, first, last, password):
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create(
-            email=email,
-            password=make_password(password),
-            first_name=first,
-            last_name=last,
-            organisation="Demo",
-        )
-    return user
 
 
 def _hjo_enrolments(initiative, result) -> None:
@@ -81,7 +65,7 @@ def _hjo_enrolments(initiative, result) -> None:
     result.add("enrolment", len(new))
 
 
-def load_invoicing(*, today=None, result, password: str) -> None:
+def load_invoicing(*, today=None, result) -> None:
     """The invoicing demo in Östra Skaraborg (after the associations, users and enrolments)."""
     initiative = Initiative.objects.filter(association__slug=SLUG, name=NAME).first()
     if initiative is None:
@@ -90,13 +74,8 @@ def load_invoicing(*, today=None, result, password: str) -> None:
     InvoicingSettings.objects.get_or_create(association=association)
     secretariat = User.objects.get(email=SECRETARIAT_EMAIL)
     sec_access = build_access(secretariat, association.pk)
-    finance = _user(FINANCE_EMAIL, "Eva", "Ekonomi", password)
-    owner = _user(OWNER_EMAIL, "Åsa", "Ägare", password)
-    RoleAssignment.objects.get_or_create(user=finance, association=association, role=Role.FINANCE)
-    RoleAssignment.objects.get_or_create(user=owner, association=association, role=Role.APPLICANT)
-    InitiativeAssignment.objects.get_or_create(
-        user=owner, initiative=initiative, role=Role.APPLICANT
-    )
+    finance = User.objects.get(email=FINANCE_EMAIL)
+    owner = User.objects.get(email=OWNER_EMAIL)
     if not CompensationModel.objects.filter(initiative=initiative, year=YEAR).exists():
         compensation_models_set(
             access=sec_access,

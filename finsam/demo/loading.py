@@ -142,6 +142,23 @@ LOGINS = (
         "Östen",
         "Kansli",
     ),
+    # Invoicing (finsam.demo.invoicing): the association's finance and the owner's report writer.
+    DemoLogin(
+        "ekonomi@ostraskaraborg.demo.finsam.se",
+        Role.FINANCE,
+        "ostra-skaraborg",
+        (),
+        "Eva",
+        "Ekonomi",
+    ),
+    DemoLogin(
+        "agare@ostraskaraborg.demo.finsam.se",
+        Role.APPLICANT,
+        "ostra-skaraborg",
+        ("Stärka individen",),
+        "Åsa",
+        "Ägare",
+    ),
 )
 
 
@@ -250,7 +267,7 @@ def load_demo(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
     if reports_and_finance:
-        load_invoicing(today=today, result=result, password=PASSWORD)
+        load_invoicing(today=today, result=result)
     # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
     data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started
