@@ -60,6 +60,7 @@ def sie4(association, year: int, *, now=None) -> bytes:
         "#SIETYP 4",
         f"#PROGRAM {_text('finsam')} {_text('1.0')}",
         f"#GEN {_day(now)}",
+        *([f"#ORGNR {association.org_number}"] if association.org_number else []),
         f"#FNAMN {_text(association.name)}",
         f"#RAR 0 {year}0101 {year}1231",
         "#KPTYP BAS2014",
