@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common  # noqa: E402
 
 # The hand-written reference: the same Monday-counting arithmetic in plain SQL, one row per
-# enrolment and quarter (CROSS JOIN of the quarters), grouped by initiative, home municipality and
-# quarter. Day numbers are days since Monday 3 January 2000; `/ 7` on non-negative integers is floor.
+# enrolment and quarter (CROSS JOIN of the quarters), grouped by initiative, home municipality
+# and quarter. Day numbers are days since Monday 3 January 2000; `/ 7` on non-negative integers
+# is floor.
 SQL = """
 WITH quarters(quarter, first_monday, last_monday) AS (
     SELECT * FROM unnest(%(numbers)s::int[], %(firsts)s::int[], %(lasts)s::int[])
