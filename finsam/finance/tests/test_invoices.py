@@ -366,3 +366,39 @@ def test_settings_and_model_pages(setup, client, client_for):
     )
     assert response.status_code == 302
     assert other.compensation_models.get(year=YEAR).rate_per_week == 1500
+
+
+def test_delivered_units_entered_by_the_owner_are_the_basis_and_freeze_once_invoiced(world):
+    from finsam.finance.models import CompensationModel
+
+    initiative = world.a_other
+    CompensationModel.objects.create(
+        initiative=initiative,
+        year=YEAR,
+        kind="per_unit",
+        unit_name="hälsoskola",
+        unit_price=74_000,
+    )
+    owner = make_user(world.a, Role.APPLICANT, [initiative], "agare@example.se")
+    access = access_of(owner, world.a)
+    with pytest.raises(ValidationError) as exc:
+        invoices.units_set(access=access, initiative=initiative, year=YEAR, period=2, units="-1")
+    assert exc.value.message_dict["units"] == ["Antalet kan inte vara negativt."]
+    invoices.units_set(access=access, initiative=initiative, year=YEAR, period=2, units="2")
+    found = invoicing.basis(initiative, YEAR, 2)
+    assert found.total_available == 148_000
+    with pytest.raises(PermissionDenied):
+        invoices.units_set(
+            access=access_of(world.applicant, world.a),
+            initiative=initiative,
+            year=YEAR,
+            period=2,
+            units="9",
+        )
+    invoice = invoices.invoice_submit(
+        access=access, initiative=initiative, year=YEAR, period=2, amount=148_000
+    )
+    assert invoice.lines.get().kind == "units"
+    with pytest.raises(ValidationError) as exc:
+        invoices.units_set(access=access, initiative=initiative, year=YEAR, period=2, units="3")
+    assert exc.value.message_dict["units"] == ["Perioden är redan fakturerad."]
