@@ -28,6 +28,7 @@ from finsam.finance import invoicing, sie
 from finsam.finance.invoice_scoping import get_attachment, get_invoice, visible_invoices
 from finsam.finance.models import (
     CompensationKind,
+    CompensationModel,
     FixedPeriod,
     InvoicePeriodKind,
     InvoiceStatus,
@@ -211,7 +212,14 @@ def home(request):
     context = {
         "association": association,
         "year": year,
-        "years": [year - 1, year, year + 1],
+        "years": sorted(
+            set(
+                CompensationModel.objects.filter(
+                    initiative__in=visible_initiatives(request.access)
+                ).values_list("year", flat=True)
+            )
+            | {year, timezone.localdate().year}
+        ),
         "initiatives": [i for i in initiatives if request.access.can("invoice.read", initiative=i)],
         "invoices": invoices.order_by("initiative__name", "period", "-submitted_at"),
         "statuses": InvoiceStatus.choices,

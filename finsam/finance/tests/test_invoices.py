@@ -402,3 +402,17 @@ def test_delivered_units_entered_by_the_owner_are_the_basis_and_freeze_once_invo
     with pytest.raises(ValidationError) as exc:
         invoices.units_set(access=access, initiative=initiative, year=YEAR, period=2, units="3")
     assert exc.value.message_dict["units"] == ["Perioden är redan fakturerad."]
+
+
+def test_home_lists_the_years_with_models_and_the_invoices(setup, client, client_for):
+    world = setup
+    submit(world, amount=1000)
+    client_for(world.finance)
+    response = client.get(reverse("invoicing:home") + f"?year={YEAR}")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"?year={YEAR}" in body and world.a_initiative.name in body
+    assert "1\u00a0000\u00a0kr" in body
+    assert reverse("invoicing:export_sie") in body
+    client_for(world.board)
+    assert client.get(reverse("invoicing:home")).status_code == 403
