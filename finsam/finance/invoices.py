@@ -325,6 +325,9 @@ def invoice_return(*, access, invoice: Invoice, comment: str) -> Invoice:
         access.require("invoice.approve", initiative=current.initiative)
     elif current.status == InvoiceStatus.APPROVED:
         access.require("invoice.approve_finance", initiative=current.initiative)
+    elif current.status == InvoiceStatus.RETURNED:
+        access.require("invoice.read", initiative=current.initiative)
+        raise ValidationError({"status": _("Fakturan är redan skickad tillbaka.")})
     else:
         access.require("invoice.read", initiative=current.initiative)
         raise ValidationError({"status": _("En godkänd eller betald faktura kan inte ändras.")})

@@ -416,3 +416,16 @@ def test_home_lists_the_years_with_models_and_the_invoices(setup, client, client
     assert reverse("invoicing:export_sie") in body
     client_for(world.board)
     assert client.get(reverse("invoicing:home")).status_code == 403
+
+
+def test_sending_back_twice_answers_with_a_message(setup, client, client_for):
+    world = setup
+    invoice = submit(world, amount=1000)
+    client_for(world.secretariat)
+    url = reverse("invoicing:invoice_action", args=[invoice.pk, "return"])
+    assert client.post(url, {"return_comment": ""}).status_code == 422
+    assert client.post(url, {"return_comment": "Fel period"}).status_code == 302
+    again = client.post(url, {"return_comment": "Fel period"})
+    assert again.status_code == 422
+    assert "Fakturan är redan skickad tillbaka." in again.content.decode()
+    assert Invoice.objects.get().status == InvoiceStatus.RETURNED
