@@ -26,6 +26,7 @@ urlpatterns = [
     path("applications/", include("finsam.applications.urls")),
     path("preparation/", include("finsam.preparation.urls")),
     path("board/", include("finsam.board.urls")),
+    path("invoicing/", include("finsam.finance.invoice_urls")),
     path("api/", include("finsam.api.urls")),
 ]
 

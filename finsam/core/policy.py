@@ -45,6 +45,7 @@ def _rule(anywhere=(), assigned=()) -> Rule:
 SEC, OP, BOARD, ANALYST = Role.SECRETARIAT, Role.OPERATOR, Role.BOARD, Role.ANALYST
 MANAGER, REGISTRAR, APPLICANT = Role.INITIATIVE_MANAGER, Role.REGISTRAR, Role.APPLICANT
 REVIEWER, APPLICANT_ORGANISATION = Role.REVIEWER, Principal.APPLICANT_ORGANISATION
+FINANCE = Role.FINANCE
 
 POLICY: dict[str, Rule] = {
     # Associations and their members (municipalities, regions, the agency).
@@ -106,6 +107,16 @@ POLICY: dict[str, Rule] = {
     "catalogue.edit": _rule([SEC]),
     "catalogue.publish": _rule([SEC]),
     # --- end catalogue ---
+    # Invoicing (issue 12, finsam.finance.invoices): the owner (an assigned applicant, the report
+    # writer of the owner organisation, or the initiative manager) invoices against the basis;
+    # the manager or the secretariat approves (step 1), finance approves (step 2) and pays.
+    "invoice.read": _rule([SEC, FINANCE, OP], [MANAGER, APPLICANT]),
+    "invoice.submit": _rule([], [MANAGER, APPLICANT]),
+    "invoice.approve": _rule([SEC], [MANAGER]),
+    "invoice.approve_finance": _rule([FINANCE]),
+    "invoice.pay": _rule([FINANCE]),
+    "invoice.export": _rule([SEC, FINANCE, OP]),
+    "invoice.settings": _rule([SEC, FINANCE]),
     # The principals of the coming issues: rows only, no page or service uses them yet.
     "public.read": _rule([Principal.PUBLIC]),
     "questionnaire.answer": _rule([Principal.RESPONDENT]),

@@ -56,6 +56,7 @@ from finsam.demo.generation import (
     plan_continuation,
     status_on,
 )
+from finsam.demo.invoicing import load_invoicing
 from finsam.demo.reports import load_reporting_periods
 from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
@@ -143,6 +144,23 @@ LOGINS = (
         (),
         "Östen",
         "Kansli",
+    ),
+    # Invoicing (finsam.demo.invoicing): the association's finance and the owner's report writer.
+    DemoLogin(
+        "ekonomi@ostraskaraborg.demo.finsam.se",
+        Role.FINANCE,
+        "ostra-skaraborg",
+        (),
+        "Eva",
+        "Ekonomi",
+    ),
+    DemoLogin(
+        "agare@ostraskaraborg.demo.finsam.se",
+        Role.APPLICANT,
+        "ostra-skaraborg",
+        ("Stärka individen",),
+        "Åsa",
+        "Ägare",
     ),
 )
 
@@ -256,6 +274,8 @@ def load_demo(
     # The public catalogue: the projects of seeds 000 and 001, and the running initiatives above.
     for name, n in load_catalogue().items():
         result.add(f"catalogue {name}", n)
+    if reports_and_finance:
+        load_invoicing(today=today, result=result)
     # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
     data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started

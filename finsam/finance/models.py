@@ -207,6 +207,17 @@ class CompensationModel(TimeStampedModel):
     counting_rule = models.CharField(_("räkneregel"), max_length=32, blank=True)
     unit_name = models.CharField(_("enhet"), max_length=100, blank=True)
     unit_price = _kr(_("pris per enhet (kr)"), null=True, blank=True)
+    # How the invoice basis counts registrations without a participant (issue 12): anonymous
+    # enrolments in their home municipality or not; a volume initiative's monthly head counts
+    # as this many participant-weeks per head and month (none: not counted).
+    count_anonymous = models.BooleanField(_("räkna anonyma registreringar"), default=True)
+    volume_weeks_per_head_month = models.DecimalField(
+        _("deltagarveckor per person och månad (volymregistrering)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
 
     history = _history()
 
@@ -254,3 +265,200 @@ class CompensationCap(models.Model):
 
     def __str__(self):
         return f"{self.model}: {self.municipality} {self.amount}"
+
+
+# --- Invoicing: paying initiatives (issue 12, "Paying initiatives") ---------------------------
+# `finsam.finance.invoicing` computes the invoice basis, `finsam.finance.invoices` writes.
+
+
+class InvoicePeriodKind(models.TextChoices):
+    QUARTER = "quarter", _("Kvartal")
+    HALF_YEAR = "half_year", _("Halvår")
+
+
+class InvoicingSettings(TimeStampedModel):
+    """How an association's initiatives invoice: the period, whether payment waits for the
+    period's interim report, and the accounts of the SIE export (BAS defaults)."""
+
+    association = models.OneToOneField(
+        "associations.Association", on_delete=models.CASCADE, related_name="invoicing_settings"
+    )
+    period_kind = models.CharField(
+        _("faktureringsperiod"),
+        max_length=12,
+        choices=InvoicePeriodKind.choices,
+        default=InvoicePeriodKind.QUARTER,
+    )
+    hold_until_report_approved = models.BooleanField(
+        _("betala först när periodens delrapport är godkänd"), default=False
+    )
+    expense_account = models.CharField(_("konto för insatskostnader"), max_length=4, default="4590")
+    payable_account = models.CharField(
+        _("konto för leverantörsskulder"), max_length=4, default="2440"
+    )
+    bank_account = models.CharField(_("konto för bank"), max_length=4, default="1930")
+
+    history = _history()
+
+    class Meta:
+        verbose_name = _("faktureringsinställningar")
+        verbose_name_plural = _("faktureringsinställningar")
+
+    def __str__(self):
+        return f"{self.association}: {self.get_period_kind_display()}"
+
+
+class UnitDelivery(TimeStampedModel):
+    """The units an initiative paid per delivered unit delivered in one invoicing period, as its
+    owner entered them."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="unit_deliveries"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    period_kind = models.CharField(max_length=12, choices=InvoicePeriodKind.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
+    units = models.PositiveIntegerField(_("levererade enheter"))
+
+    history = _history()
+
+    class Meta:
+        ordering = ["initiative", "year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "year", "period_kind", "period"], name="unique_unit_delivery"
+            ),
+        ]
+        verbose_name = _("levererade enheter")
+        verbose_name_plural = _("levererade enheter")
+
+    def __str__(self):
+        return f"{self.initiative} {self.year}:{self.period} {self.units}"
+
+
+class InvoiceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Inlämnad")
+    APPROVED = "approved", _("Godkänd av insatsen")
+    FINANCE_APPROVED = "finance_approved", _("Godkänd av ekonomi")
+    PAID = "paid", _("Betald")
+    RETURNED = "returned", _("Återsänd")
+
+
+class Invoice(TimeStampedModel):
+    """An initiative's invoice for one invoicing period, against the invoice basis; approved in
+    two steps, then paid, or sent back with a comment (then the period may be invoiced again)."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.PROTECT, related_name="invoices"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    period_kind = models.CharField(max_length=12, choices=InvoicePeriodKind.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
+    amount = _kr(_("belopp (kr)"))
+    basis_amount = _kr(_("underlag (kr)"))
+    comment = models.TextField(_("kommentar"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("godkänd av insatsen"), null=True, blank=True)
+    finance_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finance_approved_at = models.DateTimeField(_("godkänd av ekonomi"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(_("betald"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("återsänd"), null=True, blank=True)
+    return_comment = models.TextField(_("skäl för återsändning"), blank=True)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["initiative", "year", "period", "-submitted_at"]
+        constraints = [
+            # A period is invoiced once: a returned invoice frees it.
+            models.UniqueConstraint(
+                fields=["initiative", "year", "period_kind", "period"],
+                condition=~models.Q(status="returned"),
+                name="unique_invoice_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="invoice_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__lte=models.F("basis_amount")),
+                name="invoice_amount_within_basis",
+            ),
+        ]
+        verbose_name = _("faktura")
+        verbose_name_plural = _("fakturor")
+
+    def __str__(self):
+        return f"{self.initiative} {self.year} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_kind, self.period)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (InvoiceStatus.SUBMITTED, InvoiceStatus.APPROVED)
+
+
+def period_label(kind: str, number: int) -> str:
+    if kind == InvoicePeriodKind.HALF_YEAR:
+        return _("Halvår %(n)s") % {"n": number}
+    return _("Kvartal %(n)s") % {"n": number}
+
+
+class InvoiceLineKind(models.TextChoices):
+    WEEKS = "weeks", _("Deltagarveckor")
+    VOLUME = "volume", _("Deltagarveckor, volymregistrering")
+    FIXED = "fixed", _("Fast bidrag")
+    UNITS = "units", _("Levererade enheter")
+
+
+class InvoiceLine(models.Model):
+    """The part of an invoice that falls on one municipality's participants (per participant-week)
+    or on the fixed grant, the volume registrations or the delivered units: what the caps count."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=8, choices=InvoiceLineKind.choices)
+    municipality = models.ForeignKey(
+        "reference.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quantity = models.DecimalField(_("antal"), max_digits=12, decimal_places=2, default=0)
+    amount = _kr(_("belopp (kr)"))
+
+    class Meta:
+        ordering = ["invoice", "kind", "municipality"]
+        constraints = [_not_negative("amount", "invoice_line_amount_not_negative")]
+
+    def __str__(self):
+        return f"{self.invoice}: {self.kind} {self.municipality_id} {self.amount}"
+
+
+class InvoiceAttachment(models.Model):
+    """A PDF sent with an invoice (checked by content), kept in the database."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("filnamn"), max_length=200)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "pk"]
+
+    def __str__(self):
+        return self.name

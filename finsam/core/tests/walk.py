@@ -14,6 +14,7 @@ from finsam.associations.tests.factories import MemberFactory
 from finsam.board.tests import walk_objects as board_walk
 from finsam.catalogue.tests import walk_objects as catalogue_walk
 from finsam.finance.models import InitiativeBudget
+from finsam.finance.tests import walk_objects as invoicing_walk
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
@@ -112,6 +113,7 @@ def build_objects(world):
         out[side].update(preparation_walk.objects(world, side, association, initiative))
         out[side].update(board_walk.objects(world, side, association, initiative))
         out[side].update(catalogue_walk.objects(world, side, association, initiative))
+        out[side].update(invoicing_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -194,6 +196,7 @@ OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(preparation_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(board_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
