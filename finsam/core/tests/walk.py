@@ -12,6 +12,7 @@ from finsam.accounts.models import InitiativeAssignment, Invitation
 from finsam.applications.tests import walk_objects as applications_walk
 from finsam.associations.tests.factories import MemberFactory
 from finsam.finance.models import InitiativeBudget
+from finsam.finance.tests import walk_objects as plan_walk
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
@@ -102,6 +103,7 @@ def build_objects(world):
             "user": world.registrar if side == "own" else world.b_registrar,
         }
         out[side].update(applications_walk.objects(world, side, association, initiative))
+        out[side].update(plan_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -181,6 +183,7 @@ OBJECT_KWARGS.update(
     }
 )
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(plan_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
