@@ -13,6 +13,7 @@ from decimal import Decimal
 from finsam.finance import services
 from finsam.finance.contributions import largest_remainder
 from finsam.finance.models import AssociationYear
+from finsam.demo.plan import load_operational_plan
 
 
 def load_finance_years(spec: dict, association, *, access, result) -> None:
@@ -38,3 +39,4 @@ def load_finance_years(spec: dict, association, *, access, result) -> None:
             contributions=largest_remainder(year["funds"], shares),
         )
         result.add("associationyear")
+    load_operational_plan(spec, association, access=access, result=result)
