@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from finsam.demo.plan import load_operational_plan
 from finsam.finance import services
 from finsam.finance.contributions import largest_remainder
 from finsam.finance.models import AssociationYear
-from finsam.demo.plan import load_operational_plan
 
 
 def load_finance_years(spec: dict, association, *, access, result) -> None:

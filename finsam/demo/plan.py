@@ -92,15 +92,19 @@ def load_operational_plan(spec: dict, association, *, access, result) -> None:
                 "text": item["text"] if year == PLAN_YEAR else "",
             }
         current = plan.plan_year(association, year)
-        costs = (
-            sum(v["budget"] or 0 for v in lines.values())
-            + (current.budget_totals["initiatives"] or 0)
+        costs = sum(v["budget"] or 0 for v in lines.values()) + (
+            current.budget_totals["initiatives"] or 0
         )
         # The equity the budget uses: what the costs exceed the contributions by.
         equity_used = max(Decimal(costs) - Decimal(funds[year]), Decimal(0))
         equity_outcome = None
-        if association_year.equity_at_start is not None and association_year.equity_at_end is not None:
-            equity_outcome = max(association_year.equity_at_start - association_year.equity_at_end, 0)
+        if (
+            association_year.equity_at_start is not None
+            and association_year.equity_at_end is not None
+        ):
+            equity_outcome = max(
+                association_year.equity_at_start - association_year.equity_at_end, 0
+            )
         lines["INC_EQUITY_USE"] = {
             "budget": equity_used,
             "outcome": Decimal(equity_outcome) if equity_outcome is not None else None,

@@ -90,7 +90,9 @@ def cost_report(association, year: int) -> CostReport:
     funds = Part(
         _("Medel per finansiär"),
         [
-            Row(_("Staten (Försäkringskassan och Arbetsförmedlingen)"), *[by_financier["state"]] * 2),
+            Row(
+                _("Staten (Försäkringskassan och Arbetsförmedlingen)"), *[by_financier["state"]] * 2
+            ),
             Row(_("Kommunerna"), *[by_financier["municipalities"]] * 2),
             Row(_("Regionen"), *[by_financier["region"]] * 2),
             Row(

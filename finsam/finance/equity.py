@@ -63,7 +63,10 @@ def national_rule(path: Path = TIERS_FILE) -> NationalRule:
     ]
     source = data.get("source") or ""
     return NationalRule(
-        tiers=tiers, source=source, verified=bool(source and data.get("verified")), note=data["note"]
+        tiers=tiers,
+        source=source,
+        verified=bool(source and data.get("verified")),
+        note=data["note"],
     )
 
 
@@ -98,8 +101,7 @@ def planning_sentence(status: EquityStatus, year: int) -> str:
         ) % {"band": band, "next": following, "amount": sv_amount(status.above_by)}
     if status.status == OK:
         return _(
-            "Eget kapital är inom intervallet (%(band)s). Planera %(next)s för en budget i "
-            "balans."
+            "Eget kapital är inom intervallet (%(band)s). Planera %(next)s för en budget i balans."
         ) % {"band": band, "next": following}
     return _("Eget kapital eller tilldelade medel saknas; läget kan inte bedömas.")
 

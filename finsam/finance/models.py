@@ -258,6 +258,9 @@ class ContributionKeyShare(models.Model):
             _not_negative("percent", "key_share_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.member_id}: {self.percent} %"
+
 
 class BudgetLineGroup(models.TextChoices):
     INCOME = "income", _("Övriga intäkter")

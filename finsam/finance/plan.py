@@ -222,6 +222,27 @@ def _check_amount(errors, name, value):
         errors.setdefault(name, []).append(_("Beloppet kan inte vara negativt."))
 
 
+def _save_initiative(budget: InitiativeBudget, values: Mapping, changes: dict) -> None:
+    """An initiative's outcome (on its budget) and forecast for the year."""
+    pk = budget.pk
+    if budget.outcome != values.get("outcome"):
+        changes[f"initiative_outcome:{pk}"] = [str(budget.outcome), str(values.get("outcome"))]
+        budget.outcome = values.get("outcome")
+        budget.save(update_fields=["outcome", "updated_at"])
+    forecast = values.get("forecast")
+    existing = InitiativeForecast.objects.filter(budget=budget).first()
+    if forecast is None:
+        if existing is not None:
+            existing.delete()
+            changes[f"initiative_forecast:{pk}"] = [str(existing.amount), None]
+    elif existing is None or existing.amount != forecast:
+        changes[f"initiative_forecast:{pk}"] = [
+            str(existing.amount) if existing else None,
+            str(forecast),
+        ]
+        InitiativeForecast.objects.update_or_create(budget=budget, defaults={"amount": forecast})
+
+
 @transaction.atomic
 def plan_lines_save(
     *,
@@ -286,26 +307,7 @@ def plan_lines_save(
         if before != after:
             changes[f"line:{code}"] = [before, after]
     for pk, values in initiatives.items():
-        budget = budgets[pk]
-        if budget.outcome != values.get("outcome"):
-            changes[f"initiative_outcome:{pk}"] = [
-                str(budget.outcome),
-                str(values.get("outcome")),
-            ]
-            budget.outcome = values.get("outcome")
-            budget.save(update_fields=["outcome", "updated_at"])
-        forecast = values.get("forecast")
-        existing = InitiativeForecast.objects.filter(budget=budget).first()
-        if forecast is None:
-            if existing is not None:
-                existing.delete()
-                changes[f"initiative_forecast:{pk}"] = [str(existing.amount), None]
-        elif existing is None or existing.amount != forecast:
-            changes[f"initiative_forecast:{pk}"] = [
-                str(existing.amount) if existing else None,
-                str(forecast),
-            ]
-            InitiativeForecast.objects.update_or_create(budget=budget, defaults={"amount": forecast})
+        _save_initiative(budgets[pk], values, changes)
     admin = BudgetLine.objects.filter(
         association_year=association_year, line_type__group=BudgetLineGroup.ADMIN
     )
@@ -315,7 +317,9 @@ def plan_lines_save(
         association_year.admin_cost_budget = budget_sum
         association_year.admin_cost_outcome = outcome_sum
         association_year._history_user = access.user
-        association_year.save(update_fields=["admin_cost_budget", "admin_cost_outcome", "updated_at"])
+        association_year.save(
+            update_fields=["admin_cost_budget", "admin_cost_outcome", "updated_at"]
+        )
     record_change(
         access=access, obj=association_year, action="finance.plan_lines_save", changes=changes
     )

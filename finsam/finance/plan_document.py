@@ -46,9 +46,7 @@ def _overview(operational: OperationalPlan) -> blocks.Table:
     add(_("Ej fördelade medel"), "reserve")
     add(_("Summa kostnader"), "costs")
     columns = [_("Post")] + [
-        _("Budget %(year)s") % {"year": y.year}
-        if i == 0
-        else _("Plan %(year)s") % {"year": y.year}
+        _("Budget %(year)s") % {"year": y.year} if i == 0 else _("Plan %(year)s") % {"year": y.year}
         for i, y in enumerate(years)
     ]
     return blocks.Table(
@@ -109,11 +107,18 @@ def _initiative_chapter(operational: OperationalPlan) -> blocks.Chapter:
     chapter.blocks.append(
         blocks.Table(
             caption=_("Insatsernas budget %(year)s") % {"year": operational.year},
-            columns=[_("Insats"), _("Planerade deltagare"), _("Ersättningsmodell"), _("Budget (kr)")],
+            columns=[
+                _("Insats"),
+                _("Planerade deltagare"),
+                _("Ersättningsmodell"),
+                _("Budget (kr)"),
+            ],
             rows=[
                 [
                     line.label,
-                    str(line.planned_participants) if line.planned_participants is not None else "–",
+                    str(line.planned_participants)
+                    if line.planned_participants is not None
+                    else "–",
                     line.compensation_model or "–",
                     _kr(line.budget),
                 ]
@@ -130,7 +135,9 @@ def _initiative_chapter(operational: OperationalPlan) -> blocks.Chapter:
         if anchor in used:
             continue
         used.add(anchor)
-        sub = blocks.Chapter(title=initiative.name, anchor=anchor, kicker=initiative.owner_organisation)
+        sub = blocks.Chapter(
+            title=initiative.name, anchor=anchor, kicker=initiative.owner_organisation
+        )
         for name in INITIATIVE_TEXT_FIELDS:
             text = getattr(initiative, name, "")
             if text:
@@ -138,7 +145,8 @@ def _initiative_chapter(operational: OperationalPlan) -> blocks.Chapter:
                 sub.blocks.append(blocks.Paragraph(f"{label}\n{text}"))
         sub.blocks.append(
             blocks.Paragraph(
-                _("Budget %(year)s: %(amount)s kr.") % {"year": operational.year, "amount": _kr(line.budget)},
+                _("Budget %(year)s: %(amount)s kr.")
+                % {"year": operational.year, "amount": _kr(line.budget)},
                 note=True,
             )
         )
@@ -194,7 +202,7 @@ def plan_document(association, year: int, *, draft: bool = True) -> blocks.Docum
         if not position.national.verified:
             economy.blocks.append(
                 blocks.Paragraph(
-                    _("Nationella rådets nivåer för eget kapital är ej kontrollerade mot en källa."),
+                    _("Nationella rådets nivåer för eget kapital är ej kontrollerade."),
                     note=True,
                 )
             )

@@ -117,9 +117,9 @@ class ContributionKeyForm(BootstrapForm):
         self.fields["total"].error_messages["required"] = _(
             "Ange förbundets totala medlemsbidrag i hela kronor."
         )
-        self.fields["population_date"].choices = [("", _("Ingen (nyckeln använder inte folkmängd)"))] + [
-            (d.isoformat(), sv_date(d)) for d in dates
-        ]
+        self.fields["population_date"].choices = [
+            ("", _("Ingen (nyckeln använder inte folkmängd)"))
+        ] + [(d.isoformat(), sv_date(d)) for d in dates]
         for member in self.municipal_members:
             field = forms.DecimalField(
                 label=member.name,
@@ -129,7 +129,9 @@ class ContributionKeyForm(BootstrapForm):
                 localize=True,
                 error_messages={"invalid": _("Ange andelen som ett tal, t.ex. 12,5.")},
             )
-            field.widget.attrs.update({"class": "form-control form-control-sm", "inputmode": "decimal"})
+            field.widget.attrs.update(
+                {"class": "form-control form-control-sm", "inputmode": "decimal"}
+            )
             self.fields[f"fixed_{member.pk}"] = field
 
     def fixed_rows(self):

@@ -81,10 +81,10 @@ def plan_lines_edit(request, pk):
                 )
                 return redirect("finance:plan", pk=association_year.pk)
     else:
-        form = PlanLinesForm(initial=PlanLinesForm.initial_for(current), auto_id="plan-%s", **kwargs)
-    return render(
-        request, "finance/plan/lines_form.html", {"year": association_year, "form": form}
-    )
+        form = PlanLinesForm(
+            initial=PlanLinesForm.initial_for(current), auto_id="plan-%s", **kwargs
+        )
+    return render(request, "finance/plan/lines_form.html", {"year": association_year, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,8 +110,11 @@ def contribution_key_edit(request, pk):
             else:
                 messages.success(
                     request,
-                    _("Fördelningsnyckeln för %(year)s är sparad och medlemmarnas bidrag är "
-                      "beräknade.") % {"year": association_year.year},
+                    _(
+                        "Fördelningsnyckeln för %(year)s är sparad och medlemmarnas bidrag är "
+                        "beräknade."
+                    )
+                    % {"year": association_year.year},
                 )
                 return redirect("finance:contribution_key", pk=association_year.pk)
     else:

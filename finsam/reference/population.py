@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from finsam.reference.models import MunicipalPopulation, Municipality
+from finsam.reference.models import Municipality, MunicipalPopulation
 
 POPULATION_CSV = Path(__file__).parent / "data" / "population.csv"
 

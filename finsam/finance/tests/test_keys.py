@@ -14,14 +14,22 @@ from finsam.finance.keys import EQUAL, FIXED, POPULATION, POPULATION_16_64, KeyS
 
 def _members(n_municipalities, *, state_shares=(25, 25), region_shares=(25,)):
     members = [
-        MemberRef(pk=1, kind=MemberKind.FORSAKRINGSKASSAN, contribution_share=Decimal(state_shares[0])),
-        MemberRef(pk=2, kind=MemberKind.ARBETSFORMEDLINGEN, contribution_share=Decimal(state_shares[1])),
+        MemberRef(
+            pk=1, kind=MemberKind.FORSAKRINGSKASSAN, contribution_share=Decimal(state_shares[0])
+        ),
+        MemberRef(
+            pk=2, kind=MemberKind.ARBETSFORMEDLINGEN, contribution_share=Decimal(state_shares[1])
+        ),
     ]
     for i, share in enumerate(region_shares):
-        members.append(MemberRef(pk=10 + i, kind=MemberKind.REGION, contribution_share=Decimal(share)))
+        members.append(
+            MemberRef(pk=10 + i, kind=MemberKind.REGION, contribution_share=Decimal(share))
+        )
     for i in range(n_municipalities):
         members.append(
-            MemberRef(pk=100 + i, kind=MemberKind.MUNICIPALITY, municipality_id=1000 + i, name=f"K{i}")
+            MemberRef(
+                pk=100 + i, kind=MemberKind.MUNICIPALITY, municipality_id=1000 + i, name=f"K{i}"
+            )
         )
     return members
 
@@ -56,7 +64,9 @@ weights_strategy = st.fixed_dictionaries(
     fixed=st.lists(st.integers(min_value=0, max_value=1000), min_size=15, max_size=15),
     state=st.tuples(st.integers(0, 50), st.integers(0, 50)),
 )
-def test_contributions_always_add_up_to_the_total_for_any_key(total, n, raw_weights, pops, fixed, state):
+def test_contributions_always_add_up_to_the_total_for_any_key(
+    total, n, raw_weights, pops, fixed, state
+):
     members = _members(n, state_shares=state)
     # Weights scaled so that they add up to exactly 100 (the key's rule), remainder to the first.
     raw_sum = sum(raw_weights.values())

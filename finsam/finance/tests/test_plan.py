@@ -81,7 +81,13 @@ def test_outcome_and_forecast_per_line(seed):
     plan.plan_lines_save(
         access=access,
         association_year=year,
-        lines={"EXP_EVAL": {"budget": Decimal(10_000), "outcome": Decimal(4_000), "forecast": Decimal(9_000)}},
+        lines={
+            "EXP_EVAL": {
+                "budget": Decimal(10_000),
+                "outcome": Decimal(4_000),
+                "forecast": Decimal(9_000),
+            }
+        },
         initiatives={budget.pk: {"outcome": Decimal(148_000), "forecast": Decimal(296_000)}},
     )
     current = plan.plan_year(year.association, 2020)
@@ -187,11 +193,11 @@ def test_equity_at_start_and_end_against_the_band_with_the_planning_sentence(see
     assert "2021" in position.planning
     assert not position.national.verified
     assert position.national_tier.max_pct == 20
-    low = equity.planning_sentence(
-        equity.equity_status(Decimal(500_000), Decimal(7_200_000)), 2021
-    )
+    low = equity.planning_sentence(equity.equity_status(Decimal(500_000), Decimal(7_200_000)), 2021)
     assert "under intervallet" in low and "220\xa0000" in low
-    ok = equity.planning_sentence(equity.equity_status(Decimal(1_000_000), Decimal(7_200_000)), 2021)
+    ok = equity.planning_sentence(
+        equity.equity_status(Decimal(1_000_000), Decimal(7_200_000)), 2021
+    )
     assert "inom intervallet" in ok
 
 
@@ -210,11 +216,15 @@ def test_cost_report_has_the_sus_four_parts_and_agrees_with_uppfoljning(seed):
             "INC_EQUITY_USE": {"budget": Decimal(1_797_000), "outcome": Decimal(884_000)},
         },
         initiatives={
-            initiatives["Stärka individen"].budgets.get(year=2020).pk: {"outcome": Decimal(2_900_000)}
+            initiatives["Stärka individen"].budgets.get(year=2020).pk: {
+                "outcome": Decimal(2_900_000)
+            }
         },
     )
     report = cost_report.cost_report(year.association, 2020)
-    assert [p.title for p in (report.funds, report.initiatives, report.administration, report.summary)] == [
+    assert [
+        p.title for p in (report.funds, report.initiatives, report.administration, report.summary)
+    ] == [
         "Medel per finansiär",
         "Insatskostnader",
         "Administrationskostnader",

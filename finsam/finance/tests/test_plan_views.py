@@ -153,7 +153,12 @@ def test_a_closed_year_is_read_only_on_every_page(world, client_for, seed):
     # The year's existing form refuses too.
     response = client.post(
         reverse("finance:year_edit", args=[year.pk]),
-        {"equity_at_start": "1", "equity_at_end": "1", "admin_cost_budget": "", "admin_cost_outcome": ""},
+        {
+            "equity_at_start": "1",
+            "equity_at_end": "1",
+            "admin_cost_budget": "",
+            "admin_cost_outcome": "",
+        },
     )
     assert "stängt och kan inte ändras" in response.content.decode()
 
