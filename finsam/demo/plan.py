@@ -6,7 +6,8 @@ reserve ("Framtida insatser, ca 800 000 kr").
 
 Only an association whose spec has `other_budget_lines_2020` (seed 002) gets a plan. Figures not
 in the seed are assumptions: the split of the administration costs by type, the equity used and
-the plan years' figures. A year that already has a key or lines is left as it is.
+the plan years' figures (a plan year's reserve is what is not yet allocated). A year that
+already has a key or lines is left as it is.
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ def load_operational_plan(spec: dict, association, *, access, result) -> None:
                 "text": item["text"] if year == PLAN_YEAR else "",
             }
         current = plan.plan_year(association, year)
+        if year != PLAN_YEAR:
+            # Assumption: a plan year keeps what is not yet allocated as its reserve.
+            others = sum(v["budget"] or 0 for c, v in lines.items() if c != "EXP_FUTURE")
+            lines["EXP_FUTURE"]["budget"] = max(
+                Decimal(funds[year]) - others - current.budget_totals["initiatives"], Decimal(0)
+            )
         costs = sum(v["budget"] or 0 for v in lines.values()) + (
             current.budget_totals["initiatives"] or 0
         )

@@ -83,9 +83,15 @@ class EquityPosition:
         return planning_sentence(self.end, self.year)
 
 
+def _trim(value) -> str:
+    """10.0 → "10", 12.5 → "12,5"."""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
 def planning_sentence(status: EquityStatus, year: int) -> str:
     """What the equity at the end of `year` means for the planning of the next year."""
-    band = f"{status.band.lower:g}–{status.band.upper:g} %".replace(".", ",")
+    band = f"{_trim(status.band.lower)}–{_trim(status.band.upper)} %"
     following = year + 1
     if status.status == BELOW:
         return _(

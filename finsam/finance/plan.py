@@ -96,20 +96,31 @@ class PlanYear:
         )
 
     def totals(self, attr="budget") -> dict:
-        income = self.total(self.income_lines(), attr) or ZERO
-        equity = self.total(self.group(BudgetLineGroup.EQUITY), attr) or ZERO
-        costs = self.total(self.cost_lines(), attr) or ZERO
+        """The sums of `attr` (budget, outcome or forecast); a sum of lines of which none has
+        a figure is None (shown as "–"), not 0, except for the budget."""
+        fallback = ZERO if attr == "budget" else None
+
+        def total(lines):
+            value = self.total(lines, attr)
+            return value if value is not None else fallback
+
+        funds = total(self.contributions)
+        other = total(self.group(BudgetLineGroup.INCOME))
+        equity = total(self.group(BudgetLineGroup.EQUITY))
+        costs = total(self.cost_lines())
+        financing = _sum([funds, other, equity])
         return {
-            "funds": self.total(self.contributions, attr) or ZERO,
-            "income": income,
+            "funds": funds,
+            "other_income": other,
+            "income": _sum([funds, other]),
             "equity_used": equity,
-            "financing": income + equity,
-            "admin": self.total(self.group(BudgetLineGroup.ADMIN), attr) or ZERO,
-            "initiatives": self.total(self.initiatives, attr) or ZERO,
-            "activity": self.total(self.group(BudgetLineGroup.ACTIVITY), attr) or ZERO,
-            "reserve": self.total(self.group(BudgetLineGroup.RESERVE), attr) or ZERO,
+            "financing": financing,
+            "admin": total(self.group(BudgetLineGroup.ADMIN)),
+            "initiatives": total(self.initiatives),
+            "activity": total(self.group(BudgetLineGroup.ACTIVITY)),
+            "reserve": total(self.group(BudgetLineGroup.RESERVE)),
             "costs": costs,
-            "result": income + equity - costs,
+            "result": None if financing is None or costs is None else financing - costs,
         }
 
     @property

@@ -37,7 +37,7 @@ def _overview(operational: OperationalPlan) -> blocks.Table:
         rows.append([label] + [_kr(y.budget_totals[attr]) for y in years])
 
     add(_("Medlemsbidrag"), "funds")
-    add(_("Övriga intäkter"), "income")
+    add(_("Övriga intäkter"), "other_income")
     add(_("Ianspråktaget eget kapital"), "equity_used")
     add(_("Summa finansiering"), "financing")
     add(_("Administration"), "admin")

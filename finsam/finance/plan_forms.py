@@ -39,9 +39,11 @@ class PlanLinesForm(BootstrapForm):
                 self.fields[f"{name}_i{line.budget_pk}"] = _kr_field(
                     f"{line.label}: {LINE_LABELS[name]}"
                 )
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-control")
             field.widget.attrs["class"] += " form-control-sm"
+            if not name.startswith("text_"):
+                field.widget.attrs["class"] += " plan-amount"
 
     @classmethod
     def initial_for(cls, plan_year) -> dict:
