@@ -194,3 +194,15 @@ def test_the_cost_report_xlsx(world, client_for, seed):
 def test_compensation_model_hook_is_empty_until_the_lead_fills_it(seed):
     _members, _year, initiatives = seed
     assert plan.compensation_model_label(initiatives["Stärka individen"], 2020) == ""
+
+
+def test_deleting_a_closed_year_says_why_and_keeps_it(world, client_for, seed):
+    from finsam.finance.models import AssociationYear
+
+    _members, year, _initiatives = seed
+    client = client_for(world.secretariat)
+    client.post(_url("year_close", year))
+    response = client.post(reverse("finance:year_delete", args=[year.pk]), follow=True)
+    assert response.status_code == 200
+    assert "stängt och kan inte ändras" in response.content.decode()
+    assert AssociationYear.objects.filter(pk=year.pk).exists()
