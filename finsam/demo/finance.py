@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from finsam.demo.plan import load_operational_plan
 from finsam.finance import services
 from finsam.finance.contributions import largest_remainder
 from finsam.finance.models import AssociationYear
@@ -38,3 +39,4 @@ def load_finance_years(spec: dict, association, *, access, result) -> None:
             contributions=largest_remainder(year["funds"], shares),
         )
         result.add("associationyear")
+    load_operational_plan(spec, association, access=access, result=result)

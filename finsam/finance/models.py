@@ -462,3 +462,167 @@ class InvoiceAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- The operational plan: closed years, the contribution key, budget lines (finance.plan) ----
+
+
+class YearClosure(TimeStampedModel):
+    """A closed year: the secretariat closed it and every service refuses to change it
+    (`finance.closing.ensure_open`)."""
+
+    association_year = models.OneToOneField(
+        AssociationYear, on_delete=models.CASCADE, related_name="closure"
+    )
+    closed_at = models.DateTimeField(_("stängt"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stängt av"),
+    )
+
+    class Meta:
+        verbose_name = _("stängt år")
+        verbose_name_plural = _("stängda år")
+
+    def __str__(self):
+        return f"{self.association_year} (stängt)"
+
+
+class ContributionKey(TimeStampedModel):
+    """How the year's total is split between the members (`finance.keys`): the total, the
+    weights of the municipal key (% that add up to 100) and the population's reference date."""
+
+    association_year = models.OneToOneField(
+        AssociationYear, on_delete=models.CASCADE, related_name="contribution_key"
+    )
+    total = _kr(_("förbundets totala medlemsbidrag (kr)"))
+    weight_population = _percent(_("vikt folkmängd (%)"))
+    weight_population_16_64 = _percent(_("vikt folkmängd 16–64 år (%)"))
+    weight_equal = _percent(_("vikt lika delar (%)"))
+    weight_fixed = _percent(_("vikt fasta andelar (%)"))
+    population_date = models.DateField(_("folkmängdens referensdatum"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satt av"),
+    )
+    set_at = models.DateTimeField(_("satt"))
+
+    class Meta:
+        constraints = [
+            _not_negative("total", "contribution_key_total_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_population__gte=0,
+                    weight_population_16_64__gte=0,
+                    weight_equal__gte=0,
+                    weight_fixed__gte=0,
+                ),
+                name="contribution_key_weights_not_negative",
+            ),
+        ]
+        verbose_name = _("fördelningsnyckel")
+        verbose_name_plural = _("fördelningsnycklar")
+
+    def __str__(self):
+        return f"{self.association_year}: {self.total}"
+
+
+class ContributionKeyShare(models.Model):
+    """A municipal member's fixed share (% of the municipalities' part) in a key."""
+
+    key = models.ForeignKey(ContributionKey, on_delete=models.CASCADE, related_name="shares")
+    member = models.ForeignKey("associations.Member", on_delete=models.PROTECT, related_name="+")
+    percent = models.DecimalField(_("andel (%)"), max_digits=6, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "member"], name="unique_key_share_per_member"),
+            _not_negative("percent", "key_share_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.percent} %"
+
+
+class BudgetLineGroup(models.TextChoices):
+    INCOME = "income", _("Övriga intäkter")
+    EQUITY = "equity", _("Ianspråktaget eget kapital")
+    ADMIN = "admin", _("Administration")
+    ACTIVITY = "activity", _("Övriga verksamhetskostnader")
+    RESERVE = "reserve", _("Ej fördelade medel")
+
+
+class BudgetLineType(models.Model):
+    """A line of the budget line catalogue (finance-law-privacy.md §3.1): a configurable code
+    list (codes loaded by a data migration; change them in the admin)."""
+
+    code = models.SlugField(_("kod"), max_length=32, unique=True)
+    name = models.CharField(_("benämning"), max_length=120)
+    group = models.CharField(_("grupp"), max_length=16, choices=BudgetLineGroup.choices)
+    sus_cost_type = models.CharField(
+        _("kostnadstyp i SUS"), max_length=32, blank=True
+    )  # "Personal" / "Kring" for administration lines
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(_("används"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("budgetpost")
+        verbose_name_plural = _("budgetposter")
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetLine(TimeStampedModel):
+    """One line of an association's year: budget, outcome and forecast during the year."""
+
+    association_year = models.ForeignKey(
+        AssociationYear, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    line_type = models.ForeignKey(BudgetLineType, on_delete=models.PROTECT, related_name="+")
+    budget = _kr(_("budget (kr)"), null=True, blank=True)
+    outcome = _kr(_("utfall (kr)"), null=True, blank=True)
+    forecast = _kr(_("prognos (kr)"), null=True, blank=True)
+    text = models.TextField(_("beskrivning"), blank=True)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["association_year", "line_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association_year", "line_type"], name="unique_budget_line_per_year"
+            ),
+            _not_negative("budget", "budget_line_budget_not_negative", nullable=True),
+            _not_negative("outcome", "budget_line_outcome_not_negative", nullable=True),
+            _not_negative("forecast", "budget_line_forecast_not_negative", nullable=True),
+        ]
+        verbose_name = _("budgetrad")
+        verbose_name_plural = _("budgetrader")
+
+    def __str__(self):
+        return f"{self.association_year} {self.line_type.code}"
+
+
+class InitiativeForecast(TimeStampedModel):
+    """The forecast for an initiative's year during the year (its budget and outcome are on
+    `InitiativeBudget`)."""
+
+    budget = models.OneToOneField(
+        InitiativeBudget, on_delete=models.CASCADE, related_name="forecast"
+    )
+    amount = _kr(_("prognos (kr)"))
+
+    class Meta:
+        constraints = [_not_negative("amount", "initiative_forecast_not_negative")]
+        verbose_name = _("prognos för insats")
+        verbose_name_plural = _("prognoser för insatser")

@@ -21,6 +21,7 @@ from finsam.associations.services import municipality_member_name
 from finsam.audit.services import diff, record_change, snapshot
 from finsam.finance import compensation as compensation_rules
 from finsam.finance import contributions as contribution_rules
+from finsam.finance.closing import ensure_open
 from finsam.finance.models import (
     AssociationYear,
     CompensationCap,
@@ -113,6 +114,7 @@ def association_year_update(
     Members left out keep theirs.
     """
     access.require("finance.change", association=association_year.association_id)
+    ensure_open(association_year.association_id, association_year.year)
     stored = AssociationYear.objects.filter(pk=association_year.pk).first()
     before = snapshot(stored, YEAR_FIELDS) if stored else {}
     errors: dict[str, list[str]] = {}
@@ -184,6 +186,7 @@ def association_year_update(
 @transaction.atomic
 def association_year_delete(*, access, association_year: AssociationYear) -> None:
     access.require("finance.change", association=association_year.association_id)
+    ensure_open(association_year.association_id, association_year.year)
     association_year._history_user = access.user
     _delete_recorded(access, association_year, "finance.year_delete", YEAR_FIELDS)
 
@@ -205,6 +208,7 @@ def equity_band_set(
     """Set the band the association's equity should lie in from `year` on (% of the allocated
     funds), replacing the one set for that year."""
     access.require("finance.change", association=association)
+    ensure_open(association.pk, year)
     errors: dict[str, list[str]] = {}
     for name, value in (("lower", lower), ("upper", upper)):
         if value is None:
@@ -380,6 +384,9 @@ def budget_save(
         non_negative(errors, field, value)
     if errors:
         raise ValidationError(errors)
+    ensure_open(initiative.association_id, year)
+    if budget is not None and budget.year != year:
+        ensure_open(initiative.association_id, budget.year)
     if budget is None:
         budget = InitiativeBudget(initiative=initiative)
     budget.year = year
@@ -402,6 +409,7 @@ def budget_save(
 @transaction.atomic
 def budget_delete(*, access, budget: InitiativeBudget) -> None:
     access.require("budget.change", initiative=budget.initiative)
+    ensure_open(budget.initiative.association_id, budget.year)
     _delete_recorded(access, budget, "budget.delete", BUDGET_FIELDS)
 
 

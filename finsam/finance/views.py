@@ -19,6 +19,7 @@ from finsam.associations import selectors as association_selectors
 from finsam.core.access import require
 from finsam.core.htmx import client_redirect, render_partial_or_page, wants_partial
 from finsam.finance import selectors, services
+from finsam.finance.closing import is_closed
 from finsam.finance.forms import BudgetForm, EquityBandForm, MemberForm, YearAddForm, YearForm
 from finsam.initiatives.scoping import get_initiative
 from finsam.initiatives.selectors import initiative_is_editable
@@ -78,10 +79,12 @@ def year_add(request):
 
 def _section_context(request, association_year, *, form=None):
     detail = selectors.year_detail(association_year)
+    closed = is_closed(association_year.association_id, association_year.year)
     return {
         "detail": detail,
         "year": association_year,
-        "can_edit": _can_edit(request.access),
+        "closed": closed,
+        "can_edit": _can_edit(request.access) and not closed,
         "can_see_successor": _can_see_successor(request.access),
         "form": form,
     }
@@ -166,7 +169,12 @@ def equity_band_edit(request, pk):
 def year_delete(request, pk):
     association_year = selectors.get_year(request.access, pk)
     year = association_year.year
-    services.association_year_delete(access=request.access, association_year=association_year)
+    try:
+        services.association_year_delete(access=request.access, association_year=association_year)
+    except ValidationError as exc:  # a closed year
+        messages.error(request, " ".join(exc.messages))
+        url = reverse("finance:year_detail", args=[association_year.pk])
+        return client_redirect(url) if wants_partial(request) else redirect(url)
     messages.success(request, _("Uppgifterna för %(year)s är borttagna.") % {"year": year})
     url = reverse("finance:years")
     if wants_partial(request):

@@ -3,7 +3,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from finsam.reference.loading import reword_code
-from finsam.reference.models import Code, CodeList, CodeListVersion, Municipality, Region
+from finsam.reference.models import (
+    Code,
+    CodeList,
+    CodeListVersion,
+    Municipality,
+    MunicipalPopulation,
+    Region,
+)
 
 
 @admin.register(Region)
@@ -117,3 +124,13 @@ class CodeListAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MunicipalPopulation)
+class MunicipalPopulationAdmin(admin.ModelAdmin):
+    """Population figures per reference date, with their source (`manage.py load_population`)."""
+
+    list_display = ["municipality", "reference_date", "total", "aged_16_64", "verified", "source"]
+    list_filter = ["reference_date", "verified"]
+    list_select_related = ["municipality"]
+    search_fields = ["municipality__name", "municipality__code"]

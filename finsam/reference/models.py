@@ -239,3 +239,40 @@ def pick(labels: dict, language: str | None = None) -> str:
 # Codes the rules refer to by name.
 EXIT_WRONG_REGISTRATION = "felregistrering"
 INCOME_NONE = "ingen-offentlig-forsorjning"
+
+
+class MunicipalPopulation(models.Model):
+    """A municipality's population on a reference date, with its source: the basis of the
+    municipal key of the members' contributions (finance-law-privacy.md §2.1 p. 3, §2.3).
+
+    `verified` is False for figures not checked against the source table (shown as such)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="populations"
+    )
+    reference_date = models.DateField(_("referensdatum"))
+    total = models.PositiveIntegerField(_("folkmängd"))
+    aged_16_64 = models.PositiveIntegerField(_("folkmängd 16–64 år"), null=True, blank=True)
+    source = models.CharField(_("källa"), max_length=300)
+    source_url = models.URLField(_("källans adress"), max_length=500, blank=True)
+    verified = models.BooleanField(_("kontrollerad mot källan"), default=False)
+    note = models.TextField(_("anteckning"), blank=True)
+
+    class Meta:
+        ordering = ["municipality", "-reference_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference_date"],
+                name="unique_population_per_municipality_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(aged_16_64__isnull=True)
+                | models.Q(aged_16_64__lte=models.F("total")),
+                name="population_16_64_within_total",
+            ),
+        ]
+        verbose_name = _("folkmängd")
+        verbose_name_plural = _("folkmängder")
+
+    def __str__(self):
+        return f"{self.municipality} {self.reference_date}: {self.total}"

@@ -15,6 +15,7 @@ from finsam.board.tests import walk_objects as board_walk
 from finsam.catalogue.tests import walk_objects as catalogue_walk
 from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests import walk_objects as invoicing_walk
+from finsam.finance.tests import walk_plan_objects as plan_walk
 from finsam.finance.tests.factories import AssociationYearFactory
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
@@ -114,6 +115,7 @@ def build_objects(world):
         out[side].update(board_walk.objects(world, side, association, initiative))
         out[side].update(catalogue_walk.objects(world, side, association, initiative))
         out[side].update(invoicing_walk.objects(world, side, association, initiative))
+        out[side].update(plan_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -197,6 +199,7 @@ OBJECT_KWARGS.update(preparation_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(board_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(plan_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
