@@ -1,0 +1,31 @@
+from django.urls import path
+
+from finsam.socioeconomics import views
+
+app_name = "socioeconomics"
+
+# Mounted at the site's root: the estimates keep the path of the initiative they belong to.
+urlpatterns = [
+    path("socioeconomics/assumptions/", views.assumption_list, name="assumptions"),
+    path(
+        "socioeconomics/assumptions/<slug:key>/edit/",
+        views.assumption_edit,
+        name="assumption_edit",
+    ),
+    path("initiatives/<int:pk>/estimates/add/", views.estimate_add, name="estimate_add"),
+    path(
+        "initiatives/<int:pk>/estimates/<int:estimate_pk>/",
+        views.estimate_detail,
+        name="estimate_detail",
+    ),
+    path(
+        "initiatives/<int:pk>/estimates/<int:estimate_pk>/edit/",
+        views.estimate_edit,
+        name="estimate_edit",
+    ),
+    path(
+        "initiatives/<int:pk>/estimates/<int:estimate_pk>/delete/",
+        views.estimate_delete,
+        name="estimate_delete",
+    ),
+]
