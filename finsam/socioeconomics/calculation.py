@@ -112,9 +112,7 @@ def years(inputs: Inputs) -> list[Year]:
         cumulative_undiscounted += gain
         production = inputs.leavers * inputs.production_value * s
         out.append(
-            Year(
-                t, s, by_actor, gain, discounted, cumulative, cumulative_undiscounted, production
-            )
+            Year(t, s, by_actor, gain, discounted, cumulative, cumulative_undiscounted, production)
         )
     return out
 

@@ -102,10 +102,11 @@ def chart_svg(result) -> str:
         if h <= 15 or year % 2 == 0:
             out.append(_text(x(year), y1 + 16, str(year), 10, "middle"))
     out.append(_text((x0 + x1) / 2, HEIGHT - 8, _("År"), 10, "middle"))
-    out.append(
-        f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="#000000" stroke-width="1"/>'
-    )
-    for values, colour, dash in ((costs, COST_COLOUR, ' stroke-dasharray="6 3"'), (gains, GAIN_COLOUR, "")):
+    out.append(f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="#000000" stroke-width="1"/>')
+    for values, colour, dash in (
+        (costs, COST_COLOUR, ' stroke-dasharray="6 3"'),
+        (gains, GAIN_COLOUR, ""),
+    ):
         points = [(x(0), y(0))] + [(x(t + 1), y(v)) for t, v in enumerate(values)]
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
         out.append(
@@ -113,7 +114,10 @@ def chart_svg(result) -> str:
         )
         for px, py in points[1:]:
             out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-    legend = [(_("Kostnad, sammanlagd"), COST_COLOUR), (_("Offentlig vinst, diskonterad, sammanlagd"), GAIN_COLOUR)]
+    legend = [
+        (_("Kostnad, sammanlagd"), COST_COLOUR),
+        (_("Offentlig vinst, diskonterad, sammanlagd"), GAIN_COLOUR),
+    ]
     at = x0
     for label, colour in legend:
         out.append(f'<rect x="{at}" y="14" width="18" height="6" fill="{colour}"/>')

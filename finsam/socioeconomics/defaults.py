@@ -69,7 +69,10 @@ def defaults() -> dict[str, Default]:
         ),
         AssumptionKey.DISCOUNT_RATE: Default(
             Decimal("3.5"),
-            _("Vanlig real kalkylränta i svenska samhällsekonomiska kalkyler; ingen källa angiven."),
+            _(
+                "Vanlig real kalkylränta i svenska samhällsekonomiska kalkyler; "
+                "ingen källa angiven."
+            ),
             is_assumption=True,
         ),
         AssumptionKey.SHARE_YEAR1: Default(

@@ -56,9 +56,7 @@ class AssumptionForm(BootstrapForm):
         widget=DateInput(),
         error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
     )
-    is_assumption = forms.BooleanField(
-        label=_("Antagande – ingen offentlig källa"), required=False
-    )
+    is_assumption = forms.BooleanField(label=_("Antagande – ingen offentlig källa"), required=False)
 
 
 class EstimateForm(BootstrapForm):

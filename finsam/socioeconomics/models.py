@@ -121,7 +121,10 @@ class Estimate(TimeStampedModel):
         _("typ"), max_length=16, choices=EstimateMode.choices, default=EstimateMode.INITIATIVE
     )
     cost_source = models.CharField(
-        _("insatsens kostnad"), max_length=16, choices=CostSource.choices, default=CostSource.BUDGETS
+        _("insatsens kostnad"),
+        max_length=16,
+        choices=CostSource.choices,
+        default=CostSource.BUDGETS,
     )
     cost_amount = models.DecimalField(
         _("kostnad (kr)"), max_digits=12, decimal_places=0, null=True, blank=True
@@ -149,6 +152,9 @@ class Estimate(TimeStampedModel):
     class Meta:
         ordering = ["initiative", "-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "title"], name="unique_estimate_title_per_initiative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(cost_amount__isnull=True) | models.Q(cost_amount__gte=0),
                 name="estimate_cost_not_negative",

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from finsam.core import formats
-
 from finsam.finance.models import InitiativeBudget
 from finsam.participants.models import Enrolment
 from finsam.socioeconomics import calculation as calc
@@ -208,9 +206,7 @@ class Result:
 
     @property
     def actors(self) -> list[tuple[str, Decimal, Decimal]]:
-        return [
-            (ACTOR_LABELS[a](), self.by_actor_1[a], self.by_actor_h[a]) for a in calc.ACTORS
-        ]
+        return [(ACTOR_LABELS[a](), self.by_actor_1[a], self.by_actor_h[a]) for a in calc.ACTORS]
 
     @property
     def used_assumptions(self) -> list[AssumptionView]:

@@ -142,10 +142,11 @@ def _check_estimate(data: dict) -> dict:
             errors[name] = [_("Antalet är orimligt stort.")]
     years = data.get("years")
     if years is None or not 1 <= years <= MAX_YEARS:
-        errors["years"] = [
-            _("Antalet år ska ligga mellan 1 och %(max)s.") % {"max": MAX_YEARS}
-        ]
-    if data.get("mode") == EstimateMode.SCENARIO and data.get("leaver_source") == LeaverSource.EXITS:
+        errors["years"] = [_("Antalet år ska ligga mellan 1 och %(max)s.") % {"max": MAX_YEARS}]
+    if (
+        data.get("mode") == EstimateMode.SCENARIO
+        and data.get("leaver_source") == LeaverSource.EXITS
+    ):
         errors["leaver_source"] = [
             _("Ett scenario anger själv hur många deltagare som lämnar ersättning.")
         ]
@@ -162,6 +163,12 @@ def estimate_save(*, access, initiative, estimate: Estimate | None = None, **dat
     if data["cost_source"] == CostSource.BUDGETS:
         data["cost_amount"] = None
     errors = _check_estimate(data)
+    same_title = Estimate.objects.filter(initiative=initiative, title=data["title"])
+    if estimate is not None:
+        same_title = same_title.exclude(pk=estimate.pk)
+    if "title" not in errors and same_title.exists():
+        # Also what a double submit of the new-estimate form meets: never a second copy.
+        errors["title"] = [_("Insatsen har redan en uppskattning med den rubriken.")]
     if errors:
         raise ValidationError(errors)
     if estimate is not None:

@@ -7,11 +7,9 @@ app_name = "socioeconomics"
 # Mounted at the site's root: the estimates keep the path of the initiative they belong to.
 urlpatterns = [
     path("socioeconomics/assumptions/", views.assumption_list, name="assumptions"),
-    path(
-        "socioeconomics/assumptions/<slug:key>/edit/",
-        views.assumption_edit,
-        name="assumption_edit",
-    ),
+    # The assumption as a query parameter (?key=…): an assumption is no object of its own, it is
+    # always the current association's.
+    path("socioeconomics/assumptions/edit/", views.assumption_edit, name="assumption_edit"),
     path("initiatives/<int:pk>/estimates/add/", views.estimate_add, name="estimate_add"),
     path(
         "initiatives/<int:pk>/estimates/<int:estimate_pk>/",

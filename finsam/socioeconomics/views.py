@@ -42,10 +42,11 @@ def assumption_list(request):
 
 @require_http_methods(["GET", "POST"])
 @require("estimate.change")
-def assumption_edit(request, key):
+def assumption_edit(request):
     association = _association_or_404(request)
+    key = request.GET.get("key", "")
     if key not in AssumptionKey.values:
-        raise Http404
+        return redirect("socioeconomics:assumptions")
     current = selectors.assumptions(association)[key]
     initial = {
         "value": current.value,
@@ -104,7 +105,7 @@ def _sensitivity_rows(result) -> list[dict]:
         elif v.parameter == "years":
             display = str(v.value)
         else:  # a factor
-            display = "%+d %%" % round((v.value - 1) * 100)
+            display = f"{round((v.value - 1) * 100):+d} %"
         rows.append(
             {
                 "label": labels[v.parameter],

@@ -18,6 +18,7 @@ from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
+from finsam.socioeconomics.tests import walk_objects as socioeconomics_walk
 
 PERSONAL_NUMBER = "19811218-9876"
 NAME = "Sigrid Testsson"
@@ -102,6 +103,7 @@ def build_objects(world):
             "user": world.registrar if side == "own" else world.b_registrar,
         }
         out[side].update(applications_walk.objects(world, side, association, initiative))
+        out[side].update(socioeconomics_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -181,6 +183,7 @@ OBJECT_KWARGS.update(
     }
 )
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(socioeconomics_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)
