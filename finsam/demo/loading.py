@@ -42,6 +42,7 @@ from finsam.core import data_version
 from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.demo.finance import load_finance_years
+from finsam.demo.socioeconomics import load_estimates
 from finsam.demo.generation import (
     CONSENT_FORM_VERSION,
     AssociationPlan,
@@ -244,6 +245,12 @@ def load_demo(
         secretariat = secretariats[spec["slug"]]
         load_finance_years(
             spec, association, access=build_access(secretariat, association.pk), result=result
+        )
+        load_estimates(
+            association,
+            {i["name"]: initiatives[(spec["slug"], i["name"])] for i in spec["initiatives"]},
+            access=build_access(secretariat, association.pk),
+            result=result,
         )
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
