@@ -42,7 +42,6 @@ from finsam.core import data_version
 from finsam.core.keys import lookup_hash
 from finsam.core.roles import Role
 from finsam.demo.finance import load_finance_years
-from finsam.demo.socioeconomics import load_estimates
 from finsam.demo.generation import (
     CONSENT_FORM_VERSION,
     AssociationPlan,
@@ -55,6 +54,7 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.reports import load_reporting_periods
+from finsam.demo.socioeconomics import load_estimates
 from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
     INITIATIVE_TEXT_FIELDS,
