@@ -5,6 +5,10 @@ screen readers. Deterministic: the same result gives the same bytes."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -69,9 +73,34 @@ def chart_alt(result) -> str:
     ) % {"values": "; ".join(parts)}
 
 
+@dataclass(frozen=True)
+class LineChart:
+    """What the chart shows, plain and picklable (documents draw it in worker processes)."""
+
+    costs: tuple[float, ...]
+    gains: tuple[float, ...]
+    labels: tuple[str, str]
+    alt: str
+
+
+def chart_source(result) -> LineChart:
+    return LineChart(
+        tuple(float(c) for c in cumulative_costs(result)),
+        tuple(float(row.cumulative) for row in result.years),
+        (_("Kostnad, sammanlagd"), _("Offentlig vinst, diskonterad, sammanlagd")),
+        chart_alt(result),
+    )
+
+
 def chart_svg(result) -> str:
-    costs = cumulative_costs(result)
-    gains = [row.cumulative for row in result.years]
+    """The chart as inline SVG for the web page, labelled for screen readers."""
+    source = chart_source(result)
+    return svg_with_alt(_svg(source), source.alt)
+
+
+def _svg(source: LineChart) -> str:
+    costs = [Decimal(str(c)) for c in source.costs]
+    gains = [Decimal(str(g)) for g in source.gains]
     h = len(gains)
     largest = float(max(costs + gains + [Decimal(1)]))
     step = _nice_step(largest)
@@ -114,14 +143,60 @@ def chart_svg(result) -> str:
         )
         for px, py in points[1:]:
             out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-    legend = [
-        (_("Kostnad, sammanlagd"), COST_COLOUR),
-        (_("Offentlig vinst, diskonterad, sammanlagd"), GAIN_COLOUR),
-    ]
+    legend = [(source.labels[0], COST_COLOUR), (source.labels[1], GAIN_COLOUR)]
     at = x0
     for label, colour in legend:
         out.append(f'<rect x="{at}" y="14" width="18" height="6" fill="{colour}"/>')
         out.append(_text(at + 24, 21, label, 11))
         at += 24 + 7 * len(label) + 24
     out.append("</svg>")
-    return svg_with_alt("\n".join(out), chart_alt(result))
+    return "\n".join(out)
+
+
+class LineChartDrawer:
+    """Draws the estimate's `LineChart` for documents: the SVG above (PDF), matplotlib's PNG in
+    the same colours (DOCX)."""
+
+    def parallel(self, kind: str) -> bool:
+        return kind != "svg"
+
+    def key(self, source: LineChart, kind: str) -> str:
+        payload = json.dumps([kind, source.costs, source.gains, source.labels], ensure_ascii=False)
+        return "finsam:estimate-chart:" + hashlib.sha256(payload.encode()).hexdigest()
+
+    def warm(self) -> None:
+        import matplotlib.figure  # noqa: F401
+
+    def draw(self, source: LineChart, kind: str) -> str | bytes:
+        if kind == "svg":
+            return _svg(source)
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+
+        years = list(range(len(source.gains) + 1))
+        figure = Figure(figsize=(7.5, 3.6), layout="constrained")
+        axes = figure.add_subplot()
+        axes.plot(
+            years,
+            [0, *source.costs],
+            color=COST_COLOUR,
+            linestyle="--",
+            marker="o",
+            label=source.labels[0],
+        )
+        axes.plot(years, [0, *source.gains], color=GAIN_COLOUR, marker="o", label=source.labels[1])
+        axes.set_xlabel(_("År"))
+        axes.yaxis.set_major_formatter(lambda value, _pos: sv_amount(Decimal(str(value))))
+        axes.spines["top"].set_visible(False)
+        axes.spines["right"].set_visible(False)
+        axes.legend(frameon=False, fontsize=8, loc="upper left")
+        out = io.BytesIO()
+        figure.savefig(
+            out, format="png", dpi=int(kind.removeprefix("png") or 150), metadata={"Software": None}
+        )
+        return out.getvalue()
+
+
+LINE_CHARTS = LineChartDrawer()

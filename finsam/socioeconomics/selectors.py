@@ -291,7 +291,14 @@ def section(initiative) -> dict:
 
 
 def _pct(fraction: Decimal) -> str:
-    return formats.sv_percent_value(fraction * 100)
+    """0.4096 → "40,96 %", 0.8 → "80 %", 0.035 → "3,5 %" (at most two decimals)."""
+    value = round(fraction * 100, 2)
+    decimals = (
+        0
+        if value == value.to_integral()
+        else (1 if value * 10 == (value * 10).to_integral() else 2)
+    )
+    return formats.sv_percent_value(value, decimals=decimals)
 
 
 def arithmetic(result: Result) -> list[str]:

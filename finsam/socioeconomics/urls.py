@@ -26,4 +26,9 @@ urlpatterns = [
         views.estimate_delete,
         name="estimate_delete",
     ),
+    path(
+        "initiatives/<int:pk>/estimates/<int:estimate_pk>/export/<str:fmt>/",
+        views.estimate_export,
+        name="estimate_export",
+    ),
 ]

@@ -6,15 +6,17 @@ association's initiative answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finsam.core import formats
 from finsam.core.access import require
+from finsam.documents.render import renderers
 from finsam.initiatives.scoping import get_initiative
 from finsam.socioeconomics import charts, scoping, selectors, services
+from finsam.socioeconomics import documents as estimate_documents
 from finsam.socioeconomics.forms import AssumptionForm, EstimateForm
 from finsam.socioeconomics.models import AssumptionKey, CostSource, EstimateMode, LeaverSource
 from finsam.socioeconomics.services import ESTIMATE_FIELDS
@@ -188,3 +190,19 @@ def estimate_delete(request, pk, estimate_pk):
     services.estimate_delete(access=request.access, estimate=estimate)
     messages.success(request, _("Uppskattningen är borttagen."))
     return redirect("initiatives:detail", pk=initiative.pk)
+
+
+@require_GET
+@require("estimate.read")
+def estimate_export(request, pk, estimate_pk, fmt):
+    """The estimate as a PDF or DOCX document (small: rendered at once, not as a job)."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    initiative, estimate = scoping.get_initiative_estimate(request.access, pk, estimate_pk)
+    result = selectors.result(estimate)
+    document = estimate_documents.estimate_document(result, _sensitivity_rows(result))
+    renderer = renderers()[fmt]
+    response = HttpResponse(renderer.render(document), content_type=renderer.content_type)
+    name = estimate_documents.filename(estimate, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -148,3 +148,17 @@ def test_secretariat_creates_an_estimate_and_errors_are_swedish(world, client_fo
     assert Estimate.objects.count() == 1
     assert client.post(_detail(estimate) + "delete/").status_code == 302
     assert not Estimate.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_estimate_exports_as_a_document(world, client_for, estimate, fmt):
+    url = reverse(
+        "socioeconomics:estimate_export",
+        kwargs={"pk": estimate.initiative_id, "estimate_pk": estimate.pk, "fmt": fmt},
+    )
+    response = client_for(world.board).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    body = response.content
+    assert body.startswith(b"%PDF" if fmt == "pdf" else b"PK")
+    assert client_for(world.b_secretariat).get(url).status_code == 404

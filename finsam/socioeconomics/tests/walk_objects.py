@@ -28,4 +28,5 @@ OBJECT_KWARGS = {
     "socioeconomics:estimate_detail": _estimate,
     "socioeconomics:estimate_edit": _estimate,
     "socioeconomics:estimate_delete": _estimate,
+    "socioeconomics:estimate_export": lambda o: {**_estimate(o), "fmt": "pdf"},
 }
