@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from finsam.audit.services import diff, record_change, snapshot
@@ -187,7 +187,14 @@ def estimate_save(*, access, initiative, estimate: Estimate | None = None, **dat
         setattr(estimate, name, value)
     estimate.full_clean(validate_constraints=False)
     estimate._history_user = access.user
-    estimate.save()
+    try:
+        with transaction.atomic():
+            estimate.save()
+    except IntegrityError as exc:
+        # Two submits at the same moment: the unique title lets only the first through.
+        raise ValidationError(
+            {"title": [_("Insatsen har redan en uppskattning med den rubriken.")]}
+        ) from exc
     record_change(
         access=access,
         obj=estimate,
