@@ -61,11 +61,25 @@ def estimate_document(result, sensitivity_rows: list[dict]) -> Document:
             ],
         ],
     )
+    five = result.shows_5_years
     actors = Table(
         caption=_("Per aktör"),
-        columns=[_("Aktör"), _("År 1 (kr)"), _("%(years)s år, diskonterat (kr)") % {"years": h}],
-        rows=[[name, kr(one), kr(all_)] for name, one, all_ in result.actors],
-        total=[_("Totalt"), kr(result.gain_1), kr(result.gain_h)],
+        columns=[
+            _("Aktör"),
+            _("År 1 (kr)"),
+            *([_("%(years)s år, diskonterat (kr)") % {"years": 5}] if five else []),
+            _("%(years)s år, diskonterat (kr)") % {"years": h},
+        ],
+        rows=[
+            [name, kr(one), *([kr(five_)] if five else []), kr(all_)]
+            for name, one, five_, all_ in result.actors
+        ],
+        total=[
+            _("Totalt"),
+            kr(result.gain_1),
+            *([kr(result.gain_5)] if five else []),
+            kr(result.gain_h),
+        ],
     )
     sensitivity = Table(
         caption=_("Känslighetsanalys"),

@@ -178,6 +178,7 @@ class Result:
     gain_h: Decimal
     gain_h_undiscounted: Decimal
     by_actor_1: dict
+    by_actor_5: dict
     by_actor_h: dict
     break_even_municipality: int | None
     break_even_state: int | None
@@ -205,8 +206,21 @@ class Result:
         return self.gain_h_undiscounted >= self.inputs.cost
 
     @property
-    def actors(self) -> list[tuple[str, Decimal, Decimal]]:
-        return [(ACTOR_LABELS[a](), self.by_actor_1[a], self.by_actor_h[a]) for a in calc.ACTORS]
+    def actors(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+        """(actor, year 1, 5 years discounted, the horizon discounted) per actor."""
+        return [
+            (ACTOR_LABELS[a](), self.by_actor_1[a], self.by_actor_5[a], self.by_actor_h[a])
+            for a in calc.ACTORS
+        ]
+
+    @property
+    def gain_5(self) -> Decimal:
+        return sum(self.by_actor_5.values(), Decimal(0))
+
+    @property
+    def shows_5_years(self) -> bool:
+        """A horizon beyond 5 years: the 5-year figures get a column of their own."""
+        return self.inputs.years > 5
 
     @property
     def used_assumptions(self) -> list[AssumptionView]:
@@ -275,6 +289,7 @@ def result(estimate: Estimate) -> Result:
         gain_h=calc.gain(inputs),
         gain_h_undiscounted=calc.gain(inputs, discounted=False),
         by_actor_1=calc.gain_by_actor(inputs, 1),
+        by_actor_5=calc.gain_by_actor(inputs, 5),
         by_actor_h=calc.gain_by_actor(inputs),
         break_even_municipality=calc.break_even(inputs, "municipality"),
         break_even_state=calc.break_even(inputs, "state"),

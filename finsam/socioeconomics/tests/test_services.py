@@ -141,6 +141,8 @@ def test_seed_004_scenario_written_out(world):
     assert result.gain_h_undiscounted == 2_268_000  # 14 × 162 000
     assert result.covered_undiscounted and not result.covered  # at 3.5 % it is not
     assert result.break_even_municipality == 2
+    # Also shown over 5 years: 162 000 × (1 + 1.035^−1 + … + 1.035^−4) = 162 000 × 4.67308.
+    assert result.shows_5_years and round(result.gain_5) == 757_039
     lines = selectors.arithmetic(result)
     text = " ".join(lines)
     assert "1 × (162\xa0000 + 0) kr = 162\xa0000 kr" in text
