@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from finsam.core.formats import sv_amount
 from finsam.documents.charts import svg_with_alt
+from finsam.socioeconomics.selectors import amount
 
 COST_COLOUR = "#D55E00"  # Okabe–Ito vermilion
 GAIN_COLOUR = "#0072B2"  # Okabe–Ito blue
@@ -64,7 +65,7 @@ def chart_alt(result) -> str:
     costs = cumulative_costs(result)
     parts = [
         _("år %(year)s: kostnad %(cost)s kr, vinst %(gain)s kr")
-        % {"year": row.year, "cost": sv_amount(cost), "gain": sv_amount(row.cumulative)}
+        % {"year": row.year, "cost": amount(cost), "gain": amount(row.cumulative)}
         for row, cost in zip(result.years, costs, strict=True)
     ]
     return _(

@@ -40,7 +40,7 @@ def _count(n) -> str:
 def estimate_document(result, sensitivity_rows: list[dict]) -> Document:
     estimate = result.estimate
     initiative = estimate.initiative
-    kr = formats.sv_amount
+    kr = selectors.amount
     h = result.inputs.years
     label = _("Uppskattning – inte en effektutvärdering")
     summary = Table(

@@ -5,7 +5,7 @@ exits (never per person), and an estimate's result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -305,6 +305,14 @@ def section(initiative) -> dict:
     }
 
 
+def amount(value) -> str:
+    """An amount rounded to whole kronor (half up) as Swedish readers write it: the estimate's
+    figures carry decimals, and `formats.sv_amount` cuts them off."""
+    if value is None or value == "":
+        return formats.sv_amount(value)
+    return formats.sv_amount(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _pct(fraction: Decimal) -> str:
     """0.4096 → "40,96 %", 0.8 → "80 %", 0.035 → "3,5 %" (at most two decimals)."""
     value = round(fraction * 100, 2)
@@ -319,7 +327,7 @@ def _pct(fraction: Decimal) -> str:
 def arithmetic(result: Result) -> list[str]:
     """The estimate's arithmetic written out, line by line, for the page (and the test)."""
     i = result.inputs
-    kr = formats.sv_amount
+    kr = amount
     lines = []
     per_m = i.cost_municipality + i.cost_region
     per_s = i.cost_state + i.cost_region

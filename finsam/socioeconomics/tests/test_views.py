@@ -46,6 +46,8 @@ def test_readers_see_the_estimate_labelled_with_its_assumptions(world, client_fo
     assert "Uppskattning – inte en effektutvärdering" in html
     assert "ingen kontrollgrupp" in html
     assert "2\xa0268\xa0000" in html  # 14 × 162 000
+    # Discounted at 3.5 %: 1 831 043.63 kr, rounded (not cut) to whole kronor.
+    assert "1\xa0831\xa0044" in html and "1\xa0831\xa0043" not in html
     assert "Finsam Uppsala" in html and "2022-12-31" in html
     assert "antagande" in html  # the discount rate has no public source
     assert "<svg" in html and "Linjediagram" in html
