@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "finsam.participants",
     "finsam.audit",
     "finsam.finance",
+    "finsam.socioeconomics",
     "finsam.documents",
     "finsam.statistics",
     "finsam.followup",

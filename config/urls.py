@@ -22,6 +22,7 @@ urlpatterns = [
     path("statistics/", include("finsam.statistics.urls")),
     path("reports/", include("finsam.reports.urls")),
     path("", include("finsam.finance.urls")),
+    path("", include("finsam.socioeconomics.urls")),
     path("jobs/", include("finsam.jobs.urls")),
     path("applications/", include("finsam.applications.urls")),
     path("preparation/", include("finsam.preparation.urls")),

@@ -71,6 +71,8 @@ OBJECT_TYPES = {
     "reports.reportcomment": _("Rapportkommentar"),
     "finance.associationyear": _("Förbundets år"),
     "finance.equityband": _("Intervall för eget kapital"),
+    "socioeconomics.assumption": _("Antagande (socioekonomisk uppskattning)"),
+    "socioeconomics.estimate": _("Socioekonomisk uppskattning"),
     "associations.association": _("Förbund"),
     "associations.member": _("Medlem"),
     "participants.enrolment": _("Deltagande"),

@@ -70,6 +70,10 @@ POLICY: dict[str, Rule] = {
     "finance.read": _rule([SEC, BOARD, ANALYST, OP]),
     "finance.change": _rule([SEC]),
     "finance.successor": _rule([SEC, OP]),
+    # Socioeconomic estimate (finsam.socioeconomics): the assumptions and the initiatives'
+    # estimates; read by the board and analysts, written by the secretariat.
+    "estimate.read": _rule([SEC, BOARD, ANALYST, OP]),
+    "estimate.change": _rule([SEC]),
     # Reporting periods and initiative reports.
     "period.read": _rule([SEC, BOARD, ANALYST, OP]),
     "period.manage": _rule([SEC]),

@@ -58,6 +58,7 @@ from finsam.demo.generation import (
 )
 from finsam.demo.invoicing import load_invoicing
 from finsam.demo.reports import load_reporting_periods
+from finsam.demo.socioeconomics import load_estimates
 from finsam.finance.models import InitiativeBudget
 from finsam.initiatives.models import (
     INITIATIVE_TEXT_FIELDS,
@@ -265,6 +266,12 @@ def load_demo(
         secretariat = secretariats[spec["slug"]]
         load_finance_years(
             spec, association, access=build_access(secretariat, association.pk), result=result
+        )
+        load_estimates(
+            association,
+            {i["name"]: initiatives[(spec["slug"], i["name"])] for i in spec["initiatives"]},
+            access=build_access(secretariat, association.pk),
+            result=result,
         )
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result

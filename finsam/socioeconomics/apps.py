@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SocioeconomicsConfig(AppConfig):
+    name = "finsam.socioeconomics"
+    verbose_name = "Socioekonomisk uppskattning"
