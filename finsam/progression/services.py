@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from finsam.audit.models import Action
 from finsam.audit.services import diff, log_access, record_change, snapshot
 from finsam.progression import defaults
-from finsam.progression.models import Dimension, Rater, RatedBy, Rating, RatingOccasion
+from finsam.progression.models import Dimension, RatedBy, Rater, Rating, RatingOccasion
 
 DIMENSION_FIELDS = (
     "name",
@@ -76,14 +76,17 @@ def _check_dimension(association, dimension, data: dict) -> dict:
         errors["improvement_step"] = [
             _("Steget kan inte vara större än skalans längd (%(length)s).") % {"length": high - low}
         ]
-    if dimension is not None and dimension.ratings.exists():
-        if (low, high) != (dimension.scale_min, dimension.scale_max):
-            errors.setdefault("scale_min", []).append(
-                _(
-                    "Skalan kan inte ändras när det finns skattningar på den. Lägg till en ny "
-                    "dimension i stället."
-                )
+    scale_changed = dimension is not None and (low, high) != (
+        dimension.scale_min,
+        dimension.scale_max,
+    )
+    if scale_changed and dimension.ratings.exists():
+        errors.setdefault("scale_min", []).append(
+            _(
+                "Skalan kan inte ändras när det finns skattningar på den. Lägg till en ny "
+                "dimension i stället."
             )
+        )
     return errors
 
 
