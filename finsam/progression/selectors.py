@@ -106,15 +106,14 @@ def enrolment_ratings(access, enrolment, *, channel: str = "web") -> EnrolmentRa
             if points or dimension.rated_by_rater(rater):
                 series.append(Series(rater.value, str(rater.label), points))
         out.append(DimensionRatings(dimension, series))
-    if not enrolment.is_anonymous:
-        log_access(
-            access=access,
-            action=Action.VIEW,
-            initiative=enrolment.initiative,
-            pseudonyms=[enrolment.pseudonym],
-            fields=RATING_FIELDS,
-            channel=channel,
-        )
+    log_access(
+        access=access,
+        action=Action.VIEW,
+        initiative=enrolment.initiative,
+        pseudonyms=[enrolment.pseudonym],
+        fields=RATING_FIELDS,
+        channel=channel,
+    )
     return EnrolmentRatings(occasions, out, dict(values))
 
 

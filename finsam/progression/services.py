@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from finsam.audit.models import Action
 from finsam.audit.services import diff, log_access, record_change, snapshot
+from finsam.participants.models import AnonymousReason
 from finsam.progression import defaults
 from finsam.progression.models import Dimension, RatedBy, Rater, Rating, RatingOccasion
 
@@ -33,6 +34,10 @@ DIMENSION_FIELDS = (
 )
 SCALE_FIELDS = ("scale_min", "scale_max")
 MAX_SCALE = 100
+# An enrolment anonymised after the fact (consent withdrawn, identity past its retention) gets no
+# new ratings; one registered anonymously (no consent, protected identity) is rated like the rest
+# of its registration: without identity.
+CLOSED_REASONS = (AnonymousReason.CONSENT_WITHDRAWN, AnonymousReason.RETENTION_ENDED)
 # What the access log names as read or changed.
 RATING_FIELDS = "progressionsskattningar"
 
@@ -229,13 +234,8 @@ def occasion_check(*, access, enrolment, rated_on, rater, values: dict, occasion
     """Every error of a rating occasion as {field: [messages]}, saving nothing."""
     access.require("progression.rate", initiative=enrolment.initiative)
     errors: dict[str, list] = {}
-    if enrolment.is_anonymous:
-        errors["__all__"] = [
-            _(
-                "Deltagandet är anonymt: skattningar registreras bara för deltagare som har "
-                "samtyckt."
-            )
-        ]
+    if enrolment.anonymous_reason in CLOSED_REASONS:
+        errors["__all__"] = [_("Deltagandet är avidentifierat: inga nya skattningar registreras.")]
         return errors
     _check_date(errors, enrolment, rated_on)
     if rater not in Rater.values:

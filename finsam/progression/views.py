@@ -122,6 +122,7 @@ def enrolment_ratings(request, enrolment_uuid):
         "ratings": ratings,
         "charted": charted,
         "rows": ratings.table(),
+        "closed": enrolment.anonymous_reason in services.CLOSED_REASONS,
     }
     return render(request, "progression/enrolment_ratings.html", context)
 
@@ -171,13 +172,9 @@ def _occasion_page(request, enrolment, occasion=None):
 @require_http_methods(["GET", "POST"])
 def occasion_add(request, enrolment_uuid):
     enrolment = scoping.get_rating_enrolment(request.access, enrolment_uuid)
-    if enrolment.is_anonymous:
+    if enrolment.anonymous_reason in services.CLOSED_REASONS:
         messages.info(
-            request,
-            _(
-                "Deltagandet är anonymt: skattningar registreras bara för deltagare som har "
-                "samtyckt."
-            ),
+            request, _("Deltagandet är avidentifierat: inga nya skattningar registreras.")
         )
         return redirect("progression:enrolment", enrolment.uuid)
     return _occasion_page(request, enrolment)

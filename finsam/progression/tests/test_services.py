@@ -144,9 +144,17 @@ def test_a_dimension_not_in_use_or_not_rated_by_the_rater(
     assert not RatingOccasion.objects.exists()
 
 
-def test_an_anonymous_enrolment_is_not_rated(world, activity, enrol, registrar_access):
-    errors = _errors(lambda: _record(registrar_access, enrol(anonymous=True), {activity.pk: 3}))
-    assert "samtyckt" in errors["__all__"][0]
+def test_an_anonymised_enrolment_gets_no_new_ratings(world, activity, enrol, registrar_access):
+    # Registered anonymously (no consent): rated without identity, like its registration.
+    anonymous = enrol(anonymous=True)
+    _record(registrar_access, anonymous, {activity.pk: 3})
+    assert AccessEvent.objects.get(action="create").pseudonyms == [anonymous.pseudonym]
+    withdrawn = enrol(anonymous=True, anonymous_reason="consent_withdrawn")
+    errors = _errors(lambda: _record(registrar_access, withdrawn, {activity.pk: 3}))
+    assert errors == {
+        "__all__": ["Deltagandet är avidentifierat: inga nya skattningar registreras."]
+    }
+    assert RatingOccasion.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["secretariat", "manager", "board", "analyst", "b_registrar"])
