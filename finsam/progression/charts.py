@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 FONT = "DejaVu Sans"
 WIDTH, HEIGHT = 560, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 34, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 36, 42
 # Okabe–Ito: blue for the participant, vermilion (dashed, squares) for the coach.
 STYLES = {
     "self": {"colour": "#0072B2", "dash": "", "marker": "circle"},
@@ -82,19 +82,22 @@ def rating_chart_svg(dimension_ratings, *, chart_id: str) -> str:
             f'<line x1="{x0}" y1="{y(value):.1f}" x2="{x1}" y2="{y(value):.1f}"'
             ' stroke="#e3e3e3" stroke-width="1"/>'
         )
-        out.append(_text(x0 - 6, y(value) + 4, value, 10, "end"))
+        out.append(_text(x0 - 6, y(value) + 4, value, 12, "end"))
     out.append(f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="#000000" stroke-width="1"/>')
     # Dates: the first and the last always, others when there is room.
     shown, last_x = [], -1000.0
     for i, day in enumerate(days):
         px = x(day)
-        if i in (0, len(days) - 1) or px - last_x > 80:
-            if shown and px - last_x < 70:
+        if i in (0, len(days) - 1) or px - last_x > 110:
+            if shown and px - last_x < 100:
                 shown.pop()
             shown.append(day)
             last_x = px
     for day in shown:
-        out.append(_text(x(day), y1 + 16, day.isoformat(), 10, "middle"))
+        px = x(day)
+        # Dates at the ends stay inside the picture.
+        anchor = "start" if px - x0 < 40 else ("end" if x1 - px < 40 else "middle")
+        out.append(_text(px, y1 + 18, day.isoformat(), 12, anchor))
     for series in dimension_ratings.series:
         style = STYLES[series.rater]
         points = [(x(day), y(value)) for day, value in series.points]
@@ -114,8 +117,8 @@ def rating_chart_svg(dimension_ratings, *, chart_id: str) -> str:
             f' stroke-width="2.5"{style["dash"]}/>'
         )
         out.append(_marker(style["marker"], at + 11, 16, style["colour"]))
-        out.append(_text(at + 28, 20, series.label, 11))
-        at += 28 + 7 * len(series.label) + 24
+        out.append(_text(at + 28, 21, series.label, 13))
+        at += 28 + 8 * len(series.label) + 24
     if not days:
         out.append(_text((x0 + x1) / 2, (y0 + y1) / 2, _("Inga skattningar ännu"), 11, "middle"))
     out.append("</svg>")

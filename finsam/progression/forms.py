@@ -103,3 +103,35 @@ class OccasionForm(BootstrapForm):
                 for d in self.dimensions
             },
         }
+
+
+class PeriodForm(BootstrapForm):
+    """The summary's period (both dates, or neither for all time)."""
+
+    start = forms.DateField(
+        label=_("Från"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
+    )
+    end = forms.DateField(
+        label=_("Till"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) and not self.errors:
+            self.add_error("end" if end is None else "start", _("Ange både från- och till-datum."))
+        elif start and end and end < start:
+            self.add_error("end", _("Till-datumet ligger före från-datumet."))
+        return data
+
+    def period(self):
+        """(start, end), or None (all time) when the dates are missing or wrong."""
+        if not self.is_valid() or self.cleaned_data.get("start") is None:
+            return None
+        return (self.cleaned_data["start"], self.cleaned_data["end"])

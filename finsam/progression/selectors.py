@@ -176,7 +176,8 @@ class SummaryRow:
 
     @property
     def cells(self) -> list[Share]:
-        return [self.by_gender[g] for g in GENDERS] + [self.total]
+        """The total first (on a phone the table scrolls), then by gender."""
+        return [self.total] + [self.by_gender[g] for g in GENDERS]
 
     def sentence(self) -> str:
         """ "83 % har höjt sin aktivitetsnivå (5 av 6, självskattning).": as the reports say it."""

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from finsam.core.access import require
 from finsam.initiatives.scoping import get_initiative
 from finsam.progression import charts, scoping, selectors, services
-from finsam.progression.forms import DimensionForm, OccasionForm
+from finsam.progression.forms import DimensionForm, OccasionForm, PeriodForm
 from finsam.progression.models import RatedBy, Rater
 from finsam.progression.services import DIMENSION_FIELDS
 
@@ -203,12 +203,15 @@ def initiative_summary(request, initiative_id):
     access = request.access
     initiative = get_initiative(access, initiative_id)
     access.require("progression.read", initiative=initiative)
-    summary = selectors.progression_summary(initiative)
+    period_form = PeriodForm(request.GET or None, auto_id="period-%s")
+    period = period_form.period() if request.GET else None
+    summary = selectors.progression_summary(initiative, period)
     context = {
         "initiative": initiative,
         "summary": summary,
         "small_cell_label": selectors.small_cell_label(),
         "limit": selectors.small_cell_limit(),
-        "column_labels": [_("Kvinnor"), _("Män"), _("Annat/ej angivet"), _("Totalt")],
+        "column_labels": [_("Totalt"), _("Kvinnor"), _("Män"), _("Annat/ej angivet")],
+        "period_form": period_form,
     }
     return render(request, "progression/initiative_summary.html", context)

@@ -209,3 +209,19 @@ def test_the_secretariat_keeps_the_dimensions(world, client_for, activity):
             403,
             404,
         )
+
+
+def test_the_summary_for_a_period_and_bad_dates(world, client_for, activity, enrol, rate):
+    for _i in range(5):
+        rate(enrol(), "self", [(START, {activity: 3}), (D2, {activity: 5}), (D3, {activity: 2})])
+    url = reverse("progression:initiative", kwargs={"initiative_id": world.a_initiative.pk})
+    client = client_for(world.secretariat)
+    april = client.get(url, {"start": "2021-01-01", "end": "2021-04-30"}).content.decode()
+    assert "100 %" in april and "2021-01-01–2021-04-30" in april
+    assert "0 %" in client.get(url).content.decode()
+    html = client.get(url, {"start": "2021-05-01", "end": "2021-01-01"}).content.decode()
+    assert "Till-datumet ligger före från-datumet." in html and "Alla deltagare" in html
+    html = client.get(url, {"start": "2021-05-01", "end": ""}).content.decode()
+    assert "Ange både från- och till-datum." in html
+    html = client.get(url, {"start": "1 maj", "end": "2021-06-01"}).content.decode()
+    assert "Ange datumet som ÅÅÅÅ-MM-DD." in html
