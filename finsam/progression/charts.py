@@ -88,8 +88,9 @@ def rating_chart_svg(dimension_ratings, *, chart_id: str) -> str:
     shown, last_x = [], -1000.0
     for i, day in enumerate(days):
         px = x(day)
-        if i in (0, len(days) - 1) or px - last_x > 110:
-            if shown and px - last_x < 100:
+        if i in (0, len(days) - 1) or px - last_x > 120:
+            # The last date is set flush right (end-anchored): keep room for the one before.
+            if shown and px - last_x < (160 if i == len(days) - 1 else 120):
                 shown.pop()
             shown.append(day)
             last_x = px
