@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "finsam.initiatives",
     "finsam.staff",
     "finsam.participants",
+    "finsam.progression",
     "finsam.audit",
     "finsam.finance",
     "finsam.socioeconomics",

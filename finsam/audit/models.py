@@ -227,6 +227,12 @@ CHANGE_ACTIONS = {
     "estimate.create": _("Lade till en socioekonomisk uppskattning"),
     "estimate.change": _("Ändrade en socioekonomisk uppskattning"),
     "estimate.delete": _("Tog bort en socioekonomisk uppskattning"),
+    # Progression (finsam.progression): the association's dimensions, a participant's ratings.
+    "progression.dimension_add": _("Lade till en progressionsdimension"),
+    "progression.dimension_change": _("Ändrade en progressionsdimension"),
+    "progression.rating_record": _("Registrerade en skattning"),
+    "progression.rating_change": _("Ändrade en skattning"),
+    "progression.rating_delete": _("Tog bort en skattning"),
     "head_count.change": _("Ändrade antal per månad"),
     "initiative.create": _("Skapade insatsen"),
     "initiative.update": _("Ändrade insatsen"),
