@@ -11,7 +11,9 @@ Definition (versioned data, never edited under stored answers):
 - `Section` (of a version, `order`, `code`, `texts`) → `Item` (`version` and `section`, stable
   `code` unique per version, `kind` (`ItemKind`), `scale`, `condition_item` + `condition_codes`
   (shown only if that item was answered with one of those codes), `origin` (`Origin`: the national
-  core or the association's own items, kept apart), `required`, `verified`, `note`, `texts`).
+  core or the association's own items, kept apart), `required`, `verified`, `note`,
+  `indicator_codes` (e.g. ["P1"]), `texts`). The item coded `GENDER_ITEM` ("KON", scale "gender")
+  is the gender question: its answer is also stored as `Response.gender`.
 - `Scale` (`code` unique, e.g. "agree6", "extent4", "yesno", "zero10") → `ScalePoint` (stable
   `code`, numeric `value` (null for "vet ej"), `counted` (False: stored but never in means or
   denominators), `positive` (in the default positive set), `order`, `texts`).
@@ -63,6 +65,7 @@ from finsam.core.models import TimeStampedModel
 from finsam.participants.models import Gender
 
 SOURCE_LANGUAGE = "sv"
+GENDER_ITEM = "KON"
 # Language code -> its own name (shown in the language chooser, never translated).
 LANGUAGES = {
     "sv": "Svenska",
@@ -292,6 +295,9 @@ class Item(Texts):
     required = models.BooleanField(default=False)
     verified = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # The indicators this item feeds, as stated by the definition (e.g. ["P1"]); the indicator
+    # definitions themselves say which items and answers count.
+    indicator_codes = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="item_code_unique")]
