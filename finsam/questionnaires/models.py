@@ -30,8 +30,8 @@ Distribution:
 - `Invitation`: a one-time link. Only the SHA-256 `token_hash` is stored; `version`,
   `association`, `initiative`, `period` (a coarse measurement period such as "2026-H2"),
   `expires_at`, `used`. Nothing on it points at the `Response` it led to, and nothing on the
-  response points back. `email` (encrypted, staff/board/referrer invitations only) is cleared when
-  used. `enrolment` only for non-anonymous participant questionnaires with consent.
+  response points back. `email` (encrypted, staff/board/referrer invitations only) is cleared (null)
+  when used. `enrolment` only for non-anonymous participant questionnaires with consent.
 - `GroupLink`: a shared link for a group session; every visit (rate-limited) creates a fresh
   `Invitation` and goes on to it.
 - `Draft`: the answers given so far under one invitation (resume until submit); deleted at submit.
@@ -327,7 +327,7 @@ class Invitation(TimeStampedModel):
     period = models.CharField(_("mätperiod"), max_length=7, validators=[period_validator])
     expires_at = models.DateTimeField(_("giltig till"))
     used = models.BooleanField(default=False)
-    email = EncryptedCharField(_("e-post"), max_length=254, blank=True, default="")
+    email = EncryptedCharField(_("e-post"), max_length=254, null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     group_link = models.ForeignKey(
