@@ -369,12 +369,17 @@ def paper(request, pk):
                 messages.success(request, _("Pappersenkäten är inmatad och väntar på granskning."))
                 return redirect("questionnaires:paper", pk=version.pk)
     presented = _present(items, SOURCE_LANGUAGE, answers if request.method == "POST" else {}, numbering)
+    words = ui.words(SOURCE_LANGUAGE)
     for entry in presented:
         entry["error"] = errors.get(entry["item"].code, "")
+        entry["progress"] = f"{entry['item'].code} · " + words["question"] % {
+            "n": entry["number"],
+            "total": len(items),
+        }
     return render(
         request,
         "questionnaires/paper.html",
-        {"version": version, "form": form, "items": presented, "item_errors": errors},
+        {"version": version, "form": form, "items": presented, "item_errors": errors, "words": words},
         status=422 if (form.errors or errors) else 200,
     )
 
