@@ -29,7 +29,13 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from finsam.questionnaires.models import LANGUAGES, SOURCE_LANGUAGE, ItemKind, RespondentGroup, text_hash
+from finsam.questionnaires.models import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    ItemKind,
+    RespondentGroup,
+    text_hash,
+)
 
 CORE_DIR = Path(__file__).parent / "definitions"
 CORE_FILES = ("nns-deltagare.json", "nns-deltagare-avslut.json", "nns-personal.json")
@@ -73,7 +79,9 @@ def validate(data: dict) -> None:
                 raise ValidationError(f"{item['code']}: skala saknas.")
             condition = item.get("condition")
             if condition and condition["item"] not in codes:
-                raise ValidationError(f"{item['code']}: villkoret gäller en fråga som inte kommer före.")
+                raise ValidationError(
+                    f"{item['code']}: villkoret gäller en fråga som inte kommer före."
+                )
             codes.append(item["code"])
             if item.get("scale") and item["scale"] not in scales:
                 # May exist already in the database; checked at load.

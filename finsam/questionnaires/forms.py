@@ -44,7 +44,9 @@ class DistributionForm(forms.Form):
 
 
 class GroupForm(DistributionForm):
-    max_uses = forms.IntegerField(label=_("Högst antal svar"), min_value=1, max_value=200, initial=30)
+    max_uses = forms.IntegerField(
+        label=_("Högst antal svar"), min_value=1, max_value=200, initial=30
+    )
     per_minute = forms.IntegerField(
         label=_("Högst antal nya svarande per minut"), min_value=1, max_value=100, initial=20
     )

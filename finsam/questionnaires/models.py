@@ -280,7 +280,9 @@ class Section(Texts):
 
 
 class Item(Texts):
-    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="items"
+    )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("kod"), max_length=64)
     order = models.PositiveSmallIntegerField(default=0)

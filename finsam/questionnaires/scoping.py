@@ -15,7 +15,8 @@ def visible_versions(access):
     if access.association is None:
         return QuestionnaireVersion.objects.none()
     return QuestionnaireVersion.objects.filter(
-        Q(questionnaire__association__isnull=True) | Q(questionnaire__association=access.association),
+        Q(questionnaire__association__isnull=True)
+        | Q(questionnaire__association=access.association),
         published_at__isnull=False,
     ).select_related("questionnaire")
 

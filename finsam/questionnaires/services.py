@@ -72,7 +72,9 @@ class Page:
 
 
 def pages(version) -> list[Page]:
-    items = list(version.items.select_related("scale", "section").order_by("section__order", "order"))
+    items = list(
+        version.items.select_related("scale", "section").order_by("section__order", "order")
+    )
     points = {}
     for item in items:
         if item.scale_id and item.scale_id not in points:
@@ -342,7 +344,9 @@ def send_email_invitations(
     """One one-time link per address, sent by e-mail (`url_for(token)` makes the absolute URL)."""
     _check_target(access, version, initiative, period)
     if version.questionnaire.respondent_group in PARTICIPANT_GROUPS:
-        raise ValidationError(_("E-postinbjudningar är för personal, styrelse, chefer och remittenter."))
+        raise ValidationError(
+            _("E-postinbjudningar är för personal, styrelse, chefer och remittenter.")
+        )
     emails = sorted({e.strip().lower() for e in emails if e.strip()})
     if not emails:
         raise ValidationError(_("Ange minst en e-postadress."))
@@ -408,7 +412,9 @@ def send_reminders(access, *, version, period: str, url_for) -> int:
 # --- Paper answers -----------------------------------------------------------------------------
 
 
-def enter_paper(access, *, version, initiative, period: str, posted: dict, language=SOURCE_LANGUAGE):
+def enter_paper(
+    access, *, version, initiative, period: str, posted: dict, language=SOURCE_LANGUAGE
+):
     """A paper questionnaire typed in by a registrar: a Response with review status "entered".
     Returns (response, errors); nothing is saved when there are errors."""
     _check_target(access, version, initiative, period, action="questionnaire.enter_paper")
@@ -447,7 +453,9 @@ def enter_paper(access, *, version, initiative, period: str, posted: dict, langu
 
 def review_paper(access, response: Response) -> None:
     access.require(
-        "questionnaire.enter_paper", initiative=response.initiative_id or None, association=response.association_id
+        "questionnaire.enter_paper",
+        initiative=response.initiative_id or None,
+        association=response.association_id,
     )
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -461,4 +469,3 @@ def review_paper(access, response: Response) -> None:
             action="questionnaire.review_paper",
             changes={"review_status": [ReviewStatus.ENTERED, ReviewStatus.REVIEWED]},
         )
-

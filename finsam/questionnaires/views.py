@@ -34,8 +34,16 @@ HTML_LANG = {"sv-LL": "sv", "prs": "fa-AF"}
 
 STATUS_TITLES = {
     "unknown": (404, "Länken finns inte", "Kontrollera att du har skrivit av länken rätt."),
-    "used": (410, "Enkäten är redan besvarad", "Länken kan bara användas en gång. Tack för dina svar!"),
-    "expired": (410, "Länken har gått ut", "Länken gäller inte längre. Kontakta den som gav dig länken."),
+    "used": (
+        410,
+        "Enkäten är redan besvarad",
+        "Länken kan bara användas en gång. Tack för dina svar!",
+    ),
+    "expired": (
+        410,
+        "Länken har gått ut",
+        "Länken gäller inte längre. Kontakta den som gav dig länken.",
+    ),
     "closed": (410, "Gruppenkäten är stängd", "Alla platser i gruppenkäten är använda."),
 }
 
@@ -112,7 +120,9 @@ def answer(request, token):
                 "questionnaires/answer_status.html",
                 {
                     "title": _("Frågan finns inte i enkäten"),
-                    "body": _("Svaret gällde en fråga som inte finns på den här sidan. Inget sparades."),
+                    "body": _(
+                        "Svaret gällde en fråga som inte finns på den här sidan. Inget sparades."
+                    ),
                     "back": f"{request.path}?p={number}&lang={language}",
                     "lang": "sv",
                     "dir": "ltr",
@@ -138,7 +148,9 @@ def answer(request, token):
                 else:
                     return redirect(f"{reverse('questionnaires:thanks')}?lang={language}")
             if not errors:
-                return redirect(f"{request.path}?p={min(number + 1, len(all_pages))}&lang={language}")
+                return redirect(
+                    f"{request.path}?p={min(number + 1, len(all_pages))}&lang={language}"
+                )
         answers.update(
             {i.code: {"choice": posted[i.code], "text": posted[i.code]} for i in page.items}
         )
@@ -244,8 +256,12 @@ def index(request):
     return render(
         request,
         "questionnaires/index.html",
-        {"versions": versions, "paper_count": scoping.paper_responses(request.access)
-         .filter(review_status=ReviewStatus.ENTERED).count()},
+        {
+            "versions": versions,
+            "paper_count": scoping.paper_responses(request.access)
+            .filter(review_status=ReviewStatus.ENTERED)
+            .count(),
+        },
     )
 
 
@@ -280,7 +296,11 @@ def links(request, pk):
             {"url": _absolute(request, t), "svg": mark_safe(_qr_svg(_absolute(request, t)))}  # noqa: S308 segno's own SVG
             for t in tokens
         ]
-        return render(request, "questionnaires/sheet.html", {"version": version, "sheet": sheet, "period": data["period"]})
+        return render(
+            request,
+            "questionnaires/sheet.html",
+            {"version": version, "sheet": sheet, "period": data["period"]},
+        )
 
     return _distribution(request, pk, DistributionForm, "questionnaires/links.html", act)
 
@@ -334,7 +354,9 @@ def remind(request, pk):
         messages.error(request, _("Ange mätperioden som till exempel 2026-H2."))
         return redirect("questionnaires:index")
     count = services.send_reminders(
-        request.access, version=version, period=form.cleaned_data["period"],
+        request.access,
+        version=version,
+        period=form.cleaned_data["period"],
         url_for=lambda t: _absolute(request, t),
     )
     messages.success(request, _("%(n)s påminnelser skickade.") % {"n": count})
@@ -368,7 +390,9 @@ def paper(request, pk):
             if not errors:
                 messages.success(request, _("Pappersenkäten är inmatad och väntar på granskning."))
                 return redirect("questionnaires:paper", pk=version.pk)
-    presented = _present(items, SOURCE_LANGUAGE, answers if request.method == "POST" else {}, numbering)
+    presented = _present(
+        items, SOURCE_LANGUAGE, answers if request.method == "POST" else {}, numbering
+    )
     words = ui.words(SOURCE_LANGUAGE)
     for entry in presented:
         entry["error"] = errors.get(entry["item"].code, "")
@@ -379,7 +403,13 @@ def paper(request, pk):
     return render(
         request,
         "questionnaires/paper.html",
-        {"version": version, "form": form, "items": presented, "item_errors": errors, "words": words},
+        {
+            "version": version,
+            "form": form,
+            "items": presented,
+            "item_errors": errors,
+            "words": words,
+        },
         status=422 if (form.errors or errors) else 200,
     )
 
@@ -406,4 +436,3 @@ def paper_review(request, pk):
     else:
         messages.success(request, _("Svaret är granskat."))
     return redirect("questionnaires:paper_list")
-

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def url(token, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("questionnaires:answer", kwargs={"token": token}) + (f"?{query}" if query else "")
+    return reverse("questionnaires:answer", kwargs={"token": token}) + (
+        f"?{query}" if query else ""
+    )
 
 
 def answer_all(client, token, choice="5", lang="sv"):
@@ -24,7 +26,11 @@ def answer_all(client, token, choice="5", lang="sv"):
     version = Invitation.objects.get(token_hash=hash_token(token)).version
     pages = services.pages(version)
     for page in pages:
-        data = {"p": page.number, "lang": lang, "action": "submit" if page.number == len(pages) else "next"}
+        data = {
+            "p": page.number,
+            "lang": lang,
+            "action": "submit" if page.number == len(pages) else "next",
+        }
         for item in page.items:
             if item.points:
                 codes = [p.code for p in item.points]
@@ -105,7 +111,9 @@ def test_an_unknown_link_is_404(client, world):
 
 def test_a_tampered_choice_code_is_an_error_and_nothing_is_saved(client, world):
     token, inv = invitation(world.a)
-    response = client.post(url(token), {"p": 1, "lang": "sv", "action": "next", "i-D01": "7", "i-D02": "5"})
+    response = client.post(
+        url(token), {"p": 1, "lang": "sv", "action": "next", "i-D01": "7", "i-D02": "5"}
+    )
     assert response.status_code == 422
     text = response.content.decode()
     assert "Välj ett av svarsalternativen." in text
@@ -146,7 +154,10 @@ def test_arabic_is_right_to_left_and_falls_back_to_swedish_with_a_note(client, w
     assert '<html lang="ar" dir="rtl">' in text
     assert "أحصل على الدعم بطريقة مفيدة لي." in text  # D01 translated
     # D02 has no Arabic text: Swedish, marked as Swedish, with the note.
-    assert '<span lang="sv" dir="ltr">De insatser jag erbjuds är anpassade efter mina behov.</span>' in text
+    assert (
+        '<span lang="sv" dir="ltr">De insatser jag erbjuds är anpassade efter mina behov.</span>'
+        in text
+    )
     assert "هذا السؤال غير مترجم بعد" in text
     dari = client.get(url(token, lang="prs")).content.decode()
     assert '<html lang="fa-AF" dir="rtl">' in dari

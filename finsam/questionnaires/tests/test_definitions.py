@@ -32,7 +32,9 @@ def test_the_national_core_is_shipped_locked_and_marked_unverified():
     for wording in INDICATORS:
         assert wording in notes
     unverified = version.items.filter(verified=False)
-    assert unverified.exists() and all("Platshållare" in i.note or i.code == "KON" for i in unverified)
+    assert unverified.exists() and all(
+        "Platshållare" in i.note or i.code == "KON" for i in unverified
+    )
     # Swedish and English complete.
     for item in version.items.all():
         assert item.translation_status("en") == TranslationStatus.CURRENT, item.code

@@ -49,16 +49,22 @@ def test_a_bad_period_is_a_form_error_and_nothing_is_made(client_for, client, wo
 def test_the_manager_makes_links_only_for_its_own_initiative(client_for, client, world):
     client_for(world.manager)
     url = reverse("questionnaires:links", kwargs={"pk": core_version().pk})
-    other = client.post(url, {"initiative": world.a_other.pk, "period": "2026-H2", "count": 2, "valid_days": 5})
+    other = client.post(
+        url, {"initiative": world.a_other.pk, "period": "2026-H2", "count": 2, "valid_days": 5}
+    )
     assert other.status_code == 422  # not a choice
     whole = client.post(url, {"initiative": "", "period": "2026-H2", "count": 2, "valid_days": 5})
     assert whole.status_code == 422
-    own = client.post(url, {"initiative": world.a_initiative.pk, "period": "2026-H2", "count": 2, "valid_days": 5})
+    own = client.post(
+        url, {"initiative": world.a_initiative.pk, "period": "2026-H2", "count": 2, "valid_days": 5}
+    )
     assert own.status_code == 200
     assert Invitation.objects.count() == 2
 
 
-def test_another_associations_secretariat_uses_the_core_for_its_own_association(client_for, client, world):
+def test_another_associations_secretariat_uses_the_core_for_its_own_association(
+    client_for, client, world
+):
     client_for(world.b_secretariat)
     response = client.post(
         reverse("questionnaires:links", kwargs={"pk": core_version().pk}),
@@ -98,9 +104,13 @@ def test_email_invitations_and_reminders(client_for, client, world):
     client.post(link, {"p": 2, "action": "submit", "lang": "sv"})
     assert Response.objects.count() == 1
     mail.outbox.clear()
-    reminded = client.post(reverse("questionnaires:remind", kwargs={"pk": staff.pk}), {"period": "2026-H2"})
+    reminded = client.post(
+        reverse("questionnaires:remind", kwargs={"pk": staff.pk}), {"period": "2026-H2"}
+    )
     assert reminded.status_code == 302
-    assert [m.to[0] for m in mail.outbox] == [a for a in ("a@example.se", "b@example.se") if a != first]
+    assert [m.to[0] for m in mail.outbox] == [
+        a for a in ("a@example.se", "b@example.se") if a != first
+    ]
     assert "Påminnelse" in mail.outbox[0].subject
     assert client.get(link).status_code == 410  # used
 
@@ -115,7 +125,9 @@ def test_email_invitations_are_not_for_participants(client_for, client, world):
     assert not mail.outbox
 
 
-def test_a_registrar_types_in_a_paper_questionnaire_and_another_reviews_it(client_for, client, world):
+def test_a_registrar_types_in_a_paper_questionnaire_and_another_reviews_it(
+    client_for, client, world
+):
     client_for(world.registrar)
     version = core_version()
     url = reverse("questionnaires:paper", kwargs={"pk": version.pk})
@@ -126,11 +138,22 @@ def test_a_registrar_types_in_a_paper_questionnaire_and_another_reviews_it(clien
     assert not Response.objects.exists()
     ok = client.post(
         url,
-        {"initiative": world.a_initiative.pk, "period": "2026-H2", "i-D01": "6", "i-D12": "3", "i-D13": "Mer tid", "i-KON": "man"},
+        {
+            "initiative": world.a_initiative.pk,
+            "period": "2026-H2",
+            "i-D01": "6",
+            "i-D12": "3",
+            "i-D13": "Mer tid",
+            "i-KON": "man",
+        },
     )
     assert ok.status_code == 302
     response = Response.objects.get()
-    assert (response.source, response.review_status, response.gender) == (Source.PAPER, ReviewStatus.ENTERED, "man")
+    assert (response.source, response.review_status, response.gender) == (
+        Source.PAPER,
+        ReviewStatus.ENTERED,
+        "man",
+    )
     assert response.answers.get(item_code="D13").text == "Mer tid"
     listing = client.get(reverse("questionnaires:paper_list"))
     assert "Markera granskad" in listing.content.decode()
