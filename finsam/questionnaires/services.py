@@ -71,7 +71,25 @@ class Page:
     items: list
 
 
+# Published versions never change under answers: their pages are read once per process, keyed
+# by the version and its publication time (a version number is never reused with other content).
+_PAGES: dict[tuple, list[Page]] = {}
+
+
 def pages(version) -> list[Page]:
+    """The version's pages (sections with their items, each item with its scale's `points`)."""
+    if version.published_at is None:
+        return _read_pages(version)
+    key = (version.pk, version.published_at)
+    cached = _PAGES.get(key)
+    if cached is None:
+        if len(_PAGES) > 200:
+            _PAGES.clear()
+        cached = _PAGES[key] = _read_pages(version)
+    return cached
+
+
+def _read_pages(version) -> list[Page]:
     items = list(
         version.items.select_related("scale", "section").order_by("section__order", "order")
     )
