@@ -47,7 +47,9 @@ def make_links(n: int) -> list[str]:
         association = Association.objects.create(
             slug=SLUG, name="Bench enkät", org_number="222000-0000", start_date=date(2020, 1, 1)
         )
-    version = Questionnaire.objects.get(association__isnull=True, code="nns-deltagare").current_version()
+    version = Questionnaire.objects.get(
+        association__isnull=True, code="nns-deltagare"
+    ).current_version()
     tokens = [new_token() for _i in range(n)]
     Invitation.objects.bulk_create(
         Invitation(
@@ -71,7 +73,9 @@ def posts_for(version):
         data = {"p": page.number, "lang": "sv"}
         data["action"] = "submit" if page.number == len(all_pages) else "next"
         for item in page.items:
-            data[f"i-{item.code}"] = item.points[min(4, len(item.points) - 1)].code if item.points else "Bra."
+            data[f"i-{item.code}"] = (
+                item.points[min(4, len(item.points) - 1)].code if item.points else "Bra."
+            )
         out.append(data)
     return out
 
@@ -90,7 +94,9 @@ def run(args) -> dict:
 
     from finsam.questionnaires.models import Answer, Questionnaire, Response
 
-    version = Questionnaire.objects.get(association__isnull=True, code="nns-deltagare").current_version()
+    version = Questionnaire.objects.get(
+        association__isnull=True, code="nns-deltagare"
+    ).current_version()
     posts = posts_for(version)
     results = {}
     for label, threads in (("sequential", 1), (f"{args.threads} threads", args.threads)):
