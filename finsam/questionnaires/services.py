@@ -290,6 +290,33 @@ def create_invitations(
     return tokens
 
 
+def invite_enrolment(access, *, version, enrolment, period: str, valid_days=30) -> str:
+    """A one-time link for one enrolled participant of a non-anonymous participant
+    questionnaire: only by the initiative's registrar, only with the enrolment's consent (not
+    withdrawn). The answer is then stored with the enrolment; returns the token."""
+    access.require("enrolment.register", initiative=enrolment.initiative)
+    _check_target(access, version, enrolment.initiative, period, action="questionnaire.enter_paper")
+    questionnaire = version.questionnaire
+    if questionnaire.anonymous or questionnaire.respondent_group not in PARTICIPANT_GROUPS:
+        raise ValidationError(_("Enkäten är anonym: den kopplas aldrig till en deltagare."))
+    consent = getattr(enrolment, "consent", None) if hasattr(enrolment, "consent") else None
+    if consent is None or consent.withdrawn_on is not None:
+        raise ValidationError(_("Deltagaren har inte samtyckt."))
+    token = new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            token_hash=hash_token(token),
+            version=version,
+            association=access.association,
+            initiative=enrolment.initiative,
+            period=period,
+            expires_at=timezone.now() + timedelta(days=valid_days),
+            enrolment=enrolment,
+        )
+        record_change(access=access, obj=invitation, action="questionnaire.invite_enrolment")
+    return token
+
+
 def create_group_link(
     access, *, version, initiative, period: str, max_uses=30, per_minute=20, valid_hours=4
 ) -> str:
