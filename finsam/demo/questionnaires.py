@@ -133,6 +133,6 @@ def load_questionnaires(result=None) -> int:
     with transaction.atomic():
         Response.objects.bulk_create(responses)
         Answer.objects.bulk_create(answers, batch_size=2000)
-    if result is not None:
+    if result is not None and responses:
         result.add("questionnaire responses", len(responses))
     return len(responses)

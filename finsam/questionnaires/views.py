@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finsam.core.access import Access, require
@@ -33,18 +34,26 @@ from finsam.reference.models import language_direction
 HTML_LANG = {"sv-LL": "sv", "prs": "fa-AF"}
 
 STATUS_TITLES = {
-    "unknown": (404, "Länken finns inte", "Kontrollera att du har skrivit av länken rätt."),
+    "unknown": (
+        404,
+        gettext_lazy("Länken finns inte"),
+        gettext_lazy("Kontrollera att du har skrivit av länken rätt."),
+    ),
     "used": (
         410,
-        "Enkäten är redan besvarad",
-        "Länken kan bara användas en gång. Tack för dina svar!",
+        gettext_lazy("Enkäten är redan besvarad"),
+        gettext_lazy("Länken kan bara användas en gång. Tack för dina svar!"),
     ),
     "expired": (
         410,
-        "Länken har gått ut",
-        "Länken gäller inte längre. Kontakta den som gav dig länken.",
+        gettext_lazy("Länken har gått ut"),
+        gettext_lazy("Länken gäller inte längre. Kontakta den som gav dig länken."),
     ),
-    "closed": (410, "Gruppenkäten är stängd", "Alla platser i gruppenkäten är använda."),
+    "closed": (
+        410,
+        gettext_lazy("Gruppenkäten är stängd"),
+        gettext_lazy("Alla platser i gruppenkäten är använda."),
+    ),
 }
 
 
@@ -53,7 +62,7 @@ def _status_page(request, reason):
     return render(
         request,
         "questionnaires/answer_status.html",
-        {"title": _(title), "body": _(body), "lang": "sv", "dir": "ltr"},
+        {"title": title, "body": body, "lang": "sv", "dir": "ltr"},
         status=status,
     )
 
