@@ -11,6 +11,7 @@ urlpatterns = [
     path("q/<str:token>/", views.answer, name="answer"),
     # Staff.
     path("questionnaires/", views.index, name="index"),
+    path("questionnaires/<int:pk>/", views.version_detail, name="version"),
     path("questionnaires/<int:pk>/links/", views.links, name="links"),
     path("questionnaires/<int:pk>/group/", views.group_link, name="group_link"),
     path("questionnaires/<int:pk>/email/", views.email, name="email"),

@@ -274,6 +274,33 @@ def index(request):
     )
 
 
+@require("questionnaire.manage")
+def version_detail(request, pk):
+    """A version's questions with their codes, origin, verification and the translation status
+    per language."""
+    version = scoping.get_version(request.access, pk)
+    languages = [code for code in LANGUAGES if code != SOURCE_LANGUAGE]
+    rows = []
+    for page in services.pages(version):
+        for item in page.items:
+            statuses = [(code, item.translation_status(code)) for code in languages]
+            rows.append({"page": page, "item": item, "statuses": statuses})
+    missing = {
+        code: sum(1 for r in rows if dict(r["statuses"])[code] != TranslationStatus.CURRENT)
+        for code in languages
+    }
+    return render(
+        request,
+        "questionnaires/version.html",
+        {
+            "version": version,
+            "rows": rows,
+            "languages": [(code, LANGUAGES[code], missing[code]) for code in languages],
+            "status_labels": dict(TranslationStatus.choices),
+        },
+    )
+
+
 def _distribution(request, pk, form_class, template, act):
     version = scoping.get_version(request.access, pk)
     form = form_class(request.POST or None, access=request.access)

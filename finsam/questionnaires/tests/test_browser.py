@@ -94,6 +94,8 @@ def test_the_staff_pages_pass_axe(world, tmp_path):
         for name in ("index", "paper_list"):
             page.goto(base + reverse(f"questionnaires:{name}"))
             findings += axe.check_loaded(page, name)
+        page.goto(base + reverse("questionnaires:version", kwargs={"pk": version.pk}))
+        findings += axe.check_loaded(page, "version")
         for name in ("links", "group_link", "email", "paper"):
             url = base + reverse(f"questionnaires:{name}", kwargs={"pk": version.pk})
             page.goto(url)

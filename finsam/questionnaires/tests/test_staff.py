@@ -171,3 +171,13 @@ def test_a_registrar_enters_paper_only_for_its_initiative(client_for, client, wo
     response = client.post(url, {"initiative": world.a_other.pk, "period": "2026-H2", "i-D01": "6"})
     assert response.status_code == 422
     assert not Response.objects.exists()
+
+
+def test_the_version_page_shows_the_translation_status(client_for, client, world):
+    client_for(world.secretariat)
+    version = core_version()
+    text = client.get(reverse("questionnaires:version", kwargs={"pk": version.pk})).content.decode()
+    assert "Jag får stödet på ett sätt som är till nytta för mig." in text
+    assert "Ej verifierad formulering" in text
+    assert "English</span>: komplett" in text
+    assert "ትግርኛ</span>: 14 frågor saknas eller är inaktuella" in text

@@ -50,7 +50,7 @@ OBJECT_KWARGS = {
     "questionnaires:group": lambda o: {"token": o["questionnaire_group_token"]},
     **{
         f"questionnaires:{name}": _version
-        for name in ("links", "group_link", "email", "remind", "paper")
+        for name in ("version", "links", "group_link", "email", "remind", "paper")
     },
     "questionnaires:paper_review": lambda o: {"pk": o["paper_response"].pk},
 }
