@@ -233,9 +233,8 @@ def submit(access, token: str) -> Response:
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
-        invitation.used = True
-        invitation.email = None
-        invitation.save(update_fields=["used", "email"])
+        # `update`, not `save`: the invitation's `updated_at` must not record when it was used.
+        Invitation.objects.filter(pk=invitation.pk).update(used=True, email=None)
         if draft:
             draft.delete()
     return response

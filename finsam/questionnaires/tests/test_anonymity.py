@@ -79,3 +79,12 @@ def test_the_page_after_submitting_carries_no_token(client, world):
     token, _inv = invitation(world.a)
     last = answer_all(client, token)
     assert token not in last.url
+
+
+def test_using_a_link_records_no_time(client, world):
+    token, inv = invitation(world.a)
+    before = (inv.created_at, inv.updated_at)
+    answer_all(client, token)
+    inv.refresh_from_db()
+    assert inv.used
+    assert (inv.created_at, inv.updated_at) == before
