@@ -38,7 +38,14 @@ from finsam.questionnaires.models import (
 )
 
 CORE_DIR = Path(__file__).parent / "definitions"
-CORE_FILES = ("nns-deltagare.json", "nns-deltagare-avslut.json", "nns-personal.json")
+CORE_FILES = (
+    "nns-deltagare.json",
+    "nns-deltagare-avslut.json",
+    "nns-personal.json",
+    "nns-styrelse.json",
+    "nns-chefer.json",
+    "nns-remittenter.json",
+)
 
 
 def _texts(plain: dict) -> dict:
