@@ -30,8 +30,10 @@ Distribution:
 - `Invitation`: a one-time link. Only the SHA-256 `token_hash` is stored; `version`,
   `association`, `initiative`, `period` (a coarse measurement period such as "2026-H2"),
   `expires_at`, `used`. Nothing on it points at the `Response` it led to, and nothing on the
-  response points back; using it sets `used` without touching `updated_at` (no time of use). `email` (encrypted, staff/board/referrer invitations only) is cleared (null)
-  when used. `enrolment` only for non-anonymous participant questionnaires with consent.
+  response points back; using it sets `used` without touching `updated_at` (no time of use).
+  `email` (encrypted, staff/board/referrer invitations only) is cleared (null) when used.
+  `enrolment` only for non-anonymous participant questionnaires with consent (the answer is then
+  stored with the enrolment: `services.invite_enrolment`, by the initiative's registrar).
 - `GroupLink`: a shared link for a group session; every visit (rate-limited) creates a fresh
   `Invitation` and goes on to it.
 - `Draft`: the answers given so far under one invitation (resume until submit); deleted at submit.
