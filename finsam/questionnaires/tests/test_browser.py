@@ -93,6 +93,7 @@ def test_the_staff_pages_pass_axe(world, tmp_path):
         page = context.new_page()
         for name in ("index", "paper_list"):
             page.goto(base + reverse(f"questionnaires:{name}"))
+            page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
             findings += axe.check_loaded(page, name)
         page.goto(base + reverse("questionnaires:version", kwargs={"pk": version.pk}))
         findings += axe.check_loaded(page, "version")
@@ -112,6 +113,7 @@ def test_the_staff_pages_pass_axe(world, tmp_path):
         page.fill("#id_count", "4")
         page.locator("main form button[type=submit]").last.click()
         assert page.locator(".q-sheet-cell svg").count() == 4
+        page.screenshot(path=str(tmp_path / "sheet.png"), full_page=True)
         findings += axe.check_loaded(page, "sheet")
         browser.close()
     assert not axe.failing(findings), "\n".join(str(f) for f in axe.failing(findings))
