@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "finsam.initiatives",
     "finsam.staff",
     "finsam.participants",
+    "finsam.progression",
     "finsam.audit",
     "finsam.finance",
     "finsam.socioeconomics",
@@ -268,7 +269,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Two choice sets are named "kind" (a member's kind, a statistics scope's kind).
-    "ENUM_NAME_OVERRIDES": {"ScopeKindEnum": "finsam.statistics.scopes.KINDS"},
+    "ENUM_NAME_OVERRIDES": {
+        "ScopeKindEnum": "finsam.statistics.scopes.KINDS",
+        "GrantStatusEnum": ["running", "finished"],
+        "InitiativeStatusEnum": "finsam.initiatives.models.Status",
+    },
 }
 # --- end of authentication -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("initiatives/", include("finsam.initiatives.urls")),
     path("participants/import/", include("finsam.participants.import_urls")),
     path("participants/", include("finsam.participants.urls")),
+    path("progression/", include("finsam.progression.urls")),
     path("audit/", include("finsam.audit.urls")),
     path("statistics/successor/", include("finsam.followup.urls")),
     path("statistics/", include("finsam.statistics.urls")),

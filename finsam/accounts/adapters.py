@@ -48,9 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def needs_verification(user) -> bool:
     """A self-registered applicant whose address is not verified yet: the registration stores
-    the address unverified (`finsam.applications.registration`); staff have no such rows."""
+    the address unverified (`finsam.applications.registration`). Staff (a user with a role) are
+    invited and never asked, even when allauth stored an address row for them (a password
+    reset)."""
     verified = list(EmailAddress.objects.filter(user=user).values_list("verified", flat=True))
-    return bool(verified) and not any(verified)
+    if not verified or any(verified):
+        return False
+    from finsam.accounts.models import RoleAssignment  # the adapter loads before the models
+
+    return not RoleAssignment.objects.filter(user=user).exists()
 
 
 class ApplicantEmailVerificationStage(EmailVerificationStage):

@@ -23,7 +23,32 @@ class BootstrapForm(InvalidMarkingMixin, forms.Form):
         _bootstrap(self)
 
 
-class RegistrationForm(BootstrapForm):
+class NewPasswordForm(BootstrapForm):
+    """A new account's password, typed twice (a registration, joining an organisation)."""
+
+    password1 = forms.CharField(
+        label=_("Lösenord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst åtta tecken, inte bara siffror och inte ett vanligt lösenord."),
+    )
+    password2 = forms.CharField(
+        label=_("Lösenordet igen"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error("password2", _("Lösenorden är inte lika."))
+        return data
+
+
+class RegistrationForm(NewPasswordForm):
+    field_order = ["organisation_name", "org_number", "first_name", "last_name", "email"]
     organisation_name = forms.CharField(
         label=_("Organisationens namn"),
         max_length=200,
@@ -39,15 +64,6 @@ class RegistrationForm(BootstrapForm):
         help_text=_("Vi skickar en länk hit som du öppnar för att bekräfta adressen."),
         error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@example.se.")},
     )
-    password1 = forms.CharField(
-        label=_("Lösenord"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst åtta tecken, inte bara siffror och inte ett vanligt lösenord."),
-    )
-    password2 = forms.CharField(
-        label=_("Lösenordet igen"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     REQUIRED_MESSAGES = {
         "organisation_name": _("Ange organisationens namn."),
@@ -58,16 +74,6 @@ class RegistrationForm(BootstrapForm):
         "password1": _("Välj ett lösenord."),
         "password2": _("Skriv lösenordet en gång till."),
     }
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("password1")
-            and data.get("password2")
-            and data["password1"] != data["password2"]
-        ):
-            self.add_error("password2", _("Lösenorden är inte lika."))
-        return data
 
 
 class StartForm(BootstrapForm):
@@ -218,31 +224,13 @@ class ColleagueForm(BootstrapForm):
     REQUIRED_MESSAGES = {"email": _("Ange en e-postadress.")}
 
 
-class JoinForm(BootstrapForm):
+class JoinForm(NewPasswordForm):
+    field_order = ["first_name", "last_name"]
     first_name = forms.CharField(label=_("Förnamn"), max_length=150)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150)
-    password1 = forms.CharField(
-        label=_("Lösenord"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst åtta tecken, inte bara siffror och inte ett vanligt lösenord."),
-    )
-    password2 = forms.CharField(
-        label=_("Lösenordet igen"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
     REQUIRED_MESSAGES = {
         "first_name": _("Ange ditt förnamn."),
         "last_name": _("Ange ditt efternamn."),
         "password1": _("Välj ett lösenord."),
         "password2": _("Skriv lösenordet en gång till."),
     }
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("password1")
-            and data.get("password2")
-            and data["password1"] != data["password2"]
-        ):
-            self.add_error("password2", _("Lösenorden är inte lika."))
-        return data

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from finsam.applications import co_applicants, comments, registration, rounds, services
+from finsam.applications import (
+    co_applicants,
+    comments,
+    formdef,
+    registration,
+    rounds,
+    services,
+)
+from finsam.applications.formdef.text import tr
 from finsam.applications.forms import (
     AcceptLateForm,
     ColleagueForm,
@@ -542,8 +550,23 @@ def form_version(request, pk):
     return render(
         request,
         "applications/form_version.html",
-        {"version": version, "sections": version.definition.get("sections", [])},
+        {"version": version, "sections": _preview(version.definition)},
     )
+
+
+def _preview(definition) -> list[dict]:
+    """The definition's sections and blocks with their texts in the active language."""
+    return [
+        {
+            "title": formdef.section_title(section),
+            "description": tr(section.get("help", "")),
+            "blocks": [
+                {**block, "label": tr(block.get("label", "")), "help": tr(block.get("help", ""))}
+                for block in section.get("blocks", [])
+            ],
+        }
+        for section in formdef.sections(definition)
+    ]
 
 
 @require("application.manage")

@@ -91,7 +91,12 @@ def _insert_event_with_pseudonyms(event: AccessEvent, pseudonyms: list[str]) -> 
 # Every value of these objects is personal data (a participant's enrolment, consent, identity):
 # the change log names the fields that changed, never their values.
 PERSONAL_OBJECT_TYPES = frozenset(
-    {"participants.enrolment", "participants.participant", "participants.consent"}
+    {
+        "participants.enrolment",
+        "participants.participant",
+        "participants.consent",
+        "progression.ratingoccasion",
+    }
 )
 
 

@@ -121,6 +121,14 @@ POLICY: dict[str, Rule] = {
     "invoice.pay": _rule([FINANCE]),
     "invoice.export": _rule([SEC, FINANCE, OP]),
     "invoice.settings": _rule([SEC, FINANCE]),
+    # --- progression (issue 13): ratings of participants, aggregates per initiative ---
+    # The association's dimensions (scales, who rates, active).
+    "progression.configure": _rule([SEC]),
+    # Record and read one participant's ratings (personal data: the initiative's registrars).
+    "progression.rate": _rule([], [REGISTRAR]),
+    # The share who improved per initiative: aggregates only, small counts suppressed.
+    "progression.read": _rule([SEC, BOARD, ANALYST, OP], [MANAGER, REGISTRAR]),
+    # --- end progression ---
     # --- questionnaires (issue 13, finsam.questionnaires) ---
     # Answering through a one-time link (no account).
     "questionnaire.answer": _rule([Principal.RESPONDENT]),

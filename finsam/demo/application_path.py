@@ -29,9 +29,9 @@ SEED_004 = Path(__file__).parent / "data" / "application_004.json"
 # Seed 004's dates, moved into the demo's present.
 YEARS_ON = 13
 MEETING_DATE = datetime.date(2026, 6, 10)
-# The granted amounts per year: the seed's 1 096 000 kr a year, pro rata for the months of the
-# period in each year (4 of 12 in 2026, 8 of 12 in 2027).
-GRANTED = {2026: 365_000, 2027: 731_000}
+# The granted amount: the seed's 1 096 000 kr for the project's year, in the budget's one column
+# (the seed's 2013, here 2026), as applied for.
+GRANTED = {2026: 1_096_000}
 CONTINUATION = "Kraft – fortsatt implementering 2027–2028"
 DRAFT = "Hälsa och arbete – förstudie"
 

@@ -57,6 +57,7 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.invoicing import load_invoicing
+from finsam.demo.progression import load_progression
 from finsam.demo.questionnaires import load_questionnaires
 from finsam.demo.reports import load_reporting_periods
 from finsam.demo.socioeconomics import load_estimates
@@ -277,6 +278,13 @@ def load_demo(
         load_reporting_periods(
             spec, association, secretariat=secretariat, writer=writer, result=result
         )
+    load_progression(
+        associations,
+        initiatives,
+        access_of=lambda a: build_access(secretariats[a.slug], a.pk),
+        today=today,
+        result=result,
+    )
     load_applications(result, today)
     load_application_path(result)
     # The public catalogue: the projects of seeds 000 and 001, and the running initiatives above.

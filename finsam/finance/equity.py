@@ -22,6 +22,7 @@ from finsam.finance.selectors import (
     equity_status,
     year_band,
 )
+from finsam.reference.models import pick
 
 TIERS_FILE = Path(__file__).parent / "data" / "equity_tiers.json"
 
@@ -66,8 +67,13 @@ def national_rule(path: Path = TIERS_FILE) -> NationalRule:
         tiers=tiers,
         source=source,
         verified=bool(source and data.get("verified")),
-        note=data["note"],
+        note=_in_language(data["note"]),
     )
+
+
+def _in_language(text) -> str:
+    """A data text given per language ({"sv": …, "en": …}) in the active language, else Swedish."""
+    return pick(text) if isinstance(text, dict) else text
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from finsam.applications.models import Application, Interest, Step
 from finsam.applications.selectors import has_interest, organisations_of
 from finsam.applications.workflow import Status
-from finsam.preparation.criteria import DEFAULT_CRITERIA, DEFAULT_FORM_CODE
+from finsam.preparation.criteria import DEFAULT_CRITERIA, DEFAULT_FORM_CODE, DEFAULT_FORM_NAME
 from finsam.preparation.models import Recommendation, Review, ReviewForm, Verdict
 from finsam.preparation.scoping import applications_for, reviews_for
 
@@ -18,7 +18,18 @@ from finsam.preparation.scoping import applications_for, reviews_for
 def review_form_for(association) -> ReviewForm | None:
     """The association's own review form, else the shipped one."""
     own = ReviewForm.objects.filter(association=association).order_by("-created_at").first()
-    return own or ReviewForm.objects.filter(association=None, code=DEFAULT_FORM_CODE).first()
+    return own or shipped_review_form()
+
+
+def shipped_review_form() -> ReviewForm:
+    """The review form shipped with finsam (made from `DEFAULT_CRITERIA` when missing: the data
+    migration's row is gone after a database flush)."""
+    form, _created = ReviewForm.objects.get_or_create(
+        association=None,
+        code=DEFAULT_FORM_CODE,
+        defaults={"name": DEFAULT_FORM_NAME, "criteria": list(DEFAULT_CRITERIA)},
+    )
+    return form
 
 
 def criteria_of(form: ReviewForm | None) -> list[dict]:

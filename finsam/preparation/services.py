@@ -20,8 +20,7 @@ from finsam.applications.models import Application, Interest
 from finsam.applications.selectors import has_interest
 from finsam.applications.workflow import Status
 from finsam.audit.services import record_change, snapshot
-from finsam.preparation.criteria import DEFAULT_CRITERIA, DEFAULT_FORM_CODE, DEFAULT_FORM_NAME
-from finsam.preparation.models import Recommendation, Review, ReviewForm, Verdict, Visibility
+from finsam.preparation.models import Recommendation, Review, Verdict, Visibility
 from finsam.preparation.scoping import applications_for, interests_for
 from finsam.preparation.selectors import criteria_of, review_form_for
 
@@ -51,15 +50,6 @@ def _locked(access, application: Application) -> Application:
 def _require_no_interest(access, application: Application) -> None:
     if has_interest(access.user, application):
         raise ConflictOfInterest
-
-
-def _shipped_form() -> ReviewForm:
-    form, _created = ReviewForm.objects.get_or_create(
-        association=None,
-        code=DEFAULT_FORM_CODE,
-        defaults={"name": DEFAULT_FORM_NAME, "criteria": DEFAULT_CRITERIA},
-    )
-    return form
 
 
 def clean_scores(criteria: list[dict], scores: dict, *, complete: bool) -> dict:
@@ -115,8 +105,7 @@ def review_save(
     ).first()
     if review is not None and review.submitted_at is not None:
         raise ValidationError(_("Du har redan lämnat in din bedömning av ansökan."))
-    form = review.form if review is not None else (review_form_for(application.association))
-    form = form or _shipped_form()
+    form = review.form if review is not None else review_form_for(application.association)
     errors = {}
     try:
         cleaned = clean_scores(criteria_of(form), scores or {}, complete=submit)

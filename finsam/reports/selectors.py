@@ -457,3 +457,14 @@ def tables_from_snapshot(snapshot: dict) -> list:
             code.label_sv: str(code) for code in Code.objects.filter(labels__sv__in=labels)
         }
     return [table_from_dict(data, code_labels) for data in tables]
+
+
+def approved_report_covers(initiative_id: int, day) -> bool:
+    """Whether an approved report of the initiative covers `day` (finance holds the payment of
+    an invoice's period until then, where the association says so)."""
+    return InitiativeReport.objects.filter(
+        initiative_id=initiative_id,
+        status=ReportStatus.APPROVED,
+        period__start_date__lte=day,
+        period__end_date__gte=day,
+    ).exists()

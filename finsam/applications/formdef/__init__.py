@@ -35,7 +35,12 @@ from finsam.applications.formdef.answers import (
     row_action,
     section_state,
 )
-from finsam.applications.formdef.definition import standard_form, validate_definition
+from finsam.applications.formdef.definition import (
+    section_title,
+    sections,
+    standard_form,
+    validate_definition,
+)
 from finsam.applications.formdef.diff import Change, diff
 from finsam.applications.formdef.display import display, document_blocks, plain_text
 from finsam.applications.formdef.files import check_file
@@ -56,6 +61,8 @@ __all__ = [
     "plain_text",
     "row_action",
     "section_state",
+    "section_title",
+    "sections",
     "standard_form",
     "validate_definition",
 ]

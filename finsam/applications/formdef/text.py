@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import get_language
+from finsam.reference.models import pick
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 
 def tr(label) -> str:
-    """The label in the active language: the language's own, else Swedish, else the first one."""
+    """The label in the active language: the language's own, else Swedish (the rule of the code
+    lists' translations, `reference.models.pick`), else the first one."""
     if isinstance(label, str):
         return label
     if isinstance(label, dict) and label:
-        language = (get_language() or "sv").split("-")[0]
-        for code in (language, "sv"):
-            value = label.get(code)
-            if isinstance(value, str) and value:
-                return value
+        chosen = pick({k: v for k, v in label.items() if isinstance(v, str)})
+        if chosen:
+            return chosen
         for value in label.values():
             if isinstance(value, str):
                 return value

@@ -14,24 +14,39 @@ from finsam.applications.models import (
 )
 from finsam.associations.tests.factories import AssociationFactory
 
-# A small definition: two sections, two required blocks.
+# A small definition: two sections, two required blocks; its texts in both languages.
 SMALL_DEFINITION = {
     "version": 1,
     "title": "Ansökan",
     "sections": [
         {
             "key": "starting_points",
-            "title": "Utgångspunkter",
+            "title": {"sv": "Utgångspunkter", "en": "Starting points"},
             "blocks": [
-                {"key": "background", "type": "rich_text", "label": "Bakgrund", "required": True},
+                {
+                    "key": "background",
+                    "type": "rich_text",
+                    "label": {"sv": "Bakgrund", "en": "Background"},
+                    "required": True,
+                },
             ],
         },
         {
             "key": "goals",
-            "title": "Mål",
+            "title": {"sv": "Mål", "en": "Goals"},
             "blocks": [
-                {"key": "goals", "type": "text", "label": "Mål", "required": True},
-                {"key": "other", "type": "text", "label": "Övrigt", "required": False},
+                {
+                    "key": "goals",
+                    "type": "text",
+                    "label": {"sv": "Mål", "en": "Goals"},
+                    "required": True,
+                },
+                {
+                    "key": "other",
+                    "type": "text",
+                    "label": {"sv": "Övrigt", "en": "Other"},
+                    "required": False,
+                },
             ],
         },
     ],

@@ -27,6 +27,8 @@ PROPER_NOUNS = {
     "Västra",
     "Götalandsregionen",
     "Skövde",
+    "Försäkringskassan",  # the agencies' names, kept in English as in the .po file
+    "Arbetsförmedlingen",
 }
 ROLES = ("operator", "secretariat", "manager", "registrar", "board", "analyst", "applicant")
 SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")

@@ -22,6 +22,7 @@ from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.preparation.tests import walk_objects as preparation_walk
+from finsam.progression.tests import walk_objects as progression_walk
 from finsam.questionnaires.tests import walk_objects as questionnaires_walk
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
 from finsam.socioeconomics.tests import walk_objects as socioeconomics_walk
@@ -120,6 +121,7 @@ def build_objects(world):
         out[side].update(invoicing_walk.objects(world, side, association, initiative))
         out[side].update(plan_walk.objects(world, side, association, initiative))
         out[side].update(socioeconomics_walk.objects(world, side, association, initiative))
+        out[side].update(progression_walk.objects(world, side, association, initiative))
         out[side].update(questionnaires_walk.objects(world, side, association, initiative))
     return out
 
@@ -207,6 +209,7 @@ OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(plan_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(socioeconomics_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(progression_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)

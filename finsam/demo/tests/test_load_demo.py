@@ -577,7 +577,7 @@ def test_seed_004_goes_from_the_open_round_to_a_granted_initiative(loaded_all, c
     budgets = dict(
         InitiativeBudget.objects.filter(initiative=kraft.initiative).values_list("year", "amount")
     )
-    assert budgets == {2026: 365000, 2027: 731000}
+    assert budgets == {2026: 1096000}
     statuses = set(
         Application.objects.filter(association__slug="lund").values_list("status", flat=True)
     )

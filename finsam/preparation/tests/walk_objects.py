@@ -47,9 +47,9 @@ def objects(world, side, association, initiative):
 
 
 def _shipped_form_id():
-    from finsam.preparation.models import ReviewForm
+    from finsam.preparation.selectors import shipped_review_form
 
-    return ReviewForm.objects.get(association=None, code="standard").pk
+    return shipped_review_form().pk
 
 
 OBJECT_KWARGS = {
