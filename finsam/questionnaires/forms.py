@@ -16,6 +16,10 @@ def _initiatives(access, action):
     return qs.order_by("name")
 
 
+# The policy row a distribution form is for: entering paper answers, or the links.
+POLICY_OF = {True: "questionnaire.enter_paper", False: "questionnaire.manage"}
+
+
 class DistributionForm(forms.Form):
     initiative = forms.ModelChoiceField(
         label=_("Insats"), queryset=None, required=False, empty_label=_("Hela förbundet")
@@ -33,7 +37,7 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, access, paper=False, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "questionnaire.enter_paper" if paper else "questionnaire.manage"
+        action = POLICY_OF[paper]
         self.fields["initiative"].queryset = _initiatives(access, action)
         if not access.can_throughout(action):
             self.fields["initiative"].required = True

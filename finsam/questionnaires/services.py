@@ -243,12 +243,12 @@ def submit(access, token: str) -> Response:
 # --- Distribution (staff) ----------------------------------------------------------------------
 
 
-def _check_target(access, version, initiative, period, action="questionnaire.manage"):
+def _check_target(access, version, initiative, period, policy="questionnaire.manage"):
     if initiative is not None:
-        access.require(action, initiative=initiative)
+        access.require(policy, initiative=initiative)
     else:
-        access.require(action)
-        if not access.can_throughout(action):
+        access.require(policy)
+        if not access.can_throughout(policy):
             raise ValidationError(_("Välj en insats."))
     owner = version.questionnaire.association_id
     if owner is not None and owner != access.association_id:
@@ -294,7 +294,7 @@ def invite_enrolment(access, *, version, enrolment, period: str, valid_days=30) 
     questionnaire: only by the initiative's registrar, only with the enrolment's consent (not
     withdrawn). The answer is then stored with the enrolment; returns the token."""
     access.require("enrolment.register", initiative=enrolment.initiative)
-    _check_target(access, version, enrolment.initiative, period, action="questionnaire.enter_paper")
+    _check_target(access, version, enrolment.initiative, period, policy="questionnaire.enter_paper")
     questionnaire = version.questionnaire
     if questionnaire.anonymous or questionnaire.respondent_group not in PARTICIPANT_GROUPS:
         raise ValidationError(_("Enkäten är anonym: den kopplas aldrig till en deltagare."))
@@ -461,7 +461,7 @@ def enter_paper(
 ):
     """A paper questionnaire typed in by a registrar: a Response with review status "entered".
     Returns (response, errors); nothing is saved when there are errors."""
-    _check_target(access, version, initiative, period, action="questionnaire.enter_paper")
+    _check_target(access, version, initiative, period, policy="questionnaire.enter_paper")
     answers, errors = {}, {}
     for page in pages(version):
         for item in page.items:
