@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "finsam.statistics",
     "finsam.followup",
     "finsam.reports",
+    "finsam.questionnaires",
     "finsam.applications",
     "finsam.preparation",
     "finsam.board",
