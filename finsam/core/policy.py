@@ -121,6 +121,11 @@ POLICY: dict[str, Rule] = {
     "invoice.pay": _rule([FINANCE]),
     "invoice.export": _rule([SEC, FINANCE, OP]),
     "invoice.settings": _rule([SEC, FINANCE]),
+    # --- indicators (issue 13): indicator results of the questionnaires' answers ---
+    # The association's (with region and installation pools) for the association-wide roles;
+    # an initiative's for them and the initiative's assigned managers.
+    "indicators.read": _rule([SEC, BOARD, ANALYST, OP], [MANAGER]),
+    # --- end indicators ---
     # The principals of the coming issues: rows only, no page or service uses them yet.
     "public.read": _rule([Principal.PUBLIC]),
     "questionnaire.answer": _rule([Principal.RESPONDENT]),
