@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 
 from finsam.indicators import compute
 from finsam.indicators.models import Indicator
+from finsam.questionnaires.models import RespondentGroup
+
+GROUPS = tuple(RespondentGroup.values)
 
 
 def indicators_for(association_id) -> list[Indicator]:
@@ -96,7 +99,10 @@ def years_with_answers(association_id, initiative_id=None) -> list[int]:
 class Results:
     """The results of one scope and year, with the pools when comparing."""
 
-    def __init__(self, *, indicators, results, year, region_label=None, compared=False):
+    def __init__(
+        self, *, indicators, results, year, region_label=None, compared=False, scope_label=""
+    ):
+        self.scope_label = scope_label
         self.indicators = indicators
         self.results = results
         self.year = year
@@ -127,7 +133,7 @@ def results(*, association, year: int, initiative=None, compare: bool = True) ->
         initiative_ids=frozenset({initiative.pk}) if initiative is not None else None,
     )
     rows = compute.count_rows(where, rules, [year - 1, year])
-    out = compute.tabulate(rows, rules, year)
+    out = compute.tabulate(rows, rules, year, groups=GROUPS)
     label = None
     if compare and initiative is None:
         national = [(r, res) for r, res in zip(rules, out, strict=True) if r.core_only]
@@ -149,6 +155,7 @@ def results(*, association, year: int, initiative=None, compare: bool = True) ->
         year=year,
         region_label=label,
         compared=compare and initiative is None,
+        scope_label=initiative.name if initiative is not None else association.name,
     )
 
 
