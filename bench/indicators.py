@@ -78,11 +78,15 @@ def generate(total: int) -> None:
     for i in range(12):
         a, _ = Association.objects.get_or_create(
             slug=f"ind-bench-{i:02}",
-            defaults={"name": f"Indikatorbänk {i:02}", "org_number": f"2220{i:02}-0000",
-                      "start_date": "2010-01-01"},
+            defaults={
+                "name": f"Indikatorbänk {i:02}",
+                "org_number": f"2220{i:02}-0000",
+                "start_date": "2010-01-01",
+            },
         )
-        a.municipalities.add(*[m for m in municipalities if hash(m.code) % 12 == i][:3] or
-                             [municipalities[i]])
+        a.municipalities.add(
+            *[m for m in municipalities if hash(m.code) % 12 == i][:3] or [municipalities[i]]
+        )
         associations.append(a)
     during = questionnaire("nns-deltagare", "participant_during")
     exit_ = questionnaire("nns-deltagare-avslut", "participant_exit", items=ITEMS + ["D11"])

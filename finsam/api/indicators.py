@@ -29,7 +29,7 @@ class IndicatorScopeOut(serializers.Serializer):
 
 
 class FigureOut(serializers.Serializer):
-    n = serializers.IntegerField(allow_null=True, help_text="Counted answers (\"vet ej\" not).")
+    n = serializers.IntegerField(allow_null=True, help_text='Counted answers ("vet ej" not).')
     positive = serializers.IntegerField(allow_null=True)
     share = serializers.FloatField(allow_null=True, help_text="positive ÷ n, 0–1.")
     hidden = serializers.CharField(

@@ -36,7 +36,9 @@ def _text(x, y, value, size=9, *, anchor="start", fill="#222222", bold=False):
 
 
 def _rect(x, y, width, height, fill):
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"/>'
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"/>'
+    )
 
 
 def series_of(found) -> list[tuple[str, str, str]]:
@@ -86,12 +88,21 @@ def indicator_chart_svg(found) -> str:
             f'<line x1="{x(tick):.1f}" y1="{TOP - 4}" x2="{x(tick):.1f}"'
             f' y2="{TOP + len(pairs) * row}" stroke="#D5DDE2" stroke-width="0.6"/>'
         )
-        out.append(_text(x(tick), TOP + len(pairs) * row + 11, f"{round(tick * 100)} %", 7,
-                         anchor="middle", fill="#555555"))
+        out.append(
+            _text(
+                x(tick),
+                TOP + len(pairs) * row + 11,
+                f"{round(tick * 100)} %",
+                7,
+                anchor="middle",
+                fill="#555555",
+            )
+        )
     for i, (indicator, result) in enumerate(pairs):
         top = TOP + i * row + 2
-        out.append(_text(x0 - 4, top + len(series) * bar / 2 + 3.5, indicator.code, 9,
-                         anchor="end"))
+        out.append(
+            _text(x0 - 4, top + len(series) * bar / 2 + 3.5, indicator.code, 9, anchor="end")
+        )
         for s, (attr, _label, colour) in enumerate(series):
             figure = getattr(result, attr)
             y = top + s * bar

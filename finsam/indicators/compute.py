@@ -17,7 +17,7 @@ the association too: the answers are anonymous and a few could point at a person
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q

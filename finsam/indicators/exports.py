@@ -32,8 +32,14 @@ def _sheet(book, title: str, heading: str, found, figure_of, minimum: int, first
     xlsx.append_title(sheet, heading)
     sheet.append([safe_text(p.suppression_text(minimum))])
     sheet.append([])
-    headers = [_("Kod"), _("Indikator"), _("Antal svar"), _("Andel positiva"), _("Mål"),
-               _("Uppfyllt")]
+    headers = [
+        _("Kod"),
+        _("Indikator"),
+        _("Antal svar"),
+        _("Andel positiva"),
+        _("Mål"),
+        _("Uppfyllt"),
+    ]
     xlsx.append_header(sheet, headers)
     for indicator, result in found.pairs():
         figure = figure_of(result)

@@ -84,7 +84,9 @@ class Indicator(Texts, TimeStampedModel):
     kind = models.CharField(_("typ"), max_length=8, choices=IndicatorKind.choices)
     questionnaire_codes = models.JSONField(_("enkäter (koder)"), default=list)
     item_codes = models.JSONField(_("frågor (koder)"), default=list)
-    positive_codes = models.JSONField(_("svar som räknas som positiva (koder)"), default=list, blank=True)
+    positive_codes = models.JSONField(
+        _("svar som räknas som positiva (koder)"), default=list, blank=True
+    )
     min_value = models.DecimalField(
         _("lägsta värde som räknas som positivt"),
         max_digits=6,

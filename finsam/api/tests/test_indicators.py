@@ -6,8 +6,18 @@ from finsam.indicators.tests.answers import many, questionnaire
 
 BASE = "/api/v1/indicators"
 
-USERS = ["operator", "secretariat", "initiative_manager", "registrar", "board", "applicant",
-         "analyst", "b_secretariat", "no_role", "anonymous"]
+USERS = [
+    "operator",
+    "secretariat",
+    "initiative_manager",
+    "registrar",
+    "board",
+    "applicant",
+    "analyst",
+    "b_secretariat",
+    "no_role",
+    "anonymous",
+]
 #                      op   sec  mgr  reg  brd  app  ana  bsec none anon
 SCOPES = [
     ("initiative", "a_initiative", [200, 200, 200, 403, 200, 403, 200, 404, 403, 401]),
@@ -21,15 +31,30 @@ SCOPES = [
 @pytest.fixture
 def answered(world):
     version = questionnaire()
-    many(version, association=world.a, item="D02", choices=["6"] * 6 + ["1"] * 4,
-         initiative=world.a_initiative, gender="woman", period="2026-H1")
-    many(version, association=world.a, item="D03", choices=["6", "6"],
-         initiative=world.a_initiative, gender="man", period="2026-H1")
+    many(
+        version,
+        association=world.a,
+        item="D02",
+        choices=["6"] * 6 + ["1"] * 4,
+        initiative=world.a_initiative,
+        gender="woman",
+        period="2026-H1",
+    )
+    many(
+        version,
+        association=world.a,
+        item="D03",
+        choices=["6", "6"],
+        initiative=world.a_initiative,
+        gender="man",
+        period="2026-H1",
+    )
     return world
 
 
-@pytest.mark.parametrize(("kind", "obj", "expected"), SCOPES,
-                         ids=[f"{k}-{o}" for k, o, _e in SCOPES])
+@pytest.mark.parametrize(
+    ("kind", "obj", "expected"), SCOPES, ids=[f"{k}-{o}" for k, o, _e in SCOPES]
+)
 def test_every_scope_as_every_role(answered, api_for, kind, obj, expected):
     world = answered
     for who, status in zip(USERS, expected, strict=True):

@@ -47,14 +47,19 @@ def questionnaire(code="nns-deltagare", group="participant_during", association=
         section = Section.objects.create(version=version, code="s1")
         for order, item in enumerate(items or [f"D{i:02}" for i in range(1, 11)]):
             Item.objects.create(
-                version=version, section=section, code=item, order=order,
-                kind=ItemKind.SCALE, scale=scale,
+                version=version,
+                section=section,
+                code=item,
+                order=order,
+                kind=ItemKind.SCALE,
+                scale=scale,
             )
     return version
 
 
-def respond(version, *, association, answers: dict, initiative=None, period="2026-H2",
-            gender="", group=None) -> Response:
+def respond(
+    version, *, association, answers: dict, initiative=None, period="2026-H2", gender="", group=None
+) -> Response:
     """One response with `answers` {item code: choice code}."""
     response = Response.objects.create(
         version=version,

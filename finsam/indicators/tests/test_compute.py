@@ -10,7 +10,7 @@ from finsam.associations.tests.factories import AssociationFactory
 from finsam.indicators import compute, selectors
 from finsam.indicators.compute import Figure, Rule, suppress
 from finsam.indicators.models import Indicator
-from finsam.indicators.tests.answers import many, questionnaire, respond
+from finsam.indicators.tests.answers import many, questionnaire
 from finsam.initiatives.tests.factories import InitiativeFactory
 
 RULE = Rule(
@@ -97,8 +97,10 @@ lines_strategy = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=4),
-       st.integers(2, 10))
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=4),
+    st.integers(2, 10),
+)
 def test_suppression_never_leaks_a_cell_below_the_minimum(cells, minimum):
     figures = [Figure(n, min(p, n)) for n, p in cells]
     total = Figure(sum(f.n for f in figures), sum(f.positive for f in figures))
@@ -115,10 +117,18 @@ def test_suppression_never_leaks_a_cell_below_the_minimum(cells, minimum):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["woman", "man", "", "x"]),
-                          st.sampled_from(["participant_during", "participant_exit", "staff"]),
-                          st.integers(0, 20), st.integers(0, 20)), max_size=12),
-       st.integers(2, 8))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["woman", "man", "", "x"]),
+            st.sampled_from(["participant_during", "participant_exit", "staff"]),
+            st.integers(0, 20),
+            st.integers(0, 20),
+        ),
+        max_size=12,
+    ),
+    st.integers(2, 8),
+)
 def test_every_shown_share_is_in_0_1_and_no_small_figure_is_shown(data, minimum):
     rule = Rule(**{**RULE.__dict__, "minimum": minimum})
     rows = [row(2026, group, gender, n, min(p, n)) for gender, group, n, p in data]
@@ -153,8 +163,13 @@ def test_the_query_counts_known_answers_and_leaves_out_vet_ej(national):
     a = AssociationFactory()
     version = questionnaire()
     # 7 answers to D02: 5 and 6 positive (4 of them), two "vet ej" not counted.
-    many(version, association=a, item="D02", choices=["6", "5", "6", "2", "5", "3", "1"],
-         gender="woman")
+    many(
+        version,
+        association=a,
+        item="D02",
+        choices=["6", "5", "6", "2", "5", "3", "1"],
+        gender="woman",
+    )
     many(version, association=a, item="D02", choices=["vet_ej", "vet_ej"], gender="man")
     # last year
     many(version, association=a, item="D02", choices=["1", "1", "6", "6", "6"], period="2025-H2")
@@ -179,9 +194,15 @@ def test_an_indicator_by_a_minimum_value_on_0_10(db):
     a = AssociationFactory()
     version = questionnaire(code="egen", association=a, items=["N1"])
     Indicator.objects.create(
-        association=a, code="N1", level="participant", kind="effect",
-        questionnaire_codes=["egen"], item_codes=["N1"], min_value=Decimal(5),
-        texts={"sv": {"text": "Nöjd"}}, minimum_n=2,
+        association=a,
+        code="N1",
+        level="participant",
+        kind="effect",
+        questionnaire_codes=["egen"],
+        item_codes=["N1"],
+        min_value=Decimal(5),
+        texts={"sv": {"text": "Nöjd"}},
+        minimum_n=2,
     )
     many(version, association=a, item="N1", choices=["6", "5", "4", "1"])
     found = selectors.results(association=a, year=2026)

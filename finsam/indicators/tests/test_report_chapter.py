@@ -22,10 +22,22 @@ P1 = "P1 Deltagare känner att de insatser som erbjuds är organiserade runt der
 def period(world):
     version = questionnaire()
     # P1 (D02): 6 of 8 positive = 75 %; P2 (D03): 3 answers, hidden.
-    many(version, association=world.a, item="D02", choices=["6", "5"] * 3 + ["2", "1"],
-         initiative=world.a_initiative, period="2026-H2")
-    many(version, association=world.a, item="D03", choices=["6", "6", "1"],
-         initiative=world.a_initiative, period="2026-H2")
+    many(
+        version,
+        association=world.a,
+        item="D02",
+        choices=["6", "5"] * 3 + ["2", "1"],
+        initiative=world.a_initiative,
+        period="2026-H2",
+    )
+    many(
+        version,
+        association=world.a,
+        item="D03",
+        choices=["6", "6", "1"],
+        initiative=world.a_initiative,
+        period="2026-H2",
+    )
     period = ReportingPeriodFactory(
         association=world.a,
         name="Delårsrapport januari–augusti 2026",

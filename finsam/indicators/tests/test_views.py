@@ -13,10 +13,22 @@ ROLES_SEEING_THE_ASSOCIATION = ("secretariat", "board", "analyst", "operator")
 @pytest.fixture
 def answered(world):
     version = questionnaire()
-    many(version, association=world.a, item="D02", choices=["6"] * 6 + ["1"] * 4,
-         initiative=world.a_initiative, gender="woman")
-    many(version, association=world.a, item="D03", choices=["6", "6"],
-         initiative=world.a_initiative, gender="man")
+    many(
+        version,
+        association=world.a,
+        item="D02",
+        choices=["6"] * 6 + ["1"] * 4,
+        initiative=world.a_initiative,
+        gender="woman",
+    )
+    many(
+        version,
+        association=world.a,
+        item="D03",
+        choices=["6", "6"],
+        initiative=world.a_initiative,
+        gender="man",
+    )
     many(version, association=world.b, item="D02", choices=["1"] * 8, initiative=world.b_initiative)
     return version
 
@@ -82,8 +94,9 @@ def test_the_xlsx_has_one_sheet_per_respondent_group_with_n_share_target_met(
 ):
     from openpyxl import load_workbook
 
-    response = client_for(world.secretariat).get(url("association", world.a.pk, year=2026,
-                                                     export="xlsx"))
+    response = client_for(world.secretariat).get(
+        url("association", world.a.pk, year=2026, export="xlsx")
+    )
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "Alla svarsgrupper"

@@ -6,8 +6,14 @@ from finsam.indicators.tests.answers import many, questionnaire
 
 def objects(world, side, association, initiative):
     version = questionnaire()
-    many(version, association=association, item="D02", choices=["6", "5", "1", "2", "6", "6"],
-         initiative=initiative, gender="woman")
+    many(
+        version,
+        association=association,
+        item="D02",
+        choices=["6", "5", "1", "2", "6", "6"],
+        initiative=initiative,
+        gender="woman",
+    )
     return {}
 
 
