@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("finsam.staff.urls")),
     path("", include("finsam.associations.urls")),
     path("", include("finsam.catalogue.urls")),
+    path("", include("finsam.questionnaires.urls")),
     path("initiatives/", include("finsam.initiatives.urls")),
     path("participants/import/", include("finsam.participants.import_urls")),
     path("participants/", include("finsam.participants.urls")),

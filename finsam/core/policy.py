@@ -126,9 +126,17 @@ POLICY: dict[str, Rule] = {
     # an initiative's for them and the initiative's assigned managers.
     "indicators.read": _rule([SEC, BOARD, ANALYST, OP], [MANAGER]),
     # --- end indicators ---
+    # --- questionnaires (issue 13, finsam.questionnaires) ---
+    # Answering through a one-time link (no account).
+    "questionnaire.answer": _rule([Principal.RESPONDENT]),
+    # One-time links, QR sheets, group links, e-mail invitations and reminders: the secretariat
+    # for the association, the initiative manager for assigned initiatives.
+    "questionnaire.manage": _rule([SEC], [MANAGER]),
+    # Typing in paper answers and reviewing them.
+    "questionnaire.enter_paper": _rule([SEC], [MANAGER, REGISTRAR]),
+    # --- end questionnaires ---
     # The principals of the coming issues: rows only, no page or service uses them yet.
     "public.read": _rule([Principal.PUBLIC]),
-    "questionnaire.answer": _rule([Principal.RESPONDENT]),
 }
 
 

@@ -57,6 +57,7 @@ from finsam.demo.generation import (
     status_on,
 )
 from finsam.demo.invoicing import load_invoicing
+from finsam.demo.questionnaires import load_questionnaires
 from finsam.demo.reports import load_reporting_periods
 from finsam.demo.socioeconomics import load_estimates
 from finsam.finance.models import InitiativeBudget
@@ -283,6 +284,7 @@ def load_demo(
         result.add(f"catalogue {name}", n)
     if reports_and_finance:
         load_invoicing(today=today, result=result)
+    load_questionnaires(result)
     # Enrolments and head counts were bulk-inserted (no signals): the statistics must count again.
     data_version.changed([a.pk for a in associations.values()])
     result.seconds = time.monotonic() - started

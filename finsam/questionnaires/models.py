@@ -11,7 +11,9 @@ Definition (versioned data, never edited under stored answers):
 - `Section` (of a version, `order`, `code`, `texts`) → `Item` (`version` and `section`, stable
   `code` unique per version, `kind` (`ItemKind`), `scale`, `condition_item` + `condition_codes`
   (shown only if that item was answered with one of those codes), `origin` (`Origin`: the national
-  core or the association's own items, kept apart), `required`, `verified`, `note`, `texts`).
+  core or the association's own items, kept apart), `required`, `verified`, `note`,
+  `indicator_codes` (e.g. ["P1"]), `texts`). The item coded `GENDER_ITEM` ("KON", scale "gender")
+  is the gender question: its answer is also stored as `Response.gender`.
 - `Scale` (`code` unique, e.g. "agree6", "extent4", "yesno", "zero10") → `ScalePoint` (stable
   `code`, numeric `value` (null for "vet ej"), `counted` (False: stored but never in means or
   denominators), `positive` (in the default positive set), `order`, `texts`).
@@ -28,8 +30,8 @@ Distribution:
 - `Invitation`: a one-time link. Only the SHA-256 `token_hash` is stored; `version`,
   `association`, `initiative`, `period` (a coarse measurement period such as "2026-H2"),
   `expires_at`, `used`. Nothing on it points at the `Response` it led to, and nothing on the
-  response points back. `email` (encrypted, staff/board/referrer invitations only) is cleared when
-  used. `enrolment` only for non-anonymous participant questionnaires with consent.
+  response points back. `email` (encrypted, staff/board/referrer invitations only) is cleared (null)
+  when used. `enrolment` only for non-anonymous participant questionnaires with consent.
 - `GroupLink`: a shared link for a group session; every visit (rate-limited) creates a fresh
   `Invitation` and goes on to it.
 - `Draft`: the answers given so far under one invitation (resume until submit); deleted at submit.
@@ -63,6 +65,7 @@ from finsam.core.models import TimeStampedModel
 from finsam.participants.models import Gender
 
 SOURCE_LANGUAGE = "sv"
+GENDER_ITEM = "KON"
 # Language code -> its own name (shown in the language chooser, never translated).
 LANGUAGES = {
     "sv": "Svenska",
@@ -277,7 +280,9 @@ class Section(Texts):
 
 
 class Item(Texts):
-    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="items"
+    )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("kod"), max_length=64)
     order = models.PositiveSmallIntegerField(default=0)
@@ -292,6 +297,9 @@ class Item(Texts):
     required = models.BooleanField(default=False)
     verified = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # The indicators this item feeds, as stated by the definition (e.g. ["P1"]); the indicator
+    # definitions themselves say which items and answers count.
+    indicator_codes = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="item_code_unique")]
@@ -321,7 +329,7 @@ class Invitation(TimeStampedModel):
     period = models.CharField(_("mätperiod"), max_length=7, validators=[period_validator])
     expires_at = models.DateTimeField(_("giltig till"))
     used = models.BooleanField(default=False)
-    email = EncryptedCharField(_("e-post"), max_length=254, blank=True, default="")
+    email = EncryptedCharField(_("e-post"), max_length=254, null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     group_link = models.ForeignKey(

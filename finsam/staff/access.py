@@ -80,6 +80,7 @@ PRINCIPAL_PATHS = (
     "/health/",
     "/applications/",
     "/board/decisions/",
+    "/q/",
 )
 
 

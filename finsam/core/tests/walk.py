@@ -23,6 +23,7 @@ from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
 from finsam.participants.tests.factories import EnrolmentFactory
 from finsam.preparation.tests import walk_objects as preparation_walk
+from finsam.questionnaires.tests import walk_objects as questionnaires_walk
 from finsam.reports.tests.reporting import InitiativeReportFactory, ReportingPeriodFactory
 from finsam.socioeconomics.tests import walk_objects as socioeconomics_walk
 
@@ -48,6 +49,7 @@ PUBLIC = (
     {"health", "favicon", "accounts:invitation_accept"}
     | applications_walk.PUBLIC
     | catalogue_walk.PUBLIC
+    | questionnaires_walk.PUBLIC
 )
 
 
@@ -120,6 +122,7 @@ def build_objects(world):
         out[side].update(plan_walk.objects(world, side, association, initiative))
         out[side].update(socioeconomics_walk.objects(world, side, association, initiative))
         out[side].update(indicators_walk.objects(world, side, association, initiative))
+        out[side].update(questionnaires_walk.objects(world, side, association, initiative))
     return out
 
 
@@ -200,6 +203,7 @@ OBJECT_KWARGS.update(
 )
 OBJECT_KWARGS.update(applications_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(preparation_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(questionnaires_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(board_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(catalogue_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
