@@ -22,7 +22,6 @@ FONT = "DejaVu Sans"
 WIDTH = 540
 LEFT = 44
 RIGHT = 70
-ROW = 22
 TOP = 26
 
 
@@ -69,8 +68,8 @@ def chart_alt(found) -> str:
 def indicator_chart_svg(found) -> str:
     series = series_of(found)
     pairs = found.pairs()
-    bar = 14 / len(series)
-    row = ROW + (len(series) - 1) * 6
+    bar = 10 if len(series) > 1 else 14
+    row = len(series) * bar + 8
     height = TOP + len(pairs) * row + 34
     x0, x1 = LEFT, WIDTH - RIGHT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from finsam.core.formats import sv_number
+from finsam.core.formats import rounded_percent, sv_number
 from finsam.indicators.compute import POOL, SECONDARY, Figure, Rule
 
 
@@ -30,7 +30,7 @@ def share_text(figure: Figure | None) -> str:
         return _("För få svar")
     if figure.share is None:
         return "–"
-    return f"{round(figure.share * 100)} %"
+    return f"{rounded_percent(figure.positive, figure.n)} %"
 
 
 def target_text(rule: Rule) -> str:
