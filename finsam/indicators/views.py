@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -58,6 +58,7 @@ def rows_for(found) -> list[dict]:
         rows.append(
             {
                 "indicator": indicator,
+                "name": indicator.text(translation.get_language() or "sv"),
                 "n": p.n_text(result.total, rule),
                 "share": p.share_text(result.total),
                 "hidden": bool(result.total.hidden),
