@@ -108,3 +108,23 @@ def test_the_xlsx_has_one_sheet_per_respondent_group_with_n_share_target_met(
     assert rows["P1"][2:] == (10, 0.6, "minst 80 %", "Ej uppfyllt")
     assert rows["P2"][2] == "1" or rows["P2"][2] == "1–4"
     assert rows["P2"][3] == "För få svar"
+
+
+def test_the_chart_draws_no_bar_for_a_hidden_figure(world, answered):
+    from finsam.indicators import selectors
+    from finsam.indicators.charts import indicator_chart_svg
+
+    found = selectors.results(association=world.a, year=2026, initiative=world.a_initiative)
+    svg = indicator_chart_svg(found)
+    assert svg.count("<rect") >= 2
+    assert "P2: Cresco Create För få svar" in svg  # the text alternative
+    assert "60 %" in svg and "100 %" in svg
+
+
+def test_the_association_page_compares_with_region_and_all_associations(
+    world, answered, client_for
+):
+    body = client_for(world.secretariat).get(url("association", world.a.pk, year=2026))
+    assert "Alla förbund" in body.content.decode()
+    body = client_for(world.secretariat).get(url("initiative", world.a_initiative.pk, year=2026))
+    assert "Alla förbund" not in body.content.decode().split("<table")[1]
