@@ -56,6 +56,7 @@ import hashlib
 import re
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -191,10 +192,14 @@ class Questionnaire(Texts, TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["association", "code"],
-                nulls_distinct=False,
-                name="questionnaire_code_unique_per_owner",
-            )
+                fields=["association", "code"], name="questionnaire_code_unique_per_owner"
+            ),
+            # The national core (no association): unique among itself too.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(association__isnull=True),
+                name="questionnaire_core_code_unique",
+            ),
         ]
         ordering = ["code"]
 
@@ -262,7 +267,21 @@ class ScalePoint(Texts):
         return f"{self.scale.code}:{self.code}"
 
 
-class Section(Texts):
+class FrozenUnderAnswers(models.Model):
+    """A part of a version that has answers is never changed: a new version is loaded instead."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk and Response.objects.filter(version_id=self.version_id).exists():
+            raise ValidationError(
+                _("Versionen har svar och kan inte ändras. Ladda en ny version i stället.")
+            )
+        super().save(*args, **kwargs)
+
+
+class Section(FrozenUnderAnswers, Texts):
     version = models.ForeignKey(
         QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections"
     )
@@ -279,7 +298,7 @@ class Section(Texts):
         return self.text()
 
 
-class Item(Texts):
+class Item(FrozenUnderAnswers, Texts):
     version = models.ForeignKey(
         QuestionnaireVersion, on_delete=models.CASCADE, related_name="items"
     )
@@ -375,6 +394,9 @@ class Draft(models.Model):
     # item code -> {"choice": code} | {"value": "7"} | {"text": "…"}
     answers = models.JSONField(default=dict)
     gender = models.CharField(max_length=8, blank=True)
+
+    def __str__(self):
+        return f"draft {self.pk}"
 
 
 class Response(models.Model):

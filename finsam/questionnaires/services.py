@@ -71,7 +71,25 @@ class Page:
     items: list
 
 
+# Published versions never change under answers: their pages are read once per process, keyed
+# by the version and its publication time (a version number is never reused with other content).
+_PAGES: dict[tuple, list[Page]] = {}
+
+
 def pages(version) -> list[Page]:
+    """The version's pages (sections with their items, each item with its scale's `points`)."""
+    if version.published_at is None:
+        return _read_pages(version)
+    key = (version.pk, version.published_at)
+    cached = _PAGES.get(key)
+    if cached is None:
+        if len(_PAGES) > 200:
+            _PAGES.clear()
+        cached = _PAGES[key] = _read_pages(version)
+    return cached
+
+
+def _read_pages(version) -> list[Page]:
     items = list(
         version.items.select_related("scale", "section").order_by("section__order", "order")
     )
@@ -270,6 +288,33 @@ def create_invitations(
             changes={"count": [None, count], "period": [None, period]},
         )
     return tokens
+
+
+def invite_enrolment(access, *, version, enrolment, period: str, valid_days=30) -> str:
+    """A one-time link for one enrolled participant of a non-anonymous participant
+    questionnaire: only by the initiative's registrar, only with the enrolment's consent (not
+    withdrawn). The answer is then stored with the enrolment; returns the token."""
+    access.require("enrolment.register", initiative=enrolment.initiative)
+    _check_target(access, version, enrolment.initiative, period, action="questionnaire.enter_paper")
+    questionnaire = version.questionnaire
+    if questionnaire.anonymous or questionnaire.respondent_group not in PARTICIPANT_GROUPS:
+        raise ValidationError(_("Enkäten är anonym: den kopplas aldrig till en deltagare."))
+    consent = getattr(enrolment, "consent", None) if hasattr(enrolment, "consent") else None
+    if consent is None or consent.withdrawn_on is not None:
+        raise ValidationError(_("Deltagaren har inte samtyckt."))
+    token = new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            token_hash=hash_token(token),
+            version=version,
+            association=access.association,
+            initiative=enrolment.initiative,
+            period=period,
+            expires_at=timezone.now() + timedelta(days=valid_days),
+            enrolment=enrolment,
+        )
+        record_change(access=access, obj=invitation, action="questionnaire.invite_enrolment")
+    return token
 
 
 def create_group_link(

@@ -90,3 +90,20 @@ def test_a_broken_definition_is_refused_before_anything_is_written(change, messa
     with pytest.raises(ValidationError, match=message):
         definitions.load(data)
     assert Item.objects.count() == before
+
+
+def test_a_version_with_answers_is_never_edited(world):
+    from finsam.questionnaires.models import Response
+
+    version = core_version()
+    item = version.items.get(code="D02")
+    item.set_text("sv", "Ändrad före svar.")
+    item.save()  # no answers yet: allowed
+    Response.objects.create(
+        version=version, association=world.a, respondent_group="participant_during", period="2026"
+    )
+    item.set_text("sv", "Ändrad efter svar.")
+    with pytest.raises(ValidationError, match="ny version"):
+        item.save()
+    with pytest.raises(ValidationError):
+        version.sections.first().save()
