@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "finsam.followup",
     "finsam.reports",
     "finsam.questionnaires",
+    "finsam.indicators",
     "finsam.applications",
     "finsam.preparation",
     "finsam.board",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("finsam.audit.urls")),
     path("statistics/successor/", include("finsam.followup.urls")),
     path("statistics/", include("finsam.statistics.urls")),
+    path("indicators/", include("finsam.indicators.urls")),
     path("reports/", include("finsam.reports.urls")),
     path("", include("finsam.finance.urls")),
     path("", include("finsam.socioeconomics.urls")),

@@ -1,7 +1,9 @@
 from django.urls import include, path, re_path
 
 from finsam.api import docs, public, views
+from finsam.api import indicators as indicator_views
 from finsam.api import statistics as statistics_views
+from finsam.indicators import urls as _indicator_urls  # noqa: F401 (registers "indicatorscope")
 from finsam.statistics import urls as _statistics_urls  # noqa: F401 (registers "scopekind")
 
 app_name = "api"
@@ -38,6 +40,12 @@ v1 = [
         "statistics/<scopekind:kind>/<int:pk>/",
         statistics_views.StatisticsApi.as_view(),
         name="statistics",
+    ),
+    path("indicators/", indicator_views.IndicatorScopeListApi.as_view(), name="indicator_scopes"),
+    path(
+        "indicators/<indicatorscope:kind>/<int:pk>/",
+        indicator_views.IndicatorsApi.as_view(),
+        name="indicators",
     ),
 ]
 

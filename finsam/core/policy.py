@@ -129,6 +129,11 @@ POLICY: dict[str, Rule] = {
     # The share who improved per initiative: aggregates only, small counts suppressed.
     "progression.read": _rule([SEC, BOARD, ANALYST, OP], [MANAGER, REGISTRAR]),
     # --- end progression ---
+    # --- indicators (issue 13): indicator results of the questionnaires' answers ---
+    # The association's (with region and installation pools) for the association-wide roles;
+    # an initiative's for them and the initiative's assigned managers.
+    "indicators.read": _rule([SEC, BOARD, ANALYST, OP], [MANAGER]),
+    # --- end indicators ---
     # --- questionnaires (issue 13, finsam.questionnaires) ---
     # Answering through a one-time link (no account).
     "questionnaire.answer": _rule([Principal.RESPONDENT]),

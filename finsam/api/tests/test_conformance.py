@@ -15,6 +15,7 @@ from schemathesis.core.transport import Response
 from finsam.api.tests.conftest import make_enrolment
 from finsam.associations.models import MemberKind
 from finsam.associations.tests.factories import MemberFactory
+from finsam.indicators.tests.answers import many, questionnaire
 from finsam.reference.tests.factories import MunicipalityFactory, RegionFactory
 
 ROLES = [
@@ -77,6 +78,25 @@ def requests_for(world, enrolment):
             f"/api/v1/statistics/association/{a}/?table=bogus",
             None,
         ),
+        ("get", "/api/v1/indicators/", "/api/v1/indicators/", None),
+        (
+            "get",
+            "/api/v1/indicators/{kind}/{id}/",
+            f"/api/v1/indicators/association/{a}/?year=2026",
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/indicators/{kind}/{id}/",
+            f"/api/v1/indicators/initiative/{initiative}/",
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/indicators/{kind}/{id}/",
+            f"/api/v1/indicators/association/{a}/?year=bogus",
+            None,
+        ),
         ("post", "/api/v1/initiatives/", "/api/v1/initiatives/", {}),
         (
             "post",
@@ -117,6 +137,9 @@ def test_every_response_matches_the_openapi_document(world, api_for, codes, open
     MemberFactory(association=world.a, name="Skövde kommun", municipality=skovde)
     enrolment = make_enrolment(world.a_initiative, 0, codes=codes)
     make_enrolment(world.a_initiative, 1, anonymous=True)
+    version = questionnaire()
+    many(version, association=world.a, item="D02", choices=["6"] * 6, initiative=world.a_initiative)
+    many(version, association=world.a, item="D03", choices=["6"] * 2, initiative=world.a_initiative)
     user = None if role == "anonymous" else world.user(role)
     client = api_for(user)
     seen = set()

@@ -19,6 +19,8 @@ EXPECTED = {
     "/api/v1/statistics/national/": {"get"},
     "/api/v1/statistics/{kind}/{id}/": {"get"},
     "/api/v1/public/grants/": {"get"},
+    "/api/v1/indicators/": {"get"},
+    "/api/v1/indicators/{kind}/{id}/": {"get"},
 }
 
 

@@ -17,6 +17,7 @@ from finsam.finance.models import InitiativeBudget
 from finsam.finance.tests import walk_objects as invoicing_walk
 from finsam.finance.tests import walk_plan_objects as plan_walk
 from finsam.finance.tests.factories import AssociationYearFactory
+from finsam.indicators.tests import walk_objects as indicators_walk
 from finsam.initiatives.tests.factories import InitiativeFactory
 from finsam.jobs.models import Job, JobKind, JobStatus
 from finsam.jobs.services import store_result
@@ -122,6 +123,7 @@ def build_objects(world):
         out[side].update(plan_walk.objects(world, side, association, initiative))
         out[side].update(socioeconomics_walk.objects(world, side, association, initiative))
         out[side].update(progression_walk.objects(world, side, association, initiative))
+        out[side].update(indicators_walk.objects(world, side, association, initiative))
         out[side].update(questionnaires_walk.objects(world, side, association, initiative))
     return out
 
@@ -210,6 +212,7 @@ OBJECT_KWARGS.update(invoicing_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(plan_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(socioeconomics_walk.OBJECT_KWARGS)
 OBJECT_KWARGS.update(progression_walk.OBJECT_KWARGS)
+OBJECT_KWARGS.update(indicators_walk.OBJECT_KWARGS)
 PLAIN = [name for name in _url_names() if name not in OBJECT_KWARGS]
 # Every walked URL name: the plain ones, then those that take an object.
 NAMES = PLAIN + list(OBJECT_KWARGS)

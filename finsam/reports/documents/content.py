@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.core.formats import sv_date, sv_number, swedish_sort_key
+from finsam.reports.chapters import chapter_parts
 from finsam.reports.models import InitiativeReport, ReportingPeriod, ReportKind, ReportStatus
 from finsam.statistics.engine import small_cell_label
 
@@ -114,6 +115,8 @@ class Chapter:
     sections_after_statistics: list[Section]
     sub_chapters: list[Chapter] = field(default_factory=list)
     page: int | None = None  # set when a renderer knows it before laying out the contents
+    # What apps above `reports` contribute after the statistics (`finsam.reports.chapters`).
+    parts: list = field(default_factory=list)
 
     @property
     def sections(self) -> list[Section]:
@@ -382,6 +385,7 @@ def build_chapter(report: InitiativeReport, anchor: str) -> Chapter:
         sections_before_statistics=before,
         statistics=report_statistics(report),
         sections_after_statistics=after,
+        parts=chapter_parts(report),
     )
     if not before and not after:  # defensive: a report type without sections
         chapter.sections_before_statistics = []

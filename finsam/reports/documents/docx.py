@@ -208,6 +208,14 @@ def _chapter(doc, chapter: Chapter, pngs: dict) -> None:
         _section(doc, section)
     if chapter.statistics is not None:
         _statistics(doc, chapter, pngs)
+    for part in chapter.parts:
+        d.add_paragraph(doc, part.heading, "Heading 3")
+        for text in part.paragraphs:
+            doc.add_paragraph(text)
+        for table in part.tables:
+            _stat_table(doc, table)
+        if part.note:
+            d.add_paragraph(doc, part.note, "Note")
     for section in chapter.sections_after_statistics:
         _section(doc, section)
     for sub in chapter.sub_chapters:

@@ -112,6 +112,15 @@ def _chapter_data(chapter, parent_title: str, charts: list) -> dict:
         "before": sections(chapter.sections_before_statistics),
         "statistics": statistics,
         "after": sections(chapter.sections_after_statistics),
+        "parts": [
+            {
+                "heading": part.heading,
+                "paragraphs": part.paragraphs,
+                "tables": [_table_data(t, charts) for t in part.tables],
+                "note": part.note,
+            }
+            for part in chapter.parts
+        ],
     }
 
 
