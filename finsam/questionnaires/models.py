@@ -61,6 +61,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
@@ -81,6 +82,13 @@ LANGUAGES = {
 }
 PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|T[123]|Q[1-4]))?$")
 period_validator = RegexValidator(PERIOD_RE, _("Ange mätperioden som till exempel 2026-H2."))
+
+
+def site_language() -> str:
+    """The site's active language (sv or en) as a questionnaire language: what a page shows when
+    nobody chose another."""
+    language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+    return language if language in LANGUAGES else SOURCE_LANGUAGE
 
 
 def text_hash(text: str) -> str:
@@ -119,9 +127,10 @@ class Texts(models.Model):
             return TranslationStatus.OUTDATED
         return TranslationStatus.CURRENT
 
-    def text(self, language: str = SOURCE_LANGUAGE) -> str:
-        """The text in `language`, else in Swedish (a missing translation falls back)."""
-        entry = self.texts.get(language) or {}
+    def text(self, language: str | None = None) -> str:
+        """The text in `language` (default: the site's active language), else in Swedish (a
+        missing translation falls back)."""
+        entry = self.texts.get(language or site_language()) or {}
         return entry.get("text") or self.source_text()
 
     def set_text(self, language: str, text: str) -> None:

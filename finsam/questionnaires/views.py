@@ -27,6 +27,7 @@ from finsam.questionnaires.models import (
     SOURCE_LANGUAGE,
     ReviewStatus,
     TranslationStatus,
+    site_language,
 )
 from finsam.reference.models import language_direction
 
@@ -69,7 +70,7 @@ def _status_page(request, reason):
 
 def _language(request, draft_language=None):
     language = request.POST.get("lang") or request.GET.get("lang") or draft_language
-    return language if language in LANGUAGES else SOURCE_LANGUAGE
+    return language if language in LANGUAGES else site_language()
 
 
 def _present(items, language, answers, numbering):
@@ -133,8 +134,8 @@ def answer(request, token):
                         "Svaret gällde en fråga som inte finns på den här sidan. Inget sparades."
                     ),
                     "back": f"{request.path}?p={number}&lang={language}",
-                    "lang": "sv",
-                    "dir": "ltr",
+                    "lang": site_language(),
+                    "dir": language_direction(site_language()),
                 },
                 status=400,
             )
@@ -233,8 +234,8 @@ def group(request, token):
                     "title": _("Många börjar samtidigt"),
                     "body": _("Vänta en minut och försök igen."),
                     "back": request.path,
-                    "lang": "sv",
-                    "dir": "ltr",
+                    "lang": site_language(),
+                    "dir": language_direction(site_language()),
                 },
                 status=429,
             )
@@ -242,7 +243,11 @@ def group(request, token):
     return render(
         request,
         "questionnaires/group_start.html",
-        {"title": link.version.questionnaire.text(), "lang": "sv", "dir": "ltr"},
+        {
+            "title": link.version.questionnaire.text(),
+            "lang": site_language(),
+            "dir": language_direction(site_language()),
+        },
     )
 
 
@@ -426,10 +431,11 @@ def paper(request, pk):
             if not errors:
                 messages.success(request, _("Pappersenkäten är inmatad och väntar på granskning."))
                 return redirect("questionnaires:paper", pk=version.pk)
+    # The staff's page in the site's language (the paper's own language is the respondent's).
     presented = _present(
-        items, SOURCE_LANGUAGE, answers if request.method == "POST" else {}, numbering
+        items, site_language(), answers if request.method == "POST" else {}, numbering
     )
-    words = ui.words(SOURCE_LANGUAGE)
+    words = ui.words(site_language())
     for entry in presented:
         entry["error"] = errors.get(entry["item"].code, "")
         entry["progress"] = f"{entry['item'].code} · " + words["question"] % {
