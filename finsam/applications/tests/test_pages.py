@@ -278,4 +278,4 @@ def test_the_navigation_has_an_applications_entry(world, client, client_for):
     assert f'href="{reverse("applications:mine")}">Mina ansökningar' in page
     client_for(world.secretariat)
     page = client.get(reverse("initiatives:list")).content.decode()
-    assert f'href="{reverse("applications:rounds")}">Ansökningar' in page
+    assert f'href="{reverse("applications:rounds")}">Ansökningsomgångar' in page

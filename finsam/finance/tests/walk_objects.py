@@ -12,13 +12,14 @@ from finsam.finance.models import (
     InvoiceAttachment,
     InvoiceLine,
 )
-from finsam.reference.models import Municipality
+from finsam.reference.tests.factories import MunicipalityFactory
 
 YEAR = 2024
 
 
 def objects(world, side, association, initiative):
-    hjo = Municipality.objects.get(code="1497")
+    # The reference data of a migration is gone after a flush (the browser tests): made if needed.
+    hjo = MunicipalityFactory(code="1497", name="Hjo")
     model = CompensationModel.objects.create(
         initiative=initiative,
         year=YEAR,
