@@ -81,6 +81,7 @@ PRINCIPAL_PATHS = (
     "/applications/",
     "/board/decisions/",
     "/q/",
+    "/katalog/",
 )
 
 

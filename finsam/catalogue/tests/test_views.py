@@ -218,3 +218,12 @@ def test_the_final_report_is_checked_by_its_content(client_for, world):
     assert entry.final_report_type == "application/pdf"
     staff.post(url, {"summary": "Text", "remove_final_report": "on"})
     assert not CatalogueEntry.objects.get().has_final_report
+
+
+def test_a_logged_in_applicant_reads_the_public_catalogue_too(world, client, client_for):
+    """The public pages answer everyone: a user of an applicant organisation (a principal
+    without staff roles, refused the staff pages) reads them like an anonymous visitor."""
+    client_for(world.applicant_org)
+    assert client.get("/katalog/").status_code == 200
+    assert client.get(f"/katalog/{world.a.slug}/").status_code == 200
+    assert client.get("/initiatives/").status_code == 403
